@@ -17,7 +17,10 @@ from .arithmetic import ExactArithmetic, FloatArithmetic
 from .errors import NearTieError, TieError
 from .mask import Mask
 
-__all__ = ["limit_process", "LimitProcess", "Saddle", "Interaction", "NEAR_TIE_POLICIES"]
+__all__ = ["limit_process", "LimitProcess", "Saddle", "Interaction", "ResolutionMargin", "NEAR_TIE_POLICIES"]
+
+#: ``μ ln(1/λ)`` above which the limit process describes a run (spec §8).
+RESOLUTION_CONSTANT = 5.0
 
 #: What the float backend does when it cannot order two candidate times:
 #: ``"exact"`` reruns with the exact backend, ``"raise"`` raises
@@ -90,6 +93,44 @@ class Interaction:
     old_rate: object
     new_rate: object
     exponent: object
+
+
+@dataclass(frozen=True)
+class ResolutionMargin:
+    """The resolution margin ``μ`` of spec §8.
+
+    ``μ`` is the smallest exponent ``e_j(τ_k)`` of a still unfitted neuron
+    ``j`` that shares unfitted data with the neuron ``j_k`` jumping at
+    ``τ_k``: such a competitor has norm about ``λ^μ`` and takes a visible
+    share of the fit unless ``μ ln(1/λ) ≫ 1``.  ``value`` is ``inf`` when no
+    jump has a competitor.
+
+    Attributes
+    ----------
+    value : number
+        ``μ``.
+    k, neuron, competitor : int or None
+        Where the minimum is attained: jump ``k`` of ``neuron`` against
+        ``competitor``.
+    """
+
+    value: object
+    k: object = None
+    neuron: object = None
+    competitor: object = None
+
+    def scale(self, lam):
+        """``μ ln(1/λ)``: the margin in units of the run's log-scale."""
+        return float(self.value) * np.log(1.0 / lam)
+
+    def resolves(self, lam, constant=RESOLUTION_CONSTANT):
+        """Whether ``μ ln(1/λ) ≥ constant`` (about 5 for the fitted sets, spec §8)."""
+        return self.scale(lam) >= constant
+
+    def largest_lambda(self, constant=RESOLUTION_CONSTANT):
+        """``exp(-constant / μ)``: the largest λ the limit describes (spec §8)."""
+        mu = float(self.value)
+        return 1.0 if mu == np.inf else float(np.exp(-constant / mu)) if mu > 0 else 0.0
 
 
 class _Undecided(Exception):
@@ -367,6 +408,22 @@ class LimitProcess:
             if t <= tau:
                 e[j] = 0.0
         return e[self.mask.representative]
+
+    @property
+    def resolution_margin(self):
+        """The resolution margin ``μ`` of spec §8 (:class:`ResolutionMargin`)."""
+        if not self.interactions:
+            return ResolutionMargin(np.inf)
+        values = [float(step.exponent) for step in self.interactions]
+        best = int(np.argmin(values))
+        step = self.interactions[best]
+        if self.backend == "exact":
+            from .exact import order_candidates
+
+            close = [i for i, v in enumerate(values) if v <= values[best] * (1 + 1e-9) + 1e-300]
+            best = close[order_candidates([self.interactions[i].exponent for i in close])[0]]
+            step = self.interactions[best]
+        return ResolutionMargin(step.exponent, step.k, self.saddles[step.k].neuron, step.neuron)
 
     def __repr__(self):
         final = self.final
