@@ -5,6 +5,8 @@ The public API is re-exported here; see the spec sections cited in each
 docstring.
 """
 
+__version__ = "0.1.0"
+
 from .errors import (
     AssumptionError,
     BalanceError,
@@ -20,9 +22,13 @@ from .errors import (
 )
 from .mask import Mask
 from .problem import DEFAULT_TOL, Problem
-from .process import Interaction, LimitProcess, Saddle, limit_process
-
-__version__ = "0.1.0"
+from .process import Interaction, LimitProcess, ResolutionMargin, Saddle, limit_process
+from .two_phase import TwoPhase, label_norms, two_phase
+from .min_norm import MinNormInterpolator, implicit_bias_ratio, min_norm_interpolator, min_norm_sq
+from .assumptions import AssumptionReport, Check, assumption_report
+from .certify import Certificate, certify
+from .io import load_problem
+from .prediction import Prediction, predict
 
 __all__ = [
     "AssumptionError",
@@ -43,4 +49,20 @@ __all__ = [
     "TieError",
     "ZeroLabelError",
     "limit_process",
+    "ResolutionMargin",
+    "TwoPhase",
+    "label_norms",
+    "two_phase",
+    "MinNormInterpolator",
+    "implicit_bias_ratio",
+    "min_norm_interpolator",
+    "min_norm_sq",
+    "AssumptionReport",
+    "Check",
+    "assumption_report",
+    "Certificate",
+    "certify",
+    "load_problem",
+    "Prediction",
+    "predict",
 ]

@@ -8,16 +8,21 @@ how a square root is taken and how two candidate jump times are compared
 
 Candidate times are kept rather than exponents: between two changes of
 ``r_j``, ``T_j = τ_k + e_j / r_j`` does not move, because ``e_j`` falls at rate
-``r_j`` while ``τ`` grows (spec §3).  Only neurons whose rate a jump lowers
-are touched, so a run costs time linear in the mask size.
+``r_j`` while ``τ`` grows (spec §3).  When a jump at ``τ`` lowers the rate of
+``j`` from ``r`` to ``r'``, ``T_j ← τ + (r/r')(T_j − τ)``.  Only neurons whose
+rate a jump lowers are touched, so a run costs time linear in the mask size.
 
-Float error bound (documented in ``docs/theory.md``).  With ``u = 2^-53`` and
-``γ_c = c u / (1 - c u)``, every sum of ``c`` non-negative terms carries the
-bound ``γ_{c+1}`` relative; subtracting a fitted part adds its bound; when the
-accumulated bound of ``S_j`` exceeds ``2^-36 S_j`` the sum is recomputed from
-the unfitted data with :func:`math.fsum` (bound ``2u S_j``).  Rates carry
-``δr = ES/(2S) + 2u``; times carry the propagated absolute bound ``ET``.  Two
-candidate times closer than the sum of their bounds are a *near-tie*.
+Float error bound (derivation in ``docs/theory.md``, first order in the unit
+roundoff ``u = 2^-53``).  Sums are taken with :func:`math.fsum` (error
+``2u S``: squares and final rounding); a fitted part is subtracted with its
+own bound, and ``S_j`` is recomputed from its unfitted data when its bound
+exceeds ``2^-46 S_j``.  Rates carry ``δ_j = ES_j/(2 S_j) + 2u`` relative.
+Only differences of candidate times decide the argmin, so the error of
+``T_j`` is tracked up to a shift common to all neurons: ``X_j`` bounds it.
+At a jump of ``w`` that changes ``r_j`` by the factor ``ρ = r/r'``,
+``X_j ← ρ X_j + (ρ − 1) X_w + ρ (T_j − τ)(δ_j + δ'_j + 3u) + u T'_j``;
+other neurons keep ``X_j``.  Two candidates ``a, b`` are a *near-tie* when
+``|T_a − T_b| ≤ X_a + X_b + u max(T_a, T_b)``.
 """
 
 import math
@@ -27,12 +32,11 @@ import numpy as np
 import sympy
 
 from .exact import order_candidates, to_sympy
-from .mask import rounding_bound
 
 __all__ = ["FloatArithmetic", "ExactArithmetic", "NearTie"]
 
 _U = 2.0**-53
-_RECOMPUTE = 2.0**-36
+_RECOMPUTE = 2.0**-46
 
 
 class NearTie:
@@ -54,7 +58,7 @@ class NearTie:
 
 
 class FloatArithmetic:
-    """float64, vectorized over neurons, with a rigorous error bound per time."""
+    """float64, vectorized over neurons, with an error bound per candidate time."""
 
     exact = False
     zero = 0.0
@@ -64,20 +68,22 @@ class FloatArithmetic:
         self.n = problem.n
         self.y = problem.y
         self.y2 = problem.y * problem.y
-        counts = mask.counts
-        S = mask.by_neuron @ self.y2  # Σ_{i: A_ij = 1} y_i² (spec §2)
+        m = problem.m
+        ptr = mask.by_neuron.indptr
+        values = self.y2[mask.by_neuron.indices]
+        S = np.array([math.fsum(values[ptr[j] : ptr[j + 1]]) for j in range(m)])  # Σ_{i: A_ij = 1} y_i²
         self.S = S
-        self.ES = rounding_bound(counts + 1.0) * S
-        live = counts > 0
+        self.ES = 2 * _U * S
+        live = mask.counts > 0
         self.rate = np.sqrt(S) / self.n
-        self.T = np.full(problem.m, np.inf)
-        self.ET = np.zeros(problem.m)
-        # T_j = τ_0 + e_j / r_j with e_j = 1 (spec §3)
-        self.T[live] = self.n / np.sqrt(S[live])
-        self.ET[live] = self.T[live] * (self._rate_error(live) + 2 * _U)
+        self.T = np.full(m, np.inf)
+        self.X = np.zeros(m)
+        self.T[live] = self.n / np.sqrt(S[live])  # T_j = τ_0 + e_j / r_j with e_j = 1 (spec §3)
+        self.X[live] = self.T[live] * (self._rate_error(live) + 2 * _U)
+        self._pending = None
 
     def _rate_error(self, js):
-        """Relative error bound of ``rate[js]``."""
+        """Relative error bound ``δ_j`` of ``rate[js]``."""
         return self.ES[js] / (2 * self.S[js]) + 2 * _U
 
     @staticmethod
@@ -85,20 +91,23 @@ class FloatArithmetic:
         return np.sqrt(x)
 
     @staticmethod
+    def number(x):
+        """A result value as a plain Python float."""
+        return float(x)
+
+    @staticmethod
     def total(values):
         """Correctly rounded sum."""
         return math.fsum(values)
 
-    @staticmethod
-    def to_float(x):
-        return float(x)
-
     def fitted_sums(self, mask, data):
-        """For the data just fitted: per neuron, ``Σ y_i²`` and how many."""
-        block = mask.by_datum[:, data]
-        neurons = block.indices
-        counts = np.bincount(neurons, minlength=mask.shape[0])
-        sums = np.bincount(neurons, weights=np.repeat(self.y2[data], np.diff(block.indptr)), minlength=mask.shape[0])
+        """For the data just fitted: per neuron, how many and ``Σ y_i²`` (fsum)."""
+        block = mask.by_datum[:, data].tocsr()
+        counts = np.diff(block.indptr)
+        values = self.y2[data[block.indices]]
+        sums = np.zeros(mask.shape[0])
+        for j in np.flatnonzero(counts):
+            sums[j] = math.fsum(values[block.indptr[j] : block.indptr[j + 1]])
         return counts, sums
 
     def argmin(self, candidates, overlaps):
@@ -107,7 +116,7 @@ class FloatArithmetic:
         best = int(np.argmin(times))
         winner = int(candidates[best])
         gap = times - times[best]
-        bound = self.ET[candidates] + self.ET[winner]
+        bound = self.X[candidates] + self.X[winner] + _U * np.maximum(times, times[best])
         close = np.flatnonzero((gap <= bound) & (candidates != winner))
         near = [
             NearTie((winner, int(candidates[i])), (float(times[best]), float(times[i])), float(gap[i]), float(bound[i]))
@@ -116,30 +125,35 @@ class FloatArithmetic:
         ]
         return [winner], near
 
-    def exponent_at(self, js, tau, tau_error):
-        """``e_j(τ) = r_j (T_j - τ)`` for neurons ``js`` (and their error bounds)."""
+    def exponent_at(self, js, tau):
+        """``e_j(τ) = r_j (T_j − τ)`` for neurons ``js`` about to change rate."""
         delta = self.T[js] - tau
-        delta_error = self.ET[js] + tau_error + _U * np.abs(delta)
-        e = np.maximum(self.rate[js] * delta, 0.0)
-        e_error = self.rate[js] * delta_error + e * (self._rate_error(js) + _U)
-        return e, e_error
+        self._pending = (delta, self._rate_error(js))
+        return np.maximum(self.rate[js] * delta, 0.0)
 
     def lower(self, js, sums, counts, remaining):
         """Subtract fitted label sums from ``S[js]``; recompute on cancellation."""
         new = self.S[js] - sums[js]
-        error = self.ES[js] + rounding_bound(counts[js] + 1.0) * sums[js] + _U * np.abs(new)
-        self.S[js], self.ES[js] = new, error
-        for j in js[error > _RECOMPUTE * np.abs(new)]:
+        self.S[js] = new
+        self.ES[js] += 2 * _U * sums[js] + _U * np.abs(new)
+        for j in js[self.ES[js] > _RECOMPUTE * np.abs(new)]:
             self.S[j] = math.fsum(remaining(j))
-            self.ES[j] = 2.0 * _U * self.S[j]
+            self.ES[j] = 2 * _U * self.S[j]
 
-    def retime(self, js, tau, tau_error, e, e_error):
-        """New rates of ``js`` and their candidate times ``τ + e_j / r_j``."""
-        rate = np.sqrt(self.S[js]) / self.n
-        self.rate[js] = rate
-        T = tau + e / rate
+    def retime(self, js, tau, e, winner, alive):
+        """New rates of ``js[alive]`` and their times ``τ + e_j / r'_j``."""
+        delta, old_error = self._pending
+        delta, old_error, js, e = delta[alive], old_error[alive], js[alive], e[alive]
+        ratio = self.rate[js] / (np.sqrt(self.S[js]) / self.n)  # ρ = r / r' ≥ 1
+        self.rate[js] = np.sqrt(self.S[js]) / self.n
+        T = tau + e / self.rate[js]
         self.T[js] = T
-        self.ET[js] = tau_error + e_error / rate + (e / rate) * (self._rate_error(js) + _U) + _U * T
+        self.X[js] = (
+            ratio * self.X[js]
+            + (ratio - 1) * self.X[winner]
+            + ratio * np.abs(delta) * (old_error + self._rate_error(js) + 3 * _U)
+            + _U * T
+        )
 
     def retire(self, js):
         """Neurons ``js`` will never jump (fitted, or no unfitted data left)."""
@@ -147,9 +161,7 @@ class FloatArithmetic:
         self.ES[js] = 0.0
         self.rate[js] = 0.0
         self.T[js] = np.inf
-
-    def time_error(self, j):
-        return float(self.ET[j])
+        self.X[js] = 0.0
 
 
 class ExactArithmetic:
@@ -188,12 +200,12 @@ class ExactArithmetic:
         return sympy.sqrt(x)
 
     @staticmethod
-    def total(values):
-        return sympy.Add(*values) if len(values) else sympy.Integer(0)
+    def number(x):
+        return x
 
     @staticmethod
-    def to_float(x):
-        return float(x)
+    def total(values):
+        return sympy.Add(*values) if len(values) else sympy.Integer(0)
 
     def fitted_sums(self, mask, data):
         counts = np.zeros(mask.shape[0], dtype=np.int64)
@@ -209,17 +221,17 @@ class ExactArithmetic:
         winners = order_candidates([self.T[j] for j in candidates])
         return sorted(int(candidates[i]) for i in winners), []
 
-    def exponent_at(self, js, tau, tau_error):
+    def exponent_at(self, js, tau):
         e = np.empty(len(js), dtype=object)
         e[:] = [self.rate[j] * (self.T[j] - tau) for j in js]
-        return e, None
+        return e
 
     def lower(self, js, sums, counts, remaining):
         for j in js:
             self.S[j] -= sums[j]
 
-    def retime(self, js, tau, tau_error, e, e_error):
-        for j, e_j in zip(js, e):
+    def retime(self, js, tau, e, winner, alive):
+        for j, e_j in zip(js[alive], e[alive]):
             self.rate[j] = self._rate(j)
             self.T[j] = tau + e_j / self.rate[j]
 
@@ -229,5 +241,3 @@ class ExactArithmetic:
             self.rate[j] = sympy.Integer(0)
             self.T[j] = sympy.oo
 
-    def time_error(self, j):
-        return 0.0

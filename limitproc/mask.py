@@ -26,7 +26,7 @@ class Mask:
     Attributes
     ----------
     by_neuron : scipy.sparse.csr_array, shape (m, n)
-        Row ``j`` lists the data of neuron ``j`` (entries are 1.0).
+        ``A`` transposed: row ``j`` lists the data of neuron ``j`` (entries 1.0).
     by_datum : scipy.sparse.csc_array, shape (m, n)
         The same matrix, column ``i`` lists the neurons of datum ``i``.
     counts : ndarray, shape (m,)
@@ -100,8 +100,8 @@ class Mask:
         return self.by_neuron.indices[ptr[j] : ptr[j + 1]]
 
     def dense(self):
-        """``A`` as an (m, n) boolean array (rows are neurons)."""
-        return self.by_neuron.toarray().astype(bool)
+        """``A`` as an (n, m) boolean array, ``A[i, j]`` as in spec §2."""
+        return self.by_neuron.toarray().astype(bool).T
 
     def _group_equal_columns(self):
         m = self.shape[0]

@@ -127,6 +127,11 @@ class ResolutionMargin:
         """Whether ``μ ln(1/λ) ≥ constant`` (about 5 for the fitted sets, spec §8)."""
         return self.scale(lam) >= constant
 
+    def log10_largest_lambda(self, constant=RESOLUTION_CONSTANT):
+        """``log10 exp(-constant / μ)`` (finite even where the λ underflows)."""
+        mu = float(self.value)
+        return 0.0 if mu == np.inf else -constant / (mu * np.log(10)) if mu > 0 else -np.inf
+
     def largest_lambda(self, constant=RESOLUTION_CONSTANT):
         """``exp(-constant / μ)``: the largest λ the limit describes (spec §8)."""
         mu = float(self.value)
@@ -220,33 +225,31 @@ def _algorithm1(problem, mask, num, near_ties):
             if near_ties != "report":
                 raise _Undecided(close)
             undecided.extend(close)
-        tau, tau_error = num.T[winners[0]], num.time_error(winners[0])
+        tau = num.T[winners[0]]
         fitted = [unfitted_data(w) for w in winners]
         _check_simultaneous(winners, fitted, tau)
         for w, data in zip(winners, fitted):
-            jumps.append((tau, w, data, num.rate[w]))
+            jumps.append((num.number(tau), w, data, num.number(num.rate[w])))
             unfitted[data] = False
         waiting[winners] = False
-        num.retire(winners)
         k = len(jumps)
-        data = np.concatenate(fitted)
-        hit_counts, hit_sums = num.fitted_sums(mask, data)
+        hit_counts, hit_sums = num.fitted_sums(mask, np.concatenate(fitted))
         affected = np.flatnonzero((hit_counts > 0) & waiting)
-        if affected.size == 0:
-            continue
-        exponents, exponent_errors = num.exponent_at(affected, tau, tau_error)
-        old_rates = num.rate[affected].copy()
-        num.lower(affected, hit_sums, hit_counts, lambda j: num.y2[unfitted_data(j)])
-        counts[affected] -= hit_counts[affected]
-        alive = counts[affected] > 0
-        errors = None if exponent_errors is None else exponent_errors[alive]
-        num.retime(affected[alive], tau, tau_error, exponents[alive], errors)
-        num.retire(affected[~alive])
-        waiting[affected[~alive]] = False
-        new_rates = num.rate[affected]
-        interactions.extend(
-            Interaction(k, int(j), old_rates[t], new_rates[t], exponents[t]) for t, j in enumerate(affected)
-        )
+        if affected.size:
+            exponents = num.exponent_at(affected, tau)
+            old_rates = num.rate[affected].copy()
+            num.lower(affected, hit_sums, hit_counts, lambda j: num.y2[unfitted_data(j)])
+            counts[affected] -= hit_counts[affected]
+            alive = counts[affected] > 0
+            num.retime(affected, tau, exponents, winners[0], alive)
+            num.retire(affected[~alive])
+            waiting[affected[~alive]] = False
+            new_rates = num.rate[affected]
+            interactions.extend(
+                Interaction(k, int(j), num.number(old_rates[t]), num.number(new_rates[t]), num.number(exponents[t]))
+                for t, j in enumerate(affected)
+            )
+        num.retire(winners)
     return LimitProcess(
         problem, mask, _saddles(problem, mask, num, jumps, unfitted), initial_rates,
         tuple(interactions), tuple(undecided), "exact" if num.exact else "float",
@@ -279,7 +282,7 @@ def _saddles(problem, mask, num, jumps, unfitted):
     tails.reverse()  # tails[k] = Σ_{i ∉ F_k} y_i²
     groups = {g[0]: g for g in mask.groups}
     empty = np.empty(0, dtype=np.int64)
-    saddles = [Saddle(0, num.zero, None, (), empty, num.zero, tails[0] / (2 * n), num.zero, num.zero, empty)]
+    saddles = [Saddle(0, num.zero, None, (), empty, num.zero, num.number(tails[0] / (2 * n)), num.zero, num.zero, empty)]
     sq_norm = num.zero
     for k, (tau, j, data, rate) in enumerate(jumps, start=1):
         sign = int(problem.signs[j])
@@ -289,7 +292,8 @@ def _saddles(problem, mask, num, jumps, unfitted):
         data = data.copy()
         data.flags.writeable = False
         saddles.append(
-            Saddle(k, tau, int(j), groups.get(j, (int(j),)), data, rate, tails[k] / (2 * n), sq_norm, sign * scale, coefficients)
+            Saddle(k, tau, int(j), groups.get(j, (int(j),)), data, rate, num.number(tails[k] / (2 * n)),
+                   num.number(sq_norm), num.number(sign * scale), coefficients)
         )
     return tuple(saddles)
 

@@ -1,0 +1,173 @@
+"""Command line: parse, call the library, render.  No mathematics here.
+
+Exit codes: 0 success; 1 ``check`` found a failed assumption; 2 invalid
+input or a problem outside the theory (one line on stderr); 3 internal error.
+"""
+
+import argparse
+import json
+import sys
+
+from . import __version__
+from .errors import LimitprocError
+from .problem import DEFAULT_TOL
+
+__all__ = ["main", "build_parser"]
+
+
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _lambda(text):
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"λ must be in (0, 1), got {text}")
+    return value
+
+
+def _problem_options(parser):
+    parser.add_argument("data", help="npz file with keys y, X (optional), W0, a0 or signs (docs/formats.md)")
+    parser.add_argument("--width", type=int, metavar="M", help="sample M neurons when the file has no W0")
+    parser.add_argument("--seed", type=int, default=None, metavar="S", help="seed of the sampled initialization (default 0)")
+    parser.add_argument("--tol", type=_positive_float, default=DEFAULT_TOL,
+                        help=f"tolerance on orthonormality and balance (default {DEFAULT_TOL:g})")
+    parser.add_argument("--allow-zero-labels", action="store_true",
+                        help="treat data with label 0 as fitted from the start (spec §5) instead of refusing them")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="limitproc",
+        description="The small-initialization limit process of two-layer ReLU gradient flow on orthogonal data.",
+    )
+    parser.add_argument("--version", action="version", version=f"limitproc {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    predict = commands.add_parser("predict", help="run Algorithm 1 and print the saddles")
+    _problem_options(predict)
+    predict.add_argument("--lam", type=_lambda, metavar="λ", help="initialization scale: show t = τ ln(1/λ) and μ ln(1/λ)")
+    predict.add_argument("--exact", action="store_true", help="exact backend: proved comparisons, exact values")
+    predict.add_argument("--near-ties", choices=("exact", "raise", "report"), default="exact",
+                         help="float backend on a near-tie: rerun exactly (default), fail, or report and go on")
+    predict.add_argument("--json", metavar="PATH", help="write the JSON result (docs/json-schema.md); '-' for stdout")
+    predict.add_argument("--out", metavar="PATH", help="write arrays to an npz file (docs/formats.md)")
+    predict.add_argument("--graph", metavar="PATH", help="write the mask and interaction graphs as GraphML")
+    predict.add_argument("--quiet", action="store_true", help="no tables")
+
+    check = commands.add_parser("check", help="print the assumption report (exit 1 if an assumption fails)")
+    _problem_options(check)
+    check.add_argument("--json", metavar="PATH", help="write the report as JSON; '-' for stdout")
+
+    sample = commands.add_parser("sample", help="write a random dataset with a balanced initialization")
+    sample.add_argument("-n", type=int, required=True, help="number of data")
+    sample.add_argument("-d", type=int, default=None, help="input dimension (default n)")
+    sample.add_argument("-m", type=int, required=True, help="number of neurons")
+    sample.add_argument("--labels", choices=("gaussian", "abs-gaussian", "uniform", "sign"), default="gaussian")
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--basis", action="store_true", help="standard basis inputs (no X key, d = n)")
+    sample.add_argument("-o", "--output", required=True, metavar="PATH", help="npz file to write")
+    return parser
+
+
+def _console(to_stderr):
+    from rich.console import Console
+
+    return Console(stderr=to_stderr)
+
+
+def _write_json(data, path):
+    text = json.dumps(data, indent=1, allow_nan=False)
+    if path == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        with open(path, "w") as handle:
+            handle.write(text + "\n")
+
+
+def _load(args):
+    from .io import load_problem
+
+    seed = args.seed
+    if args.width is None and seed is not None:
+        raise LimitprocError("--seed only applies with --width (sampling an initialization)")
+    return load_problem(args.data, width=args.width, seed=0 if seed is None else seed,
+                        tol=args.tol, allow_zero_labels=args.allow_zero_labels)
+
+
+def _predict(args):
+    from .prediction import predict
+
+    result = predict(_load(args), lam=args.lam, exact=args.exact, near_ties=args.near_ties)
+    console = _console(args.json == "-")
+    if not args.quiet:
+        console.print(result)
+    if args.json:
+        _write_json(result.to_dict(), args.json)
+    if args.out:
+        result.save_npz(args.out)
+    if args.graph:
+        from .graphs import write_graphml
+
+        write_graphml(result.process, args.graph)
+    return 0
+
+
+def _check(args):
+    from .prediction import predict
+
+    result = predict(_load(args))
+    console = _console(args.json == "-")
+    console.print(result.report)
+    if args.json:
+        _write_json(result.report.to_dict(), args.json)
+    return 0 if result.report.ok else 1
+
+
+def _sample(args):
+    import numpy as np
+
+    from .sampling import sample_dataset
+
+    for name in ("n", "m"):
+        if getattr(args, name) < 1:
+            raise LimitprocError(f"-{name} must be at least 1, got {getattr(args, name)}")
+    try:
+        arrays = sample_dataset(args.n, args.m, d=args.d, labels=args.labels, seed=args.seed, basis=args.basis)
+    except ValueError as exc:
+        raise LimitprocError(str(exc)) from None
+    np.savez(args.output, **arrays)
+    _console(True).print(f"wrote {args.output}: " + ", ".join(f"{k} {v.shape}" for k, v in arrays.items()))
+    return 0
+
+
+_COMMANDS = {"predict": _predict, "check": _check, "sample": _sample}
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except LimitprocError as exc:
+        print(f"limitproc: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"limitproc: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
+        if args.debug:
+            raise
+        print(f"limitproc: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+              file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The two-phase case of seed 000 (Boursier, Pillaud-Vivien, Flammarion,
+*Gradient flow dynamics of shallow ReLU networks for square loss and
+orthogonal inputs*, NeurIPS 2022), spec §4.
+
+``D_± = (1/n) Σ_{±y_i > 0} y_i x_i``.  When some positive neuron is active on
+all positive data and some negative neuron on all negative data (seed 000
+Assumption 3), Algorithm 1 makes one jump per label sign, at accelerated
+times ``1/||D_±||`` (un-accelerated ``ln(1/λ)/||D_±||``).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from .exact import to_sympy
+
+__all__ = ["TwoPhase", "two_phase", "label_norms"]
+
+
+def label_norms(problem, exact=False):
+    """``(||y_+||, ||y_−||)``, the Euclidean norms of the positive and the
+    negative labels (``n ||D_±||``, seed 000 §4.1).
+
+    >>> from limitproc import Problem
+    >>> label_norms(Problem([3.0, 4.0, -2.0], [[1, 1, 1]], signs=[1]))
+    (5.0, 2.0)
+    """
+    if exact:
+        y = [to_sympy(v) for v in problem.y_exact]
+        return (
+            sympy.sqrt(sum((v * v for v in y if v > 0), sympy.Integer(0))),
+            sympy.sqrt(sum((v * v for v in y if v < 0), sympy.Integer(0))),
+        )
+    y = problem.y
+    return float(np.linalg.norm(y[y > 0])), float(np.linalg.norm(y[y < 0]))
+
+
+@dataclass(frozen=True)
+class TwoPhase:
+    """Closed forms of seed 000 for a problem (spec §4).
+
+    Attributes
+    ----------
+    D_plus_norm, D_minus_norm : number
+        ``||D_+||`` and ``||D_−||`` (0 when there is no datum of that sign).
+    neurons_plus, neurons_minus : tuple of int
+        ``S_{+,1}``, ``S_{−,1}``: positive (negative) neurons active on every
+        positive (negative) datum (seed 000 eqs. 5–6).
+    times : tuple
+        Accelerated jump times ``1/||D_±||`` in increasing order, one per
+        label sign present.
+    signs : tuple of int
+        The label sign fitted at each of ``times``.
+    """
+
+    D_plus_norm: object
+    D_minus_norm: object
+    neurons_plus: tuple
+    neurons_minus: tuple
+    times: tuple
+    signs: tuple
+
+    @property
+    def condition(self):
+        """Seed 000 Assumption 3, for each label sign that has data."""
+        plus = self.D_plus_norm == 0 or bool(self.neurons_plus)
+        minus = self.D_minus_norm == 0 or bool(self.neurons_minus)
+        return plus and minus
+
+    def unaccelerated_times(self, lam):
+        """``ln(1/λ)/||D_±||``: gradient-flow times of the two jumps."""
+        return tuple(float(t) * float(np.log(1.0 / lam)) for t in self.times)
+
+    def to_dict(self, lam=None):
+        out = {
+            "D_plus_norm": float(self.D_plus_norm),
+            "D_minus_norm": float(self.D_minus_norm),
+            "condition": self.condition,
+            "neurons_plus": list(self.neurons_plus),
+            "neurons_minus": list(self.neurons_minus),
+            "times": [float(t) for t in self.times],
+            "signs": list(self.signs),
+        }
+        if lam is not None:
+            out["times_unaccelerated"] = list(self.unaccelerated_times(lam))
+        return out
+
+
+def two_phase(problem, mask, exact=False):
+    """``D_±``, the two-phase condition and the two jump times (spec §4).
+
+    Parameters
+    ----------
+    problem : Problem
+    mask : Mask
+    exact : bool
+        Exact sympy values instead of floats.
+
+    Examples
+    --------
+    >>> from limitproc import Problem, Mask
+    >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> tp = two_phase(p, Mask(p))
+    >>> tp.condition, tp.times, tp.signs
+    (True, (0.6, 1.5), (1, -1))
+    """
+    n = problem.n
+    plus, minus = label_norms(problem, exact)
+    D_plus, D_minus = plus / n, minus / n
+    n_pos, n_neg = int((problem.y > 0).sum()), int((problem.y < 0).sum())
+    signs = problem.signs
+    full_plus = tuple(int(j) for j in np.flatnonzero((signs > 0) & (mask.counts == n_pos))) if n_pos else ()
+    full_minus = tuple(int(j) for j in np.flatnonzero((signs < 0) & (mask.counts == n_neg))) if n_neg else ()
+    jumps = [(1 / D, sign) for D, sign in ((D_plus, 1), (D_minus, -1)) if D != 0]
+    jumps.sort(key=lambda pair: float(pair[0]))
+    return TwoPhase(D_plus, D_minus, full_plus, full_minus, tuple(t for t, _ in jumps), tuple(s for _, s in jumps))

@@ -1,0 +1,96 @@
+"""Named reference problems with their expected limit process.
+
+Each case gives the problem and the expected saddles, with the source of
+the expectation (a hand computation written out in ``source``, or a closed
+form of seed 000).  ``tests/test_process.py`` runs every case through both
+backends; exact values are sympy expressions.
+"""
+
+from dataclasses import dataclass
+
+import sympy
+
+from limitproc import Problem
+
+sqrt, R = sympy.sqrt, sympy.Rational
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    problem: Problem
+    neurons: tuple  # jumping neuron of each saddle 1..K
+    data: tuple  # fitted data of each jump
+    taus: tuple  # exact jump times
+    losses: tuple  # exact L(θ_0..θ_K)
+    sq_norms: tuple  # exact ||θ_0..K||²
+    source: str
+
+
+CASES = [
+    Case(
+        "one_jump",
+        Problem(["3", "4"], [[1, 1], [1, -1]], signs=[1, 1]),
+        neurons=(0,),
+        data=((0, 1),),
+        taus=(R(2, 5),),
+        losses=(R(25, 4), 0),
+        sq_norms=(0, 10),
+        source="""n = 2, y = (3, 4).  Neuron 0 is active on both data (S = 25, r = 5/2),
+        neuron 1 on datum 0 only (S = 9, r = 3/2).  T_0 = 1/r = 2/5 < T_1 = 2/3:
+        neuron 0 fits both data at τ = 2/5; neuron 1 loses its only datum and
+        never grows.  ||θ_1||² = 2 n r = 10 = 2 sqrt(25); L(θ_0) = 25/4.""",
+    ),
+    Case(
+        "memory",
+        Problem(["3", "4", "1"], [[1, 1, -1], [-1, 1, 1]], signs=[1, 1]),
+        neurons=(0, 1),
+        data=((0, 1), (2,)),
+        taus=(R(3, 5), R(18, 5) - 3 * sqrt(17) / 5),
+        losses=(R(13, 3), R(1, 6), 0),
+        sq_norms=(0, 10, 12),
+        source="""n = 3, y = (3, 4, 1).  Neuron 0 on {0, 1}: S = 25, r = 5/3, T = 3/5.
+        Neuron 1 on {1, 2}: S = 17, r = sqrt(17)/3, T = 3/sqrt(17) > 3/5.
+        Jump 1 at τ = 3/5 fits {0, 1}.  Neuron 1 then has e = 1 − (sqrt(17)/3)(3/5)
+        = 1 − sqrt(17)/5 and keeps only datum 2 (S = 1, r = 1/3), so it jumps at
+        τ = 3/5 + 3(1 − sqrt(17)/5) = 18/5 − 3 sqrt(17)/5: the memory of its
+        earlier, faster growth.  Losses 26/6, 1/6, 0; norms 0, 2·5, 2·5 + 2·1.""",
+    ),
+    Case(
+        "two_phase",
+        Problem(["3", "4", "-2", "-1"], [[1, 1, -1, 1], [-1, 1, 1, 1], [1, -1, 1, 1]], signs=[1, 1, -1]),
+        neurons=(0, 2),
+        data=((0, 1), (2, 3)),
+        taus=(R(4, 5), 4 / sqrt(5)),
+        losses=(R(15, 4), R(5, 8), 0),
+        sq_norms=(0, 10, 10 + 2 * sqrt(5)),
+        source="""Seed 000 closed forms (spec §4): neuron 0 is active on all positive
+        data, neuron 2 on all negative data (Assumption 3).  ||D+|| = 5/4,
+        ||D−|| = sqrt(5)/4: jumps at 1/||D+|| = 4/5 and 1/||D−|| = 4/sqrt(5);
+        ||θ_K||² = 2(||y+|| + ||y−||) = 2(5 + sqrt(5)), the minimum norm.""",
+    ),
+    Case(
+        "zero_row",
+        Problem(["2", "1", "-1"], [[1, -1, 1], [-1, -1, 1]], signs=[1, 1]),
+        neurons=(0,),
+        data=((0,),),
+        taus=(R(3, 2),),
+        losses=(R(1), R(1, 3)),
+        sq_norms=(0, 4),
+        source="""Datum 1 (y = 1) has no active positive neuron, datum 2 no negative
+        neuron: both rows are zero.  Neuron 0 fits datum 0 (S = 4, r = 2/3) at
+        τ = 3/2; neuron 1 is active on no positive datum (zero column).  The
+        final loss is (1 + 1)/(2·3) = 1/3 > 0.""",
+    ),
+    Case(
+        "equal_columns",
+        Problem(["1", "2"], [[1, 1], [2, 3], [1, -1]], signs=[1, 1, 1]),
+        neurons=(0,),
+        data=((0, 1),),
+        taus=(2 / sqrt(5),),
+        losses=(R(5, 4), 0),
+        sq_norms=(0, 2 * sqrt(5)),
+        source="""Neurons 0 and 1 have the same column {0, 1}: one group, carried by
+        neuron 0, with the squared norm of one neuron, 2 sqrt(5).  r = sqrt(5)/2.""",
+    ),
+]
