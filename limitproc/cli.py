@@ -71,7 +71,55 @@ def build_parser():
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--basis", action="store_true", help="standard basis inputs (no X key, d = n)")
     sample.add_argument("-o", "--output", required=True, metavar="PATH", help="npz file to write")
+    validate = commands.add_parser("validate", help="simulate the real gradient flow and compare it with the prediction")
+    _problem_options(validate)
+    validate.add_argument("--lam", type=_lambda, nargs="+", default=[], metavar="λ",
+                          help="initialization scales to simulate, e.g. 1e-4 1e-8 1e-16 1e-32")
+    validate.add_argument("--log-inv-lam", type=_positive_float, nargs="+", default=[], metavar="L",
+                          help="scales given as ln(1/λ), for λ below the float range (e.g. 2000)")
+    validate.add_argument("--rtol", type=_positive_float, default=1e-10, help="solver relative tolerance (default 1e-10)")
+    validate.add_argument("--atol", type=_positive_float, default=1e-12, help="solver absolute tolerance (default 1e-12)")
+    validate.add_argument("--json", metavar="PATH", help="write the report as JSON; '-' for stdout")
+    validate.add_argument("--plot", metavar="PNG", help="loss curves and log-norms over the prediction")
+
+    sweep = commands.add_parser("sweep", help="Algorithm 1 over grids of n, width, label laws and seeds")
+    sweep.add_argument("--n", type=int, nargs="+", required=True, help="numbers of data")
+    sweep.add_argument("--width", nargs="+", required=True, metavar="W",
+                       help="widths: integers or rules such as 5log for m = ceil(5 ln n)")
+    sweep.add_argument("--labels", nargs="+", default=["gaussian"],
+                       choices=("gaussian", "abs-gaussian", "uniform", "sign"))
+    sweep.add_argument("--repeats", type=int, default=3, help="runs per grid point (default 3)")
+    sweep.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
+    sweep.add_argument("--workers", type=int, default=None, help="local processes (default: all cores; 1: in-process)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler address, or 'local' for a LocalCluster")
+    sweep.add_argument("--chunksize", type=int, default=None, help="runs per task")
+    sweep.add_argument("--interpolating-only", action="store_true", help="summaries over interpolating runs only")
+    sweep.add_argument("--csv", metavar="PATH", help="one row per run")
+    sweep.add_argument("--stats-csv", metavar="PATH", help="one row per grid point (mean, min, max)")
+    sweep.add_argument("--json", metavar="PATH", help="write rows and summaries as JSON; '-' for stdout")
+    sweep.add_argument("--plot", metavar="PNG", help="squared norms against n (several n) or against the width")
+    sweep.add_argument("--no-progress", action="store_true")
+
+    probability = commands.add_parser("probability", help="probability that the assumptions hold at initialization")
+    probability.add_argument("--n-pos", type=int, required=True, metavar="P", help="number of positive labels")
+    probability.add_argument("--n-neg", type=int, required=True, metavar="Q", help="number of negative labels")
+    probability.add_argument("--width", type=int, required=True, metavar="M", help="number of neurons")
+    probability.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples (default 10000; 0: none)")
+    probability.add_argument("--seed", type=int, default=0)
+    probability.add_argument("--confidence", type=float, default=0.95)
+    probability.add_argument("--ci", choices=("exact", "wilson"), default="exact",
+                             help="Clopper–Pearson (exact) or Wilson intervals")
+    probability.add_argument("--json", metavar="PATH", help="write the result as JSON; '-' for stdout")
+    probability.add_argument("--plot", metavar="PNG", help="probability that every row is non-zero against m, for --ns")
+    probability.add_argument("--ns", type=int, nargs="+", default=None, help="numbers of data for --plot")
     return parser
+
+
+def _progress(console, description, disabled=False):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, disable=disabled)
 
 
 def _console(to_stderr):
@@ -145,7 +193,93 @@ def _sample(args):
     return 0
 
 
-_COMMANDS = {"predict": _predict, "check": _check, "sample": _sample}
+def _validate(args):
+    from .plots import plot_validation
+    from .validate import validate
+
+    if not args.lam and not args.log_inv_lam:
+        raise LimitprocError("give at least one scale: --lam 1e-8 1e-16 … or --log-inv-lam 2000")
+    problem = _load(args)
+    console = _console(args.json == "-")
+    total = len(args.lam) + len(args.log_inv_lam)
+    with _progress(console, "simulating the gradient flow") as bar:
+        task = bar.add_task("flow", total=total)
+        report = validate(problem, args.lam or None, log_inv_lams=args.log_inv_lam or None,
+                          progress=lambda i, n: bar.update(task, completed=i),
+                          rtol=args.rtol, atol=args.atol)
+    console.print(report)
+    if args.json:
+        _write_json(report.to_dict(), args.json)
+    if args.plot:
+        plot_validation(report, report.process, args.plot)
+        console.print(f"wrote {args.plot}")
+    return 0 if report.ok else 1
+
+
+def _sweep(args):
+    from .sweep import parse_width, sweep
+
+    try:
+        widths = [parse_width(w) for w in args.width]
+    except ValueError as exc:
+        raise LimitprocError(str(exc)) from None
+    console = _console(args.json == "-")
+    with _progress(console, "Algorithm 1 runs", args.no_progress) as bar:
+        task = bar.add_task("runs", total=None)
+        try:
+            result = sweep(args.n, widths, args.labels, args.repeats, seed=args.seed, scheduler=args.scheduler,
+                           workers=args.workers, chunksize=args.chunksize,
+                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except ValueError as exc:
+            raise LimitprocError(str(exc)) from None
+    console.print(result)
+    if args.csv:
+        result.to_csv(args.csv, interpolating_only=args.interpolating_only)
+    if args.stats_csv:
+        result.to_csv(args.stats_csv, stats=True, interpolating_only=args.interpolating_only)
+    if args.json:
+        _write_json(result.to_dict(interpolating_only=args.interpolating_only), args.json)
+    if args.plot:
+        from .study_plots import plot_norm_vs_n, plot_norm_vs_width
+
+        if len(set(args.n)) > 1:
+            plot_norm_vs_n(result, labels=args.labels[0], path=args.plot, interpolating_only=True)
+        else:
+            plot_norm_vs_width(result, n=args.n[0], labels=args.labels[0], path=args.plot, interpolating_only=True)
+        console.print(f"wrote {args.plot}")
+    return 0
+
+
+def _probability(args):
+    from .probability import init_probabilities
+
+    try:
+        result = init_probabilities(args.n_pos, args.n_neg, args.width, samples=args.samples, seed=args.seed,
+                                    confidence=args.confidence, method=args.ci)
+    except ValueError as exc:
+        raise LimitprocError(str(exc)) from None
+    console = _console(args.json == "-")
+    console.print(result)
+    if args.json:
+        data = result.to_dict()
+        _write_json(data, args.json)
+    if args.plot:
+        from .study_plots import plot_interpolation_threshold
+
+        ns = args.ns or [args.n_pos + args.n_neg]
+        plot_interpolation_threshold(ns, path=args.plot, seed=args.seed)
+        console.print(f"wrote {args.plot}")
+    return 0
+
+
+_COMMANDS = {
+    "predict": _predict,
+    "check": _check,
+    "sample": _sample,
+    "validate": _validate,
+    "sweep": _sweep,
+    "probability": _probability,
+}
 
 
 def main(argv=None):

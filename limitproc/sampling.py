@@ -50,7 +50,7 @@ def sample_labels(n, kind, rng):
     if kind == "uniform":
         return rng.uniform(-1.0, 1.0, n)
     if kind == "sign":
-        return rng.choice(np.array([-1.0, 1.0]), size=n)
+        return rng.integers(0, 2, n) * 2.0 - 1.0
     raise ValueError(f"unknown label distribution {kind!r}; choose from {', '.join(LABEL_KINDS)}")
 
 

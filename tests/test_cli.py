@@ -143,3 +143,31 @@ def test_console_script_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "limitproc.cli", "predict", path, "--json", "-", "--quiet"],
                           capture_output=True, text=True, check=True)
     assert json.loads(done.stdout)["final"]["K"] == 2
+
+
+def test_validate_command(tmp_path, capsys):
+    path = write(tmp_path, y=np.array([3.0, 4.0]), W0=np.array([[1.0, 1.0], [1.0, -1.0]]), signs=np.array([1, 1]))
+    plot = tmp_path / "v.png"
+    code, out, err = run(["validate", path, "--lam", "1e-8", "1e-16", "--json", "-", "--plot", str(plot)], capsys)
+    data = json.loads(out)
+    assert code == 0 and plot.stat().st_size > 1000
+    assert [r["verdict"] for r in data["runs"]] == ["MATCH", "MATCH"]
+    assert run(["validate", path], capsys)[0] == 2
+
+
+def test_probability_command(capsys):
+    code, out, _ = run(["probability", "--n-pos", "2", "--n-neg", "1", "--width", "3", "--samples", "200",
+                        "--json", "-"], capsys)
+    data = json.loads(out)
+    # Σ_k C(3,k) 2^-3 (1 - 2^-k)^2 (1 - 2^-(3-k)) = (3·(1/4)(3/4) + 3·(9/16)(1/2))/8 = 45/256
+    assert code == 0 and data["rows_nonzero_exact"] == "45/256"
+    assert run(["probability", "--n-pos", "-1", "--n-neg", "1", "--width", "3"], capsys)[0] == 2
+
+
+def test_sweep_command(tmp_path, capsys):
+    csv = tmp_path / "rows.csv"
+    code, out, _ = run(["sweep", "--n", "8", "16", "--width", "3log", "--repeats", "2", "--workers", "1",
+                        "--no-progress", "--json", "-", "--csv", str(csv)], capsys)
+    data = json.loads(out)
+    assert code == 0 and len(data["rows"]) == 4
+    assert csv.read_text().count("\n") == 5

@@ -1,0 +1,105 @@
+"""Work of the simulated flow (limitproc.flow) vs plain gradient descent.
+
+Both reach the same final state from the same balanced initialization at
+scale λ: the first time the loss comes within ``1e-4 · L(θ_0)`` of the last
+plateau ``L(θ_K)`` of the limit process (spec §3).  Gradient descent uses
+step 0.01 (seed 002 Appendix A.1) on the loss of spec §1, in data-basis
+coordinates ``<w_j, x_i>`` (a step costs one gradient evaluation, like one
+evaluation of the flow's right-hand side; spec §7 explains why input
+coordinates are not used).  The problem is the Figure 1 setup
+(examples/figure1.py, seed 10: n = 64, m = 6).
+
+GD needs ``t/0.01`` steps with ``t ≈ τ_K ln(1/λ)``, so its cost grows like
+``ln(1/λ)``; at λ = 1e-60 that is about 4e5 steps, at e^-2000 about 5e6.  The
+default λ = 1e-8 keeps it to a few seconds.
+
+    python benchmarks/flow_vs_gd.py              # λ = 1e-8
+    python benchmarks/flow_vs_gd.py --lam 1e-4 1e-8 1e-16
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from limitproc import Problem, limit_process
+from limitproc.flow import simulate_flow
+from limitproc.sampling import random_initialization, random_orthonormal
+
+STEP = 0.01
+TOLERANCE = 1e-4
+
+
+def figure1_problem(seed=10, n=64, m=6):
+    rng = np.random.default_rng(seed)
+    X = random_orthonormal(n, n, rng)
+    y = np.abs(rng.standard_normal(n))
+    W0, signs = random_initialization(m, n, rng)
+    return Problem(y, W0, signs=signs, X=X)
+
+
+def gradient_descent(problem, lam, target, max_steps=10_000_000):
+    """Plain GD on ``L`` (spec §1) in data-basis coordinates until ``L ≤ target``."""
+    n = problem.n
+    y = problem.y
+    s = problem.signs.astype(float)
+    C = lam * problem.init_norms[:, None] * problem.inner_products()  # <w_j, x_i>
+    a = s * lam * problem.init_norms
+    started = time.perf_counter()
+    for step in range(1, max_steps + 1):
+        relu = np.maximum(C, 0.0)
+        r = a @ relu - y
+        loss = r @ r / (2 * n)
+        if loss <= target:
+            return step - 1, time.perf_counter() - started, a, C, loss
+        grad_a = relu @ r / n
+        grad_C = (a[:, None] * ((C > 0) * r)) / n  # σ'(0) = 0
+        a = a - STEP * grad_a
+        C = C - STEP * grad_C
+    raise RuntimeError(f"GD did not reach L ≤ {target:g} in {max_steps} steps")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lam", type=float, nargs="+", default=[1e-8])
+    parser.add_argument("--seed", type=int, default=10)
+    args = parser.parse_args(argv)
+
+    problem = figure1_problem(args.seed)
+    process = limit_process(problem)
+    target = float(process.losses[-1]) + TOLERANCE * float(process.losses[0])
+    print(f"{problem!r}: K = {process.K}, τ = {np.round(process.times, 3).tolist()}, "
+          f"target L ≤ {target:.6g} (L(θ_K) = {process.losses[-1]:.6g})")
+    header = (f"{'λ':>7} {'t':>8} {'GD steps':>9} {'GD s':>7} {'flow nfev':>9} {'flow s':>7} "
+              f"{'evals ratio':>11} {'time ratio':>10} {'|θ_GD−θ_flow|':>14} {'||θ||² GD/flow':>17}")
+    print(header)
+    for lam in args.lam:
+        probe = simulate_flow(problem, lam, process=process)
+        hit = np.flatnonzero(probe.loss <= target)
+        if hit.size == 0:
+            raise RuntimeError(f"the flow did not reach L ≤ {target:g} by t = {probe.t_max:g}")
+        t_target = float(probe.t[hit[0]])
+        # refine to the crossing on the dense output, then time the flow up to it
+        lo = float(probe.t[max(hit[0] - 1, 0)])
+        for _ in range(60):
+            mid = 0.5 * (lo + t_target)
+            _, _, h = probe.state(mid)
+            if ((h - problem.y) ** 2).sum() / (2 * problem.n) <= target:
+                t_target = mid
+            else:
+                lo = mid
+        flow = simulate_flow(problem, lam, t_max=t_target, process=process)
+        steps, gd_seconds, a, C, _ = gradient_descent(problem, lam, target)
+        a_f, W_f = flow.final_parameters
+        C_f = W_f @ problem.X.T
+        distance = np.sqrt(((a - a_f) ** 2).sum() + ((C - C_f) ** 2).sum())
+        gd_sq = 2 * (a**2).sum()
+        print(f"{lam:7.0e} {t_target:8.1f} {steps:9d} {gd_seconds:7.2f} {flow.nfev:9d} {flow.seconds:7.2f} "
+              f"{steps / flow.nfev:11.1f} {gd_seconds / flow.seconds:10.1f} {distance:14.2e} "
+              f"{gd_sq:8.4f}/{flow.theta_sq_norm[-1]:.4f}")
+    print(f"GD: step {STEP} on L = (1/2n) Σ (h - y)²; one step = one gradient evaluation. "
+          f"Flow: DOP853, rtol = {flow.rtol:g}, atol = {flow.atol:g}, dense output.")
+
+
+if __name__ == "__main__":
+    main()
