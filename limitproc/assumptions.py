@@ -154,6 +154,11 @@ def assumption_report(process, two_phase=None):
 
 def _argmin_check(process):
     times = [float(s.tau) for s in process.jumps]
+    if process.ties:
+        pairs = "; ".join(f"neurons {a}&{b} at τ = {t}" for t, (a, b) in process.ties)
+        return Check("argmin unique", "seed 002 Asm. 4(ii)", False,
+                     f"exact ties between neurons sharing unfitted data ({pairs}): outside the theory, "
+                     "broken by the lowest index (--ties first)")
     simultaneous = [(a.neuron, b.neuron) for a, b in zip(process.jumps, process.jumps[1:]) if a.tau == b.tau]
     if process.backend == "exact" and simultaneous and not process.deferred:
         pairs = ", ".join(f"{a}&{b}" for a, b in simultaneous)

@@ -54,6 +54,9 @@ def build_parser():
     predict.add_argument("--exact", action="store_true", help="exact backend: proved comparisons, exact values")
     predict.add_argument("--near-ties", choices=("exact", "raise", "report"), default="exact",
                          help="float backend on a near-tie: rerun exactly (default), fail, or report and go on")
+    predict.add_argument("--ties", choices=("raise", "first"), default="raise",
+                         help="a true tie between neurons sharing data (outside the theory): exit 2 (default), "
+                              "or let the lowest-index neuron jump and report it")
     predict.add_argument("--json", metavar="PATH", help="write the JSON result (docs/json-schema.md); '-' for stdout")
     predict.add_argument("--out", metavar="PATH", help="write arrays to an npz file (docs/formats.md)")
     predict.add_argument("--graph", metavar="PATH", help="write the mask and interaction graphs as GraphML")
@@ -137,6 +140,23 @@ def _write_json(data, path):
             handle.write(text + "\n")
 
 
+def _write_error_json(args, exc):
+    """With ``--json``, a failed run still writes a document saying why
+    (``docs/json-schema.md``): machine readers see ties and bad inputs."""
+    path = getattr(args, "json", None)
+    if not path:
+        return
+    error = {"type": type(exc).__name__, "message": str(exc)}
+    if getattr(exc, "neurons", ()):
+        error["neurons"] = [int(j) for j in exc.neurons]
+    if getattr(exc, "time", None) is not None:
+        error["time"] = {"exact": str(exc.time), "float": float(exc.time)}
+    try:
+        _write_json({"schema_version": 1, "error": error}, path)
+    except OSError:
+        pass
+
+
 def _load(args):
     from .io import load_problem
 
@@ -150,7 +170,7 @@ def _load(args):
 def _predict(args):
     from .prediction import predict
 
-    result = predict(_load(args), lam=args.lam, exact=args.exact, near_ties=args.near_ties)
+    result = predict(_load(args), lam=args.lam, exact=args.exact, near_ties=args.near_ties, ties=args.ties)
     console = _console(args.json == "-")
     if not args.quiet:
         console.print(result)
@@ -289,6 +309,7 @@ def main(argv=None):
         return _COMMANDS[args.command](args)
     except LimitprocError as exc:
         print(f"limitproc: error: {exc}", file=sys.stderr)
+        _write_error_json(args, exc)
         return 2
     except OSError as exc:
         print(f"limitproc: error: {exc}", file=sys.stderr)

@@ -129,6 +129,8 @@ class Prediction:
             "assumptions": self.report.to_dict(),
             "near_ties": [t.to_dict() for t in process.near_ties],
             "deferred_to_exact": [t.to_dict() for t in process.deferred],
+            "ties_broken": [{"tau": float(t), "exact": str(t) if exact else None, "neurons": list(pair)}
+                            for t, pair in process.ties],
         }
         if exact:
             out["final"]["exact"] = {
@@ -167,7 +169,7 @@ class Prediction:
         return prediction_renderable(self)
 
 
-def predict(problem, *, lam=None, exact=False, near_ties="exact"):
+def predict(problem, *, lam=None, exact=False, near_ties="exact", ties="raise"):
     """Algorithm 1 and everything ``limitproc predict`` reports (spec §3–§5, §8).
 
     Examples
@@ -180,7 +182,7 @@ def predict(problem, *, lam=None, exact=False, near_ties="exact"):
     """
     if lam is not None and not 0 < lam < 1:
         raise ValueError(f"lam must be in (0, 1), got {lam}")
-    process = limit_process(problem, exact=exact, near_ties=near_ties)
+    process = limit_process(problem, exact=exact, near_ties=near_ties, ties=ties)
     exact_values = process.backend == "exact"
     phases = two_phase(problem, process.mask, exact_values)
     return Prediction(

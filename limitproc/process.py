@@ -28,6 +28,12 @@ RESOLUTION_CONSTANT = 5.0
 #: order and lists the near-tie in :attr:`LimitProcess.near_ties`.
 NEAR_TIE_POLICIES = ("exact", "raise", "report")
 
+#: What to do with a true tie between neurons whose unfitted data overlap
+#: (outside the theory, spec §5): ``"raise"`` a :class:`~limitproc.errors.TieError`,
+#: or let the ``"first"`` (lowest-index) neuron jump and record the tie in
+#: :attr:`LimitProcess.ties`.
+TIE_POLICIES = ("raise", "first")
+
 
 @dataclass(frozen=True, eq=False)
 class Saddle:
@@ -143,7 +149,7 @@ class _Undecided(Exception):
         self.near_ties = near_ties
 
 
-def limit_process(problem, *, exact=False, near_ties="exact", mask=None):
+def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask=None):
     """Run Algorithm 1 (spec §3; seed 002 Algorithm 1) on a problem.
 
     Parameters
@@ -156,6 +162,11 @@ def limit_process(problem, *, exact=False, near_ties="exact", mask=None):
         Float backend only: what to do when two candidate jump times of
         neurons sharing unfitted data are closer than the float error bound
         (see :data:`NEAR_TIE_POLICIES`).
+    ties : {"raise", "first"}
+        A true tie between neurons with overlapping unfitted data is outside
+        the theory (spec §5): raise :class:`~limitproc.errors.TieError`, or
+        let the lowest-index neuron jump and record the tie in
+        :attr:`LimitProcess.ties` (see :data:`TIE_POLICIES`).
     mask : Mask, optional
         A precomputed :class:`~limitproc.mask.Mask` of ``problem``.
 
@@ -166,8 +177,8 @@ def limit_process(problem, *, exact=False, near_ties="exact", mask=None):
     Raises
     ------
     TieError
-        Two neurons whose unfitted data overlap jump at exactly the same time
-        (outside the theory, spec §5).
+        With ``ties="raise"``, when two neurons whose unfitted data overlap
+        jump at exactly the same time (outside the theory, spec §5).
     NearTieError
         With ``near_ties="raise"``, when the float backend cannot decide.
 
@@ -185,11 +196,13 @@ def limit_process(problem, *, exact=False, near_ties="exact", mask=None):
     """
     if near_ties not in NEAR_TIE_POLICIES:
         raise ValueError(f"near_ties must be one of {NEAR_TIE_POLICIES}, got {near_ties!r}")
+    if ties not in TIE_POLICIES:
+        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
     mask = Mask(problem) if mask is None else mask
     if exact:
-        return _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report")
+        return _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report", ties)
     try:
-        return _algorithm1(problem, mask, FloatArithmetic(problem, mask), near_ties)
+        return _algorithm1(problem, mask, FloatArithmetic(problem, mask), near_ties, ties)
     except _Undecided as undecided:
         if near_ties == "raise":
             listed = "; ".join(map(repr, undecided.near_ties))
@@ -197,12 +210,12 @@ def limit_process(problem, *, exact=False, near_ties="exact", mask=None):
                 f"float64 cannot order these candidate jump times: {listed}; rerun with exact=True (CLI: --exact)",
                 undecided.near_ties,
             ) from None
-        process = _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report")
+        process = _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report", ties)
         object.__setattr__(process, "deferred", tuple(undecided.near_ties))
         return process
 
 
-def _algorithm1(problem, mask, num, near_ties):
+def _algorithm1(problem, mask, num, near_ties, ties):
     """The loop of spec §3, written once for both number systems."""
     n, m = problem.n, problem.m
     unfitted = np.ones(n, dtype=bool)
@@ -210,7 +223,7 @@ def _algorithm1(problem, mask, num, near_ties):
     waiting = np.zeros(m, dtype=bool)
     waiting[mask.leaders] = True
     initial_rates = num.rate.copy()
-    jumps, interactions, undecided = [], [], []
+    jumps, interactions, undecided, broken = [], [], [], []
 
     def unfitted_data(j):
         data = mask.data_of(j)
@@ -226,8 +239,8 @@ def _algorithm1(problem, mask, num, near_ties):
                 raise _Undecided(close)
             undecided.extend(close)
         tau = num.T[winners[0]]
-        fitted = [unfitted_data(w) for w in winners]
-        _check_simultaneous(winners, fitted, tau)
+        winners, fitted, tied = _simultaneous(winners, [unfitted_data(w) for w in winners], tau, ties)
+        broken.extend((num.number(tau), pair) for pair in tied)
         for w, data in zip(winners, fitted):
             jumps.append((num.number(tau), w, data, num.number(num.rate[w])))
             unfitted[data] = False
@@ -252,23 +265,36 @@ def _algorithm1(problem, mask, num, near_ties):
         num.retire(winners)
     return LimitProcess(
         problem, mask, _saddles(problem, mask, num, jumps, unfitted), initial_rates,
-        tuple(interactions), tuple(undecided), "exact" if num.exact else "float",
+        tuple(interactions), tuple(undecided), "exact" if num.exact else "float", ties=tuple(broken),
     )
 
 
-def _check_simultaneous(winners, fitted, tau):
-    """A true tie is a simultaneous jump if the unfitted sets are disjoint (spec §5)."""
-    for x in range(len(winners)):
-        for y in range(x + 1, len(winners)):
-            shared = np.intersect1d(fitted[x], fitted[y])
-            if shared.size:
-                raise TieError(
-                    f"neurons {winners[x]} and {winners[y]} jump at exactly the same time τ = {tau} "
-                    f"and share unfitted data {shared[:5].tolist()}: a tie between overlapping sets is "
-                    "outside the theory (seed 002 Assumption 4(ii), spec §5)",
-                    (winners[x], winners[y]),
-                    tau,
-                )
+def _simultaneous(winners, fitted, tau, ties):
+    """The neurons that jump at ``tau``, their data, and the ties broken.
+
+    A true tie is a simultaneous jump when the unfitted sets are disjoint;
+    between overlapping sets it is outside the theory (spec §5): raise, or
+    keep the lowest-index neuron (``ties="first"``) and report the pair.
+    """
+    kept, data, tied = [], [], []
+    for w, own in zip(winners, fitted):
+        clash = next((k for k, other in zip(kept, data) if np.intersect1d(own, other).size), None)
+        if clash is None:
+            kept.append(w)
+            data.append(own)
+            continue
+        if ties == "raise":
+            shared = np.intersect1d(own, data[kept.index(clash)])
+            raise TieError(
+                f"neurons {clash} and {w} jump at exactly the same time τ = {tau} "
+                f"and share unfitted data {shared[:5].tolist()}: a tie between overlapping sets is "
+                "outside the theory (seed 002 Assumption 4(ii), spec §5); --ties first lets the "
+                "lowest-index neuron jump",
+                (clash, w),
+                tau,
+            )
+        tied.append((clash, w))
+    return kept, data, tied
 
 
 def _saddles(problem, mask, num, jumps, unfitted):
@@ -316,6 +342,8 @@ class LimitProcess:
     backend : {"float", "exact"}
     deferred : tuple of NearTie
         Near-ties that made the float backend hand over to the exact one.
+    ties : tuple of (time, (int, int))
+        True ties between overlapping neurons broken by index (``ties="first"``).
     """
 
     problem: object = field(repr=False)
@@ -326,6 +354,7 @@ class LimitProcess:
     near_ties: tuple = ()
     backend: str = "float"
     deferred: tuple = ()
+    ties: tuple = ()
 
     @property
     def jumps(self):

@@ -134,8 +134,11 @@ def test_object_arrays_are_refused(tmp_path, capsys):
 def test_missing_file_and_overlapping_tie(tmp_path, capsys):
     assert run(["predict", str(tmp_path / "nope.npz")], capsys)[0] == 2
     tie = write(tmp_path, y=np.array(["1", "1", "1"]), W0=np.array([[1, 1, -1], [-1, 1, 1.0]]), signs=np.array([1, 1]))
-    code, _, err = run(["predict", tie], capsys)
+    code, out, err = run(["predict", tie, "--exact", "--json", "-"], capsys)
     assert code == 2 and "neurons 0 and 1 jump at exactly the same time" in err and "3*sqrt(2)/2" in err
+    error = json.loads(out)["error"]
+    assert error["type"] == "TieError" and error["neurons"] == [0, 1]
+    assert error["time"]["exact"] == "3*sqrt(2)/2" and error["time"]["float"] == pytest.approx(1.5 * 2**0.5)
 
 
 def test_console_script_runs(tmp_path):

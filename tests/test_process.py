@@ -185,6 +185,17 @@ def test_overlapping_exact_tie_is_reported():
         assert compare(info.value.time, sympy.Rational(3, 2) * sympy.sqrt(2)) == 0
 
 
+def test_overlapping_tie_broken_by_index_on_request():
+    p = Problem(["1", "1", "1"], [[1, 1, -1], [-1, 1, 1]], signs=[1, 1])
+    for exact in (False, True):
+        process = limit_process(p, exact=exact, ties="first")
+        assert [(s.neuron, s.data.tolist()) for s in process.jumps] == [(0, [0, 1]), (1, [2])]
+        assert float(process.jumps[1].tau) == pytest.approx(1.5 * np.sqrt(2))  # e_1 = 0 at the tie
+        ((tau, pair),) = process.ties
+        assert pair == (0, 1) and float(tau) == pytest.approx(1.5 * np.sqrt(2))
+        assert certify(process).ok
+
+
 def test_near_tie_float_cannot_order_is_deferred_to_exact():
     """S_0 = 1 + 10^-18 and S_1 = 1 + (10^9 - 1)^-2 are equal in float64, but
     S_1 > S_0, so neuron 1 jumps first; both share datum 0."""

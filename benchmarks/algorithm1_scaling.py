@@ -1,0 +1,64 @@
+"""Algorithm 1 costs time linear in the mask size (spec §3; issue: core).
+
+One run, ratios only: for standard-basis problems with Gaussian labels and
+the initialization of spec §1, the time of ``limit_process`` (mask given)
+divided by the number of mask entries, over n at fixed m and over m at fixed
+n; and the speed-up over the literal transcription of spec §3 in
+``tests/reference.py`` (which recomputes every rate at every jump).
+
+    python benchmarks/algorithm1_scaling.py [--quick]
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from limitproc import Mask, Problem, limit_process  # noqa: E402
+from tests.reference import reference_process  # noqa: E402
+
+
+def problem(n, m, seed=0):
+    rng = np.random.default_rng(seed)
+    return Problem(rng.standard_normal(n), rng.standard_normal((m, n)), signs=rng.choice([-1, 1], m))
+
+
+def timed(function, repeats=3):
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main(quick=False):
+    print("Algorithm 1, float backend, standard basis, Gaussian labels (best of 3)")
+    print(f"{'n':>9} {'m':>5} {'mask entries':>13} {'K':>4} {'mask s':>8} {'process s':>10} {'ns / entry':>11}")
+    rows = []
+    ns = [10_000, 100_000] if quick else [10_000, 30_000, 100_000, 300_000, 1_000_000]
+    grid = [(n, 64) for n in ns] + [(100_000, m) for m in ([16, 256] if quick else [16, 128, 256, 512])]
+    for n, m in grid:
+        p = problem(n, m)
+        t_mask, mask = timed(lambda: Mask(p), repeats=1)
+        t_run, process = timed(lambda: limit_process(p, mask=mask))
+        rows.append((n, m, mask.size, t_run))
+        print(f"{n:>9} {m:>5} {mask.size:>13} {process.K:>4} {t_mask:8.3f} {t_run:10.3f} {1e9 * t_run / mask.size:11.1f}")
+    per_entry = np.array([t / size for _, _, size, t in rows])
+    print(f"time per mask entry: min {1e9 * per_entry.min():.1f} ns, max {1e9 * per_entry.max():.1f} ns "
+          f"(ratio {per_entry.max() / per_entry.min():.2f} over a {rows[-1][2] / rows[0][2]:.0f}x range of sizes)")
+
+    n, m = (2000, 50) if quick else (4000, 200)
+    p = problem(n, m, seed=1)
+    t_fast, process = timed(lambda: limit_process(p))
+    t_ref, ref = timed(lambda: reference_process(p.y, p.directions, p.signs), repeats=1)
+    assert [s.neuron for s in process.jumps] == [j for _, j, *_ in ref]
+    print(f"literal spec transcription (O(K m n)) at n = {n}, m = {m}, K = {process.K}: "
+          f"{t_ref:.3f} s vs {t_fast:.4f} s, speed-up {t_ref / t_fast:.0f}x")
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)
