@@ -6,8 +6,8 @@ plateau ``L(θ_K)`` of the limit process (spec §3).  Gradient descent uses
 step 0.01 (seed 002 Appendix A.1) on the loss of spec §1, in data-basis
 coordinates ``<w_j, x_i>`` (a step costs one gradient evaluation, like one
 evaluation of the flow's right-hand side; spec §7 explains why input
-coordinates are not used).  The problem is the Figure 1 setup
-(examples/figure1.py, seed 10: n = 64, m = 6).
+coordinates are not used).  The problem is the bundled Figure 1 setup
+``examples/figure1.npz`` (n = 64, m = 6, six jumps).
 
 GD needs ``t/0.01`` steps with ``t ≈ τ_K ln(1/λ)``, so its cost grows like
 ``ln(1/λ)``; at λ = 1e-60 that is about 4e5 steps, at e^-2000 about 5e6.  The
@@ -19,23 +19,17 @@ default λ = 1e-8 keeps it to a few seconds.
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
-from limitproc import Problem, limit_process
+from limitproc import limit_process, load_problem
 from limitproc.flow import simulate_flow
-from limitproc.sampling import random_initialization, random_orthonormal
+
+BUNDLED = Path(__file__).resolve().parents[1] / "examples" / "figure1.npz"
 
 STEP = 0.01
 TOLERANCE = 1e-4
-
-
-def figure1_problem(seed=10, n=64, m=6):
-    rng = np.random.default_rng(seed)
-    X = random_orthonormal(n, n, rng)
-    y = np.abs(rng.standard_normal(n))
-    W0, signs = random_initialization(m, n, rng)
-    return Problem(y, W0, signs=signs, X=X)
 
 
 def gradient_descent(problem, lam, target, max_steps=10_000_000):
@@ -62,10 +56,10 @@ def gradient_descent(problem, lam, target, max_steps=10_000_000):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lam", type=float, nargs="+", default=[1e-8])
-    parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--data", default=str(BUNDLED), help="npz problem (default: the bundled Figure 1 setup)")
     args = parser.parse_args(argv)
 
-    problem = figure1_problem(args.seed)
+    problem = load_problem(args.data)
     process = limit_process(problem)
     target = float(process.losses[-1]) + TOLERANCE * float(process.losses[0])
     print(f"{problem!r}: K = {process.K}, τ = {np.round(process.times, 3).tolist()}, "

@@ -9,11 +9,10 @@ The real gradient flow (spec §1) is simulated at small λ with
 Algorithm 1 (spec §3): loss plateaus and jump times, norm exponents and
 fitted-data counts.
 
-The problem is ``examples/figure1.npz`` when present; otherwise it is drawn
-from ``--seed`` (default 10: four of the six neurons are positive and make
-four well-separated jumps; the resolution margin μ = 0.052 of spec §8 means
-λ ≤ 1e-42 resolves the fitted sets, so the default λ values show one
-unresolved and one resolved run).
+The problem is the bundled ``examples/figure1.npz`` (written by
+``examples/make_figure1_data.py``: six positive neurons, six jumps; its
+resolution margin μ = 0.041 of spec §8 means λ ≤ 1e-54 resolves the fitted
+sets, so the default λ values show one unresolved and one resolved run).
 
     python examples/figure1.py                     # writes figure1.png
     python examples/figure1.py out.png --lam 1e-8 1e-30 1e-60
@@ -25,36 +24,21 @@ import sys
 
 import numpy as np
 
-from limitproc import Problem, limit_process
-from limitproc.io import load_problem
+from limitproc import limit_process, load_problem
 from limitproc.plots import plot_validation
-from limitproc.sampling import random_initialization, random_orthonormal
 from limitproc.validate import validate
 
 BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "figure1.npz")
-
-
-def figure1_problem(seed=10, n=64, m=6):
-    """The Appendix A.1 setup drawn from ``seed``."""
-    rng = np.random.default_rng(seed)
-    X = random_orthonormal(n, n, rng)
-    y = np.abs(rng.standard_normal(n))
-    W0, signs = random_initialization(m, n, rng)
-    return Problem(y, W0, signs=signs, X=X)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default="figure1.png", help="PNG to write (default figure1.png)")
     parser.add_argument("--lam", type=float, nargs="+", default=[1e-8, 1e-60], help="initialization scales")
-    parser.add_argument("--seed", type=int, default=10, help="seed when examples/figure1.npz is absent")
-    parser.add_argument("--data", default=BUNDLED, help="npz problem (default: the bundled one, if present)")
+    parser.add_argument("--data", default=BUNDLED, help="npz problem (default: the bundled Figure 1 setup)")
     args = parser.parse_args(argv)
 
-    if os.path.exists(args.data):
-        problem, source = load_problem(args.data), args.data
-    else:
-        problem, source = figure1_problem(args.seed), f"seed {args.seed}"
+    problem, source = load_problem(args.data), os.path.basename(args.data)
     process = limit_process(problem)
     margin = process.resolution_margin
     print(f"{problem!r} from {source}")
