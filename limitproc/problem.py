@@ -52,21 +52,18 @@ def _real_array(value, name, ndim):
 
 
 def _exact_labels(y):
-    """Labels given as fractions (strings like ``"1/3"``, Fractions, sympy
-    Rationals): their exact values, or ``None`` when ``y`` is numeric."""
-    array = np.asarray(y) if not isinstance(y, (list, tuple)) else None
-    if array is not None and array.dtype.kind in "US":
-        items = array.tolist()
-    elif array is not None and array.dtype.kind != "O":
+    """Labels given as fractions (strings such as ``"1/3"``, Fractions, sympy
+    Rationals): their exact values; ``None`` when ``y`` is plain numbers."""
+    items = np.asarray(y, dtype=object).ravel().tolist() if np.ndim(y) == 1 else None
+    if items is None or not any(isinstance(v, (str, bytes, Rational)) and not isinstance(v, int) for v in items):
         return None
-    else:
-        items = list(y)
-        if not any(isinstance(v, (str, Rational)) and not isinstance(v, (int, bool)) for v in items):
-            return None
     exact = []
     for i, value in enumerate(items):
         try:
-            exact.append(Fraction(str(value)) if not isinstance(value, Rational) else Fraction(int(value.numerator), int(value.denominator)))
+            if isinstance(value, bytes):
+                value = value.decode()
+            exact.append(Fraction(int(value.numerator), int(value.denominator)) if isinstance(value, Rational)
+                         else Fraction(str(value)))
         except (TypeError, ValueError, ZeroDivisionError):
             raise InputError(f"y[{i}] = {value!r} is not a rational number") from None
     return tuple(exact)

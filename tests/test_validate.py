@@ -216,10 +216,15 @@ class TestResolution:
         assert not report.ok
 
 
+@pytest.fixture(scope="module")
+def ref3_report():
+    return validate(Problem(**REF3), [1e-8, 1e-30])
+
+
 class TestReport:
-    @pytest.fixture(scope="class")
-    def report(self):
-        return validate(Problem(**REF3), [1e-8, 1e-30])
+    @pytest.fixture
+    def report(self, ref3_report):
+        return ref3_report
 
     def test_to_dict_is_json(self, report):
         data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
