@@ -1,4 +1,4 @@
-"""Algorithm 1 costs time linear in the mask size (spec §3; issue: core).
+"""Algorithm 1 costs time linear in the mask size (spec §3).
 
 One run, ratios only: for standard-basis problems with Gaussian labels and
 the initialization of spec §1, the time of ``limit_process`` (mask given)

@@ -1,5 +1,5 @@
 """The exact backend: time against the float backend, and where it stops
-being practical (spec §6; issue: exact backend).
+being practical (spec §6).
 
 Problems with n = m, standard basis, labels N(0,1) rounded to 3 decimals and
 given as exact decimal strings (so the exact backend sees the fractions

@@ -49,14 +49,38 @@ def _lam_label(run):
     return f"λ = {lam:.0e}" if lam > 1e-300 else f"λ = e^-{run.log_inv_lam:g}"
 
 
-def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, dpi=120):
+def _finite_curves(runs, process, tau_max):
+    """Finite-λ loss curves (:func:`~limitproc.finite_lambda.finite_lambda`)
+    of each run, on its own accelerated grid; ``None`` where they fail."""
+    from .finite_lambda import finite_lambda, log_norm_offsets
+
+    problem = process.problem
+    offsets = {}
+    curves = []
+    for run in runs:
+        init = run.init_log_norms  # zeros when the run used unit_init=True
+        unit = bool(init is not None and np.allclose(init, 0.0) and not np.allclose(problem.init_norms, 1.0))
+        try:
+            if unit not in offsets:
+                offsets[unit] = log_norm_offsets(process, unit_init=unit)
+            prediction = finite_lambda(process, log_inv_lam=run.log_inv_lam, offsets=offsets[unit])
+            tau = np.linspace(0.0, tau_max, 1200)
+            curves.append((tau, prediction.loss(tau * run.log_inv_lam)))
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            curves.append(None)
+    return curves
+
+
+def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, dpi=120, finite=True):
     """Write a PNG comparing flows with the limit process.
 
     Three panels against accelerated time ``τ = t / ln(1/λ)`` (spec §1):
 
     1. the training loss of every run over the predicted plateaus
        ``L(θ_k)`` (dashed step function; dotted lines at the jump times
-       ``τ_k``), as in seed 002 Figure 1;
+       ``τ_k``), as in seed 002 Figure 1, and, dashed in each run's colour,
+       the finite-λ prediction of that run (logistic jumps at the corrected
+       times and the relaxation after them; :mod:`limitproc.finite_lambda`);
     2. ``ln ||w_j|| / ln(1/λ)`` per neuron for the smallest ``λ`` (solid;
        larger ``λ`` faint) over the predicted piecewise-linear ``−e_j(τ)``
        (dashed; spec §2), as in seed 002 Figure 3;
@@ -75,6 +99,8 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
         ``1.5 τ_K``).
     title : str, optional
     dpi : int
+    finite : bool
+        Draw the finite-λ loss curves (``docs/finite-lambda.md``).
 
     Returns
     -------
@@ -117,11 +143,17 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
             if t <= tau_max:
                 ax.axvline(t, color="grey", lw=0.8, ls=":")
 
-    # Flows.
-    for index, (run, shade) in enumerate(zip(runs, shades)):
+    # Flows, and their finite-λ predictions.
+    finite_curves = _finite_curves(runs, process, tau_max) if finite and times else [None] * len(runs)
+    labelled = False
+    for index, (run, shade, curve) in enumerate(zip(runs, shades, finite_curves)):
         tau, loss, scaled, fitted = _curves(run, tau_max)
         smallest = index == 0
         ax_loss.plot(tau, loss, color=shade, lw=1.3, label=_lam_label(run))
+        if curve is not None:
+            ax_loss.plot(*curve, color=shade, lw=1.1, ls=(0, (4, 2)), alpha=0.9, zorder=6,
+                         label=None if labelled else "finite-λ prediction (same colour)")
+            labelled = True
         ax_fit.plot(tau, fitted, color=shade, lw=1.2, label=_lam_label(run))
         for j in range(m):
             ax_norm.plot(tau, scaled[:, j], color=neuron_colors[j], lw=1.5 if smallest else 0.8,

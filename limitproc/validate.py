@@ -39,8 +39,11 @@ first neuron (norm ``sqrt(Σ_g ||w_g||²)``, direction the norm-weighted mean)
 as the limit process carries them.
 
 **Offsets.**  In the limit ``offset_k = t̂_k − τ_k ln(1/λ)`` tends to a constant
-``C_k``.  :func:`offset_model` estimates it to first order, from the exact
-solution of one neuron in its linear phase (seeds digest §2.2, F11):
+``C_k``.  :func:`~limitproc.finite_lambda.log_norm_offsets` computes it exactly
+(:mod:`limitproc.finite_lambda`, ``docs/finite-lambda.md``); the report keeps
+the first-order estimate :func:`offset_model` (defined there, re-exported
+here), from the exact solution of one neuron in its linear phase (seeds
+digest §2.2, F11):
 
 .. math::
 
@@ -71,6 +74,7 @@ from enum import Enum
 
 import numpy as np
 
+from .finite_lambda import offset_bound, offset_model
 from .flow import log_inv_lambda, simulate_flow
 from .process import RESOLUTION_CONSTANT
 
@@ -526,91 +530,6 @@ def validation_horizon(process, log_inv_lam):
     end = max(hi for _, hi in plateau_windows(process))
     rates = [float(s.rate) for s in process.jumps]
     return float(end * log_inv_lam + (30.0 / min(rates) if rates else 0.0))
-
-
-def _alignment(problem, process, j):
-    """``s_j <z_j, D_j^0> / r_j^0`` (in ``(0, 1]``) and the wrong-sign mass
-    ``ω_j = Σ <z_j, x_i>²`` over initially active ``i`` with ``s_j y_i < 0``."""
-    G = problem.inner_products()[j]
-    data = process.mask.data_of(j)
-    D0 = problem.y[data] / problem.n
-    z = float(problem.signs[j] * (G[data] @ D0) / np.linalg.norm(D0))
-    wrong = (G > 0) & (problem.signs[j] * problem.y < 0)
-    return z, float((G[wrong] ** 2).sum())
-
-
-def _rate_drops(process):
-    drops = {}
-    for step in process.interactions:
-        drops.setdefault(step.neuron, []).append(step)
-    return drops
-
-
-def offset_model(problem, process):
-    """First-order limit offsets ``C_k = lim (t̂_k − τ_k ln(1/λ))``, shape (K,)
-    (module docstring, "Offsets"; seeds digest F11).
-
-    Exact for a first jump whose neuron has no component on opposite-sign
-    data.  Groups of equal columns add their amplitudes in squares.
-
-    Examples
-    --------
-    Seed 000's two-phase case (spec §4) with one neuron per sign:
-
-    >>> from limitproc import Problem, limit_process
-    >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
-    >>> offset_model(p, limit_process(p)).round(4).tolist()  # the flow gives 0.2137, -0.9357
-    [0.2137, -0.9357]
-    """
-    n = problem.n
-    drops = _rate_drops(process)
-    offsets = {}
-    out = []
-    for s in process.jumps:
-        group = s.group or (s.neuron,)
-        amplitude = 0.0
-        for g in group:
-            z, _ = _alignment(problem, process, g)
-            amplitude += (problem.init_norms[g] * (1 + z) / 2) ** 2
-        rate = float(s.rate)
-        value = np.log(n * rate) - np.log(amplitude)
-        for step in drops.get(s.neuron, []):
-            if step.k < s.k:
-                old, new = float(step.old_rate), float(step.new_rate)
-                value -= 2 * (np.log((1 + new / old) / 2) + (old - new) * offsets[step.k])
-        offsets[s.k] = value / (2 * rate)
-        out.append(offsets[s.k])
-    return np.array(out)
-
-
-def offset_bound(problem, process):
-    """A-priori bounds ``B_k ≥ |C_k|`` on the limit offsets, shape (K,)
-    (module docstring, "Offsets"): the jump-time tolerance of a resolved
-    run is ``|t̂_k/ln(1/λ) − τ_k| ≤ B_k / ln(1/λ)``.
-
-    Examples
-    --------
-    >>> from limitproc import Problem, limit_process
-    >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
-    >>> offset_bound(p, limit_process(p)).round(4).tolist()
-    [1.2283, 3.7274]
-    """
-    n = problem.n
-    drops = _rate_drops(process)
-    bounds = {}
-    out = []
-    for s in process.jumps:
-        group = s.group or (s.neuron,)
-        log_norm = max(abs(np.log(problem.init_norms[g])) for g in group)
-        omega = max(_alignment(problem, process, g)[1] for g in group)
-        rate = float(s.rate)
-        value = abs(np.log(n * rate)) + 2 * log_norm + 2 * np.log(2) + omega
-        for step in drops.get(s.neuron, []):
-            if step.k < s.k:
-                value += 2 * np.log(2) + 2 * (float(step.old_rate) - float(step.new_rate)) * bounds[step.k]
-        bounds[s.k] = value / (2 * rate)
-        out.append(bounds[s.k])
-    return np.array(out)
 
 
 def _check(problem, process, run, margin, model, bound):

@@ -174,3 +174,19 @@ def test_sweep_command(tmp_path, capsys):
     data = json.loads(out)
     assert code == 0 and len(data["rows"]) == 4
     assert csv.read_text().count("\n") == 5
+
+
+def test_predict_with_lambda_adds_finite_lambda_predictions(tmp_path, capsys):
+    path = write(tmp_path, **GOOD)
+    code, out, err = run(["predict", path, "--lam", "1e-16", "--json", "-"], capsys)
+    finite = json.loads(out)["finite_lambda"]
+    assert code == 0 and "Finite-λ predictions" in err
+    two_phase = [1 / 1.25, 4 / np.sqrt(5)]
+    assert [j["t_leading"] for j in finite["jumps"]] == pytest.approx([t * np.log(1e16) for t in two_phase])
+    # neuron 1 loses datum 1 at τ = 0.8 with e = 1 − 1·0.8: μ = 0.2, resolved at 1e-16 (μ ln(1/λ) = 7.4)
+    assert finite["resolved"] is True and finite["margin"] == pytest.approx(0.2)
+    assert finite["asymptotic_rate"] > 0 and finite["rate"] > 0
+    code, out, _ = run(["predict", path, "--lam", "1e-6", "--json", "-", "--quiet"], capsys)
+    assert json.loads(out)["finite_lambda"]["resolved"] is False  # μ ln(1/λ) = 2.8 < 5
+    code, out, _ = run(["predict", path, "--lam", "1e-6", "--finite", "off", "--json", "-", "--quiet"], capsys)
+    assert "finite_lambda" not in json.loads(out)

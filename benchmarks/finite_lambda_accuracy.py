@@ -1,0 +1,183 @@
+"""Accuracy of the finite-λ predictions (limitproc.finite_lambda) against the flow.
+
+For each problem and each λ the gradient flow of spec §1 is simulated
+(:func:`limitproc.flow.simulate_flow`) and its jump times detected with the
+rule of :mod:`limitproc.validate` (half-fit time of the jumping group).  The
+table compares, in un-accelerated time ``t``,
+
+* ``leading``: ``max_k |t̂_k − τ_k ln(1/λ)|``, the limit process (spec §3);
+* ``first-order``: ``max_k |t̂_k − τ_k ln(1/λ) − C_k^{(1)}|`` with the
+  first-order offsets of :func:`limitproc.finite_lambda.offset_model`;
+* ``corrected``: ``max_k |t̂_k − t_k|`` with ``t_k`` of
+  :func:`limitproc.finite_lambda.finite_lambda`;
+
+and the predicted rate ``ν`` after the last jump with the slope
+``−½ d ln(L − L(θ_K))/dt`` measured on the flow where the excess has fallen to
+:data:`~limitproc.finite_lambda.RATE_LEVEL` of its drop.  ``μ ln(1/λ)`` is the
+resolution of spec §8 (the corrections, like the limit, need it ≥ 5).
+
+Problems: seed 000's two-phase case; the tests' REF3 (three jumps, mixed
+signs); SHARED and CHAIN (tests/test_finite_lambda.py: competitors that lose
+their data, remnants); ``examples/figure1.npz`` (seed 002 Figure 1, μ = 0.04:
+unresolved at every λ here); and random problems (n ≤ 11, m ≤ 7, Gaussian
+labels and initialization, at least two jumps and 0.3 < μ < 5), summarized
+per λ (median and worst ratio over the runs resolved at that λ).
+
+    python benchmarks/finite_lambda_accuracy.py               # markdown table on stdout
+    python benchmarks/finite_lambda_accuracy.py --random 40 --seed 1
+"""
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+from limitproc import Problem, limit_process
+from limitproc.finite_lambda import RATE_LEVEL, finite_lambda, log_norm_offsets, offset_model
+from limitproc.io import load_problem
+from limitproc.validate import validate
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from tests.test_finite_lambda import CHAIN, REF3, SHARED, TWO_PHASE  # noqa: E402
+
+LAMBDAS = (1e-2, 1e-4, 1e-8, 1e-16)
+
+
+def measured_rate(run, process):
+    """Slope of ``ln(L − L(θ_K))`` (halved, sign flipped) where the excess
+    first falls to ``RATE_LEVEL`` of ``L(θ_0) − L(θ_K)`` after the last jump;
+    ``nan`` if the run does not get there."""
+    L_K = float(process.final.loss)
+    drop = float(process.losses[0]) - L_K
+    t_K = process.times[-1] * run.log_inv_lam
+    grid = np.linspace(t_K, run.t_max, 20001)
+    _, _, h = run.sample(grid)
+    excess = ((h - run.problem.y) ** 2).sum(axis=1) / (2 * run.problem.n) - L_K
+    below = np.flatnonzero(excess <= RATE_LEVEL * drop)
+    if below.size == 0:
+        return np.nan
+    i = int(below[0])
+    lo, hi = max(i - 20, 0), min(i + 20, grid.size - 1)
+    good = excess[lo:hi] > 0
+    return float(-0.5 * np.polyfit(grid[lo:hi][good], np.log(excess[lo:hi][good]), 1)[0])
+
+
+def evaluate(problem, lams):
+    """One row per λ: errors, ratio, rates."""
+    process = limit_process(problem)
+    offsets = log_norm_offsets(process)
+    first_order = offset_model(problem, process)
+    rows = []
+    for lam in lams:
+        prediction = finite_lambda(process, lam, offsets=offsets)
+        slowest = min(float(s.rate) for s in process.jumps)
+        t_max = max(prediction.times[-1] + 30.0 / prediction.rate,
+                    1.25 * process.times[-1] * prediction.log_inv_lam + 30.0 / slowest)
+        report = validate(problem, [lam], process=process, t_max=t_max)
+        run = report.runs[0]
+        detected = np.array([j.t_flow for j in run.jumps])
+        rows.append({
+            "lam": lam,
+            "scale": prediction.margin_scale,
+            "resolved": prediction.resolved,
+            "verdict": run.verdict.name.lower().replace("_", " "),
+            "leading": float(np.abs(detected - prediction.leading_times).max()),
+            "first_order": float(np.abs(detected - prediction.leading_times - first_order).max()),
+            "corrected": float(np.abs(detected - prediction.times).max()),
+            "rate": prediction.rate,
+            "measured": measured_rate(run.run, process),
+            "asymptotic": prediction.asymptotic_rate,
+        })
+    return process, rows
+
+
+def fmt(x, digits=3):
+    return "—" if not np.isfinite(x) else f"{x:.{digits}g}"
+
+
+def table(named, lams):
+    lines = [
+        "| problem | K | μ | λ | μ ln(1/λ) | verdict | leading | first-order | corrected | leading / corrected "
+        "| ν predicted | ν measured | ν asymptotic |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, problem in named:
+        process, rows = evaluate(problem, lams)
+        mu = float(process.resolution_margin.value)
+        for row in rows:
+            ratio = row["leading"] / row["corrected"] if row["corrected"] > 0 else np.inf
+            lines.append(
+                f"| {name} | {process.K} | {fmt(mu)} | {row['lam']:.0e} | {fmt(row['scale'])} | {row['verdict']} "
+                f"| {fmt(row['leading'])} | {fmt(row['first_order'])} | {fmt(row['corrected'])} | {fmt(ratio)} "
+                f"| {fmt(row['rate'], 4)} | {fmt(row['measured'], 4)} | {fmt(row['asymptotic'], 4)} |"
+            )
+    return "\n".join(lines)
+
+
+def random_summary(count, seed, lams):
+    rng = np.random.default_rng(seed)
+    results = {lam: [] for lam in lams}
+    problems = 0
+    while problems < count:
+        n, m = int(rng.integers(3, 12)), int(rng.integers(2, 8))
+        p = Problem(rng.standard_normal(n), rng.standard_normal((m, n)), signs=rng.choice([-1, 1], m))
+        process = limit_process(p)
+        margin = float(process.resolution_margin.value)
+        if process.K < 2 or not 0.3 < margin < 5:
+            continue
+        problems += 1
+        for row in evaluate(p, lams)[1]:
+            results[row["lam"]].append(row)
+    lines = [
+        "| λ | runs resolved / all | leading / corrected, resolved: median (worst) "
+        "| corrected error, resolved: median (worst) | leading / corrected, unresolved: median (worst) "
+        "| rate error, all runs: median (worst) |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def summary(values, worst):
+        return f"{fmt(np.median(values))} ({fmt(worst(values))})" if values else "—"
+
+    for lam in lams:
+        rows = results[lam]
+        resolved = [r for r in rows if r["resolved"]]
+        unresolved = [r for r in rows if not r["resolved"]]
+        ratio = [r["leading"] / max(r["corrected"], 1e-300) for r in resolved]
+        ratio_unresolved = [r["leading"] / max(r["corrected"], 1e-300) for r in unresolved]
+        errors = [r["corrected"] for r in resolved]
+        rate_err = [abs(r["rate"] / r["measured"] - 1) for r in rows if np.isfinite(r["measured"])]
+        lines.append(
+            f"| {lam:.0e} | {len(resolved)} / {len(rows)} | {summary(ratio, min)} | {summary(errors, max)} "
+            f"| {summary(ratio_unresolved, min)} | {summary(rate_err, max)} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lam", type=float, nargs="+", default=list(LAMBDAS))
+    parser.add_argument("--random", type=int, default=20, help="number of random problems (0: none)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    named = [
+        ("two-phase (seed 000)", Problem(**TWO_PHASE)),
+        ("REF3", Problem(**REF3)),
+        ("SHARED", Problem(**SHARED)),
+        ("CHAIN", Problem(**CHAIN)),
+        ("figure1.npz", load_problem(os.path.join(HERE, "..", "examples", "figure1.npz"))),
+    ]
+    print(table(named, args.lam))
+    if args.random:
+        print()
+        print(f"Random problems ({args.random}, seed {args.seed}):")
+        print()
+        print(random_summary(args.random, args.seed, args.lam))
+    print(f"\n({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
