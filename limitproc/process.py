@@ -91,7 +91,9 @@ class Interaction:
     """Jump ``k`` lowered the rate of unfitted neuron ``neuron`` (spec §2).
 
     ``exponent`` is ``e_j(τ_k)`` at the jump: how far the neuron still was
-    from jumping when it lost some of its data.
+    from jumping when it lost some of its data.  When several neurons jump at
+    exactly the same time (a true tie with disjoint data), their combined
+    effect is recorded once, under the last of their ``k``.
     """
 
     k: int
