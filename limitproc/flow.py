@@ -41,7 +41,9 @@ integrated again: no deactivation can reverse, by construction.
 Balancedness (seed 000 Lemma 1) holds by construction for ``a_j`` (the state
 stores ``|a_j| = e^{ρ_j}``).  What the run checks is that the integrated
 direction keeps unit norm: ``a_j² − ||w_j||² = a_j² (1 − ||ū_j||²)`` with
-``||ū_j||² = Σ_active u_ji² + e^{2(q_j − ρ_j)}``.
+``||ū_j||² = Σ_active u_ji² + e^{2(q_j − ρ_j)}``.  The right-hand side
+carries a stabilization, zero on exact solutions, that keeps this drift
+bounded on shrinking neurons (see ``rhs`` below and ``docs/validation.md``).
 
 Solver
 ------
@@ -98,6 +100,10 @@ FIT_FRACTION = 0.5
 #: flow is not stiff, and LSODA was measured to overflow on the Figure 1
 #: problem at ``λ = 1e-32`` (its stiff switch takes steps the flow cannot).
 METHODS = ("DOP853", "RK45", "RK23")
+
+#: Cap on ``2ρ`` inside the right-hand side (``e^700`` is near the float64
+#: limit); reached only by trial steps that the solver rejects.
+_EXP_CAP = 700.0
 
 
 def log_inv_lambda(lam=None, log_inv_lam=None):
@@ -526,10 +532,24 @@ def simulate_flow(
             # Every state component is active (u_ji > 0) between events; this
             # is the flow's smooth continuation, so a trial step overshooting
             # a deactivation sees no kink and the event locates the crossing.
-            h = (s * np.exp(2.0 * rho)) @ U
+            # A rejected trial step can propose an absurd ρ; capping e^{2ρ}
+            # keeps the right-hand side finite so the step is merely rejected.
+            h = (s * np.exp(np.minimum(2.0 * rho, _EXP_CAP))) @ U
             D = mask * ((y - h) / n)
             g = np.einsum("ji,ji->j", D, U)
-            dU = s[:, None] * (D - g[:, None] * U)
+            # ||ū_j||² = N_j = Σ_active u_ji² + F_j = 1, F_j = e^{2(q_j − ρ_j)}
+            # (frozen share), is invariant but unstable for a shrinking neuron:
+            # with the plain projection a drift δ = N − 1 obeys δ' = −2 s g δ,
+            # amplified by e^{−2Δρ} (a lone active component with no frozen
+            # mass blows up).  Writing the projection as (g/N) ū and adding
+            # |g| (1 − N) ū, both exact on the sphere, gives
+            # δ' = −2 (s g F + |g| (1 − F)) δ: as stable as before for a
+            # growing neuron, stable for a shrinking one while F < 1/2 and
+            # amplified by at most e^{ΔF} ≤ e after.
+            frozen_share = np.exp(2.0 * np.minimum(frozen_log_mass - rho, 0.0))
+            N = (U * U).sum(axis=1) + frozen_share
+            projection = np.divide(g, N, out=np.zeros_like(g), where=N > 0)
+            dU = s[:, None] * (D - projection[:, None] * U) + (np.abs(g) * (1.0 - N))[:, None] * U
             return np.concatenate([s * g, dU.ravel()[index]])
 
         return rhs

@@ -171,9 +171,11 @@ class TestConvergence:
         # 1/ln(1/λ): error · ln(1/λ) (the offset) converges to a constant
         scaled = report.scaled_errors
         assert np.abs(scaled[-1] - scaled[-2]).max() < 1e-3 * np.abs(scaled[-1]).max()
-        # and the final squared norm converges to ||θ_K||²
+        # and the final squared norm converges to ||θ_K||² (1e-4, 2e-8, then
+        # below the integration error ≈ 1e-10 at rtol = 1e-10, measured)
         gaps = [abs(r.sq_norm - r.sq_norm_predicted) for r in runs]
-        assert all(a > b for a, b in zip(gaps, gaps[1:]))
+        assert gaps[0] > 1e3 * gaps[1] > 1e3 * 1e-9 > gaps[2]
+        assert max(gaps[2:]) < 1e-9
 
     @pytest.mark.parametrize("scale", [dict(lams=[1e-100]), dict(log_inv_lams=[300.0])])
     def test_tiny_lambda(self, scale):
