@@ -83,7 +83,8 @@ def min_norm_interpolator(problem):
 
 
 def implicit_bias_ratio(process, exact=False):
-    """``||θ_K||² / ||θ*||² ≥ 1`` (spec §4); ``None`` unless θ_K interpolates.
+    """``||θ_K||² / ||θ*||² ≥ 1`` (spec §4); ``None`` unless θ_K interpolates
+    and the labels are not all 0 (then ``θ_K = θ* = 0`` and there is no ratio).
 
     Equal to 1 in the two-phase case; seed 002 Theorem 3 bounds it by a
     constant with high probability when ``m`` is of order ``log n`` or more.
@@ -91,4 +92,6 @@ def implicit_bias_ratio(process, exact=False):
     if not process.interpolates:
         return None
     optimum = min_norm_sq(process.problem, exact)
+    if optimum == 0:
+        return None
     return process.final.sq_norm / optimum
