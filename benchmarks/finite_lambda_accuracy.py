@@ -7,7 +7,7 @@ table compares, in un-accelerated time ``t``,
 
 * ``leading``: ``max_k |t̂_k − τ_k ln(1/λ)|``, the limit process (spec §3);
 * ``first-order``: ``max_k |t̂_k − τ_k ln(1/λ) − C_k^{(1)}|`` with the
-  first-order offsets of :func:`limitproc.finite_lambda.offset_model`;
+  first-order offsets of :func:`limitproc.offsets.offset_model`;
 * ``corrected``: ``max_k |t̂_k − t_k|`` with ``t_k`` of
   :func:`limitproc.finite_lambda.finite_lambda`;
 
@@ -35,13 +35,14 @@ import time
 import numpy as np
 
 from limitproc import Problem, limit_process
-from limitproc.finite_lambda import RATE_LEVEL, finite_lambda, log_norm_offsets, offset_model
+from limitproc.finite_lambda import RATE_LEVEL, finite_lambda
 from limitproc.io import load_problem
+from limitproc.offsets import log_norm_offsets, offset_model
 from limitproc.validate import validate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from tests.test_finite_lambda import CHAIN, REF3, SHARED, TWO_PHASE  # noqa: E402
+from tests.cases import CHAIN, REF3, SHARED, TWO_PHASE  # noqa: E402
 
 LAMBDAS = (1e-2, 1e-4, 1e-8, 1e-16)
 

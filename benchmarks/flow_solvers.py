@@ -15,6 +15,8 @@ of DOP853 include its dense output (3 evaluations per step).
     python benchmarks/flow_solvers.py
 """
 
+import os
+import sys
 import time
 
 import numpy as np
@@ -23,13 +25,10 @@ from limitproc import Problem
 from limitproc.flow import simulate_flow
 from limitproc.sampling import sample_dataset
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tests.cases import REF3  # noqa: E402
+
 FIGURE1_DRAW = sample_dataset(64, 6, labels="abs-gaussian", seed=10)
-REF3 = dict(
-    y=[0.9, 0.1, 0.8, 0.1, -0.6, 0.7],
-    W0=[[-0.0, 1.8, -0.1, 0.6, -0.7, 1.8], [1.0, -0.8, 1.3, 0.4, 0.5, 0.4],
-        [-0.6, -0.5, 0.7, 0.0, -0.9, 2.1], [-0.1, -0.5, -0.6, 0.8, 1.0, 0.3]],
-    signs=[1, 1, 1, -1],
-)
 
 
 def run(problem, log_inv_lam, method="DOP853", rtol=1e-10):

@@ -87,6 +87,7 @@ __all__ = [
     "FlowRun",
     "crossing_time",
     "default_t_max",
+    "lambda_label",
     "log_inv_lambda",
     "simulate_flow",
     "tolerance_error",
@@ -101,9 +102,11 @@ FIT_FRACTION = 0.5
 #: problem at ``λ = 1e-32`` (its stiff switch takes steps the flow cannot).
 METHODS = ("DOP853", "RK45", "RK23")
 
-#: Cap on ``2ρ`` inside the right-hand side (``e^700`` is near the float64
-#: limit); reached only by trial steps that the solver rejects.
-_EXP_CAP = 700.0
+#: Cap on ``2ρ`` inside the right-hand side: ``ln(1 + n max|y|)`` (above any
+#: squared neuron norm a run reaches) plus this margin, and at most 700
+#: (``e^700`` is near the float64 limit).  Only trial steps that the solver
+#: rejects reach it.
+_EXP_MARGIN = 100.0
 
 #: Floor of ``||ū||²`` in a division (only a trial step can bring it to 0).
 _TINY = 1e-300
@@ -133,6 +136,16 @@ def log_inv_lambda(lam=None, log_inv_lam=None):
     if not (np.isfinite(value) and value > 0):
         raise InputError(f"ln(1/λ) must be finite and positive, got {value:g}")
     return value
+
+
+def lambda_label(log_inv_lam):
+    """``λ`` for a label: ``1e-08``, or ``e^-2000`` below the float range.
+
+    >>> lambda_label(log_inv_lambda(1e-8)), lambda_label(2000.0)
+    ('1e-08', 'e^-2000')
+    """
+    lam = float(np.exp(-log_inv_lam))
+    return f"{lam:.0e}" if lam > 1e-300 else f"e^-{log_inv_lam:g}"
 
 
 def default_t_max(process, log_inv_lam):
@@ -523,6 +536,7 @@ def simulate_flow(
 
     active = active0.ravel().copy()
     state = np.concatenate([-L + init_log, G.ravel()[active]])
+    exp_cap = min(700.0, _EXP_MARGIN + float(np.log1p(n * np.abs(y).max())))
 
     def make_rhs(index):
         mask = active.reshape(m, n).copy()
@@ -537,7 +551,7 @@ def simulate_flow(
             # a deactivation sees no kink and the event locates the crossing.
             # A rejected trial step can propose an absurd ρ; capping e^{2ρ}
             # keeps the right-hand side finite so the step is merely rejected.
-            h = (s * np.exp(np.minimum(2.0 * rho, _EXP_CAP))) @ U
+            h = (s * np.exp(np.minimum(2.0 * rho, exp_cap))) @ U
             D = mask * ((y - h) / n)
             g = np.einsum("ji,ji->j", D, U)
             # ||ū_j||² = N_j = Σ_active u_ji² + F_j = 1, F_j = e^{2(q_j − ρ_j)}

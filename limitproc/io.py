@@ -1,4 +1,5 @@
-"""Reading problems from npz files (format: ``docs/formats.md``).
+"""Reading problems from npz files (format: ``docs/formats.md``), and the
+JSON-safe numbers of the JSON outputs (``docs/json-schema.md``).
 
 Keys: ``y`` (n labels, required), ``X`` (n×d orthonormal rows; absent means
 the standard basis of ``R^n``), ``W0`` (m×d initial hidden weights) and
@@ -14,7 +15,7 @@ from .errors import InputError, MissingKeyError
 from .problem import DEFAULT_TOL, Problem
 from .sampling import random_initialization
 
-__all__ = ["KEYS", "load_arrays", "load_problem"]
+__all__ = ["KEYS", "json_number", "load_arrays", "load_problem"]
 
 #: The npz keys limitproc reads, and what each holds.
 KEYS = {
@@ -87,3 +88,13 @@ def load_problem(path, *, width=None, seed=None, tol=DEFAULT_TOL, allow_zero_lab
     return Problem(
         arrays["y"], W0, a0=a0, signs=signs, X=arrays.get("X"), tol=tol, allow_zero_labels=allow_zero_labels
     )
+
+
+def json_number(value):
+    """``float(value)``, or ``None`` when it is not finite (JSON has no nan/inf).
+
+    >>> json_number(2), json_number(float("nan"))
+    (2.0, None)
+    """
+    value = float(value)
+    return value if np.isfinite(value) else None

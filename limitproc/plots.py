@@ -7,6 +7,8 @@ switch), so ``import limitproc`` stays free of it.
 
 import numpy as np
 
+from .flow import lambda_label
+
 __all__ = ["plot_validation"]
 
 #: Points of the dense output drawn per run (besides the recorded steps).
@@ -44,15 +46,11 @@ def _curves(run, tau_end):
     return t / run.log_inv_lam, loss, rho / run.log_inv_lam, fitted
 
 
-def _lam_label(run):
-    lam = run.lam
-    return f"λ = {lam:.0e}" if lam > 1e-300 else f"λ = e^-{run.log_inv_lam:g}"
-
-
 def _finite_curves(runs, process, tau_max):
     """Finite-λ loss curves (:func:`~limitproc.finite_lambda.finite_lambda`)
     of each run, on its own accelerated grid; ``None`` where they fail."""
-    from .finite_lambda import finite_lambda, log_norm_offsets
+    from .finite_lambda import finite_lambda
+    from .offsets import log_norm_offsets
 
     problem = process.problem
     offsets = {}
@@ -149,12 +147,12 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
     for index, (run, shade, curve) in enumerate(zip(runs, shades, finite_curves)):
         tau, loss, scaled, fitted = _curves(run, tau_max)
         smallest = index == 0
-        ax_loss.plot(tau, loss, color=shade, lw=1.3, label=_lam_label(run))
+        ax_loss.plot(tau, loss, color=shade, lw=1.3, label=f"λ = {lambda_label(run.log_inv_lam)}")
         if curve is not None:
             ax_loss.plot(*curve, color=shade, lw=1.1, ls=(0, (4, 2)), alpha=0.9, zorder=6,
                          label=None if labelled else "finite-λ prediction (same colour)")
             labelled = True
-        ax_fit.plot(tau, fitted, color=shade, lw=1.2, label=_lam_label(run))
+        ax_fit.plot(tau, fitted, color=shade, lw=1.2, label=f"λ = {lambda_label(run.log_inv_lam)}")
         for j in range(m):
             ax_norm.plot(tau, scaled[:, j], color=neuron_colors[j], lw=1.5 if smallest else 0.8,
                          alpha=1.0 if smallest else 0.35,
@@ -167,7 +165,7 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
     lowest = min(float(np.min(r.scaled_log_norms)) for r in runs)
     ax_norm.set_ylim(max(lowest, -1.6) - 0.05, 0.15)
     ax_norm.legend(fontsize=7, loc="lower right", ncol=2 if m > 6 else 1,
-                   title=f"solid: {_lam_label(runs[0])}; dashed: −e_j(τ)", title_fontsize=7)
+                   title=f"solid: λ = {lambda_label(runs[0].log_inv_lam)}; dashed: −e_j(τ)", title_fontsize=7)
     ax_fit.set_ylabel("fitted data")
     ax_fit.set_xlabel("accelerated time τ = t / ln(1/λ)")
     ax_fit.set_xlim(0.0, tau_max)

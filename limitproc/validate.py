@@ -39,8 +39,8 @@ first neuron (norm ``sqrt(Σ_g ||w_g||²)``, direction the norm-weighted mean)
 as the limit process carries them.
 
 **Offsets.**  In the limit ``offset_k = t̂_k − τ_k ln(1/λ)`` tends to a constant
-``C_k``.  :func:`~limitproc.finite_lambda.log_norm_offsets` computes it exactly
-(:mod:`limitproc.finite_lambda`, ``docs/finite-lambda.md``); the report keeps
+``C_k``.  :func:`~limitproc.offsets.log_norm_offsets` computes it exactly
+(:mod:`limitproc.offsets`, ``docs/finite-lambda.md``); the report keeps
 the first-order estimate :func:`offset_model` (defined there, re-exported
 here), from the exact solution of one neuron in its linear phase (seeds
 digest §2.2, F11):
@@ -74,8 +74,9 @@ from enum import Enum
 
 import numpy as np
 
-from .finite_lambda import offset_bound, offset_model
-from .flow import log_inv_lambda, simulate_flow
+from .flow import lambda_label, log_inv_lambda, simulate_flow
+from .io import json_number
+from .offsets import offset_bound, offset_model
 from .process import RESOLUTION_CONSTANT
 
 __all__ = [
@@ -280,7 +281,7 @@ class RunCheck:
 
     def __repr__(self):
         return (
-            f"RunCheck(λ={_lam_label(self.log_inv_lam)}, μ ln(1/λ)={self.margin_scale:.3g}, {self.verdict.name}, "
+            f"RunCheck(λ={lambda_label(self.log_inv_lam)}, μ ln(1/λ)={self.margin_scale:.3g}, {self.verdict.name}, "
             f"max |Δτ|={self.max_jump_error:.3g}, sup ||θ̃−θ_k||={self.max_distance:.2e}, "
             f"||θ||²={self.sq_norm:.6g}/{self.sq_norm_predicted:.6g})"
         )
@@ -288,54 +289,45 @@ class RunCheck:
     def to_dict(self):
         """JSON-safe dict (non-finite numbers as ``None``)."""
         return {
-            "log_inv_lam": _num(self.log_inv_lam),
-            "lam": _num(self.lam),
-            "margin_scale": _num(self.margin_scale),
+            "log_inv_lam": json_number(self.log_inv_lam),
+            "lam": json_number(self.lam),
+            "margin_scale": json_number(self.margin_scale),
             "resolved": bool(self.resolved),
             "verdict": self.verdict.name,
             "message": self.verdict.value,
             "jumps": [
                 {
                     "k": j.k, "neuron": j.neuron, "group": list(j.group), "data": list(j.data),
-                    "tau": _num(j.tau), "t_flow": _num(j.t_flow), "error": _num(j.error),
-                    "offset": _num(j.offset), "offset_model": _num(j.offset_model),
-                    "offset_bound": _num(j.offset_bound), "within_bound": j.within_bound,
+                    "tau": json_number(j.tau), "t_flow": json_number(j.t_flow), "error": json_number(j.error),
+                    "offset": json_number(j.offset), "offset_model": json_number(j.offset_model),
+                    "offset_bound": json_number(j.offset_bound), "within_bound": j.within_bound,
                     "fitters": list(j.fitters), "flow_data": list(j.flow_data), "matches": bool(j.matches),
                 }
                 for j in self.jumps
             ],
             "plateaus": [
                 {
-                    "k": p.k, "window": [_num(p.window[0]), _num(p.window[1])], "loss": _num(p.loss),
-                    "loss_error": _num(p.loss_error), "distance": _num(p.distance),
+                    "k": p.k, "window": [json_number(p.window[0]), json_number(p.window[1])],
+                    "loss": json_number(p.loss), "loss_error": json_number(p.loss_error),
+                    "distance": json_number(p.distance),
                 }
                 for p in self.plateaus
             ],
             "unfitted": list(self.unfitted),
             "unfitted_predicted": list(self.unfitted_predicted),
             "order": bool(self.order),
-            "min_share": _num(self.min_share),
-            "balance": _num(self.balance),
-            "balance_relative": _num(self.balance_relative),
-            "sq_norm": _num(self.sq_norm),
-            "sq_norm_predicted": _num(self.sq_norm_predicted),
-            "final_loss": _num(self.final_loss),
-            "max_jump_error": _num(self.max_jump_error),
+            "min_share": json_number(self.min_share),
+            "balance": json_number(self.balance),
+            "balance_relative": json_number(self.balance_relative),
+            "sq_norm": json_number(self.sq_norm),
+            "sq_norm_predicted": json_number(self.sq_norm_predicted),
+            "final_loss": json_number(self.final_loss),
+            "max_jump_error": json_number(self.max_jump_error),
             "within_bounds": bool(self.within_bounds),
-            "max_distance": _num(self.max_distance),
-            "max_loss_error": _num(self.max_loss_error),
-            "solver": {"nfev": int(self.nfev), "steps": int(self.steps), "seconds": _num(self.seconds)},
+            "max_distance": json_number(self.max_distance),
+            "max_loss_error": json_number(self.max_loss_error),
+            "solver": {"nfev": int(self.nfev), "steps": int(self.steps), "seconds": json_number(self.seconds)},
         }
-
-
-def _num(x):
-    x = float(x)
-    return x if np.isfinite(x) else None
-
-
-def _lam_label(log_inv_lam):
-    lam = float(np.exp(-log_inv_lam))
-    return f"{lam:.0e}" if lam > 1e-300 else f"e^-{log_inv_lam:g}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -373,14 +365,14 @@ class ValidationReport:
             "schema": "limitproc.validation",
             "schema_version": SCHEMA_VERSION,
             "ok": bool(self.ok),
-            "margin": _num(self.margin),
-            "largest_resolved_lambda": _num(p.resolution_margin.largest_lambda()),
+            "margin": json_number(self.margin),
+            "largest_resolved_lambda": json_number(p.resolution_margin.largest_lambda()),
             "prediction": {
                 "K": p.K,
-                "times": [_num(t) for t in p.times],
+                "times": [json_number(t) for t in p.times],
                 "neurons": [int(s.neuron) for s in p.jumps],
-                "losses": [_num(v) for v in p.losses],
-                "sq_norm": _num(p.final.sq_norm),
+                "losses": [json_number(v) for v in p.losses],
+                "sq_norm": json_number(p.final.sq_norm),
             },
             "runs": [r.to_dict() for r in self.runs],
         }
@@ -400,7 +392,7 @@ class ValidationReport:
                  Verdict.MISMATCH: "bold red"}
         for r in self.runs:
             table.add_row(
-                _lam_label(r.log_inv_lam), f"{r.margin_scale:.3g}",
+                lambda_label(r.log_inv_lam), f"{r.margin_scale:.3g}",
                 f"[{style[r.verdict]}]{r.verdict.name.lower().replace('_', ' ')}[/]",
                 f"{r.max_jump_error:.3g}", f"{r.max_jump_error * r.log_inv_lam:.3g}",
                 "yes" if r.within_bounds else ("[yellow]no[/]" if not r.resolved else "[bold red]no[/]"),
@@ -418,14 +410,14 @@ class ValidationReport:
         lines = [f"Flow vs limit process: K = {self.process.K}, μ = {self.margin:.4g}"]
         for r in self.runs:
             lines.append(
-                f"  λ = {_lam_label(r.log_inv_lam)}: μ ln(1/λ) = {r.margin_scale:.3g}, {r.verdict.name}; "
+                f"  λ = {lambda_label(r.log_inv_lam)}: μ ln(1/λ) = {r.margin_scale:.3g}, {r.verdict.name}; "
                 f"max |Δτ| = {r.max_jump_error:.3g}, sup ||θ̃−θ_k|| = {r.max_distance:.2e}, "
                 f"||θ||² = {r.sq_norm:.6g} (predicted {r.sq_norm_predicted:.6g})"
             )
         return "\n".join(lines)
 
     def __repr__(self):
-        verdicts = ", ".join(f"{_lam_label(r.log_inv_lam)}: {r.verdict.name}" for r in self.runs)
+        verdicts = ", ".join(f"{lambda_label(r.log_inv_lam)}: {r.verdict.name}" for r in self.runs)
         return f"ValidationReport(K={self.process.K}, μ={self.margin:.4g}, {verdicts})"
 
 

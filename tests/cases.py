@@ -94,3 +94,63 @@ CASES = [
         neuron 0, with the squared norm of one neuron, 2 sqrt(5).  r = sqrt(5)/2.""",
     ),
 ]
+
+
+# -- problems checked against the simulated flow -----------------------------------
+# (tests/test_flow.py, test_validate.py, test_offsets.py, test_finite_lambda.py
+# and the flow benchmarks; their expectations come from the flow itself)
+
+#: Mixed signs, three jumps (τ = 4.297, 10.0, 33.61 by neurons 1, 3, 0), two
+#: rate drops, final loss 0; μ = 0.239: resolved for λ ≤ e^-21 (μ ln(1/λ) ≥ 5).
+REF3 = dict(
+    y=[0.9, 0.1, 0.8, 0.1, -0.6, 0.7],
+    W0=[[-0.0, 1.8, -0.1, 0.6, -0.7, 1.8], [1.0, -0.8, 1.3, 0.4, 0.5, 0.4],
+        [-0.6, -0.5, 0.7, 0.0, -0.9, 2.1], [-0.1, -0.5, -0.6, 0.8, 1.0, 0.3]],
+    signs=[1, 1, 1, -1],
+)
+
+#: Two simultaneous jumps of opposite signs (τ_1 = τ_2 = 7.682), then a third.
+SIMULTANEOUS = dict(
+    y=[0.6, 0.3, 0.5, 0.1, -0.5, -0.6],
+    W0=[[1.8, -0.1, 1.0, 0.0, -2.2, -0.6], [0.2, -1.2, -1.3, 0.4, -0.6, -1.7],
+        [-0.7, 0.9, -0.5, 0.9, 1.5, 0.0], [-1.1, -1.3, -0.0, 0.9, 0.3, 0.5]],
+    signs=[1, 1, -1, -1],
+)
+
+#: Seed 000's two-phase case (spec §4): neuron 0 (+) is active exactly on the
+#: positive data, neuron 1 (−) exactly on the negative data.
+TWO_PHASE = dict(
+    y=[1.0, 2.0, 0.5, -1.5, -0.7],
+    W0=[[1.0, 0.5, 2.0, -1.0, -0.3], [-0.2, -1.0, -0.5, 1.0, 2.0]],
+    signs=[1, -1],
+)
+
+#: Two groups of equal columns (spec §5): neurons 0–2 on the positive data,
+#: 3–4 on the negative data.
+GROUPS = dict(
+    y=TWO_PHASE["y"],
+    W0=[[1.0, 0.5, 2.0, -1.0, -0.3], [0.3, 1.5, 0.2, -0.1, -2.0], [2.0, 0.1, 0.1, -1.0, -1.0],
+        [-0.2, -1.0, -0.5, 1.0, 2.0], [-1.0, -1.0, -1.0, 0.3, 0.1]],
+    signs=[1, 1, 1, -1, -1],
+)
+
+#: Two jumps; neurons 3 and 6 compete for the first jump's data and lose all
+#: of it (μ = 0.675: resolved for λ ≤ 6e-4).  Found by filtering random
+#: problems on μ.
+SHARED = dict(
+    y=[0.6, -1.0, 2.1, 0.4],
+    W0=[[1.0, 1.1, -0.3, 0.1], [0.6, 0.1, 1.7, 1.1], [0.3, 1.4, 0.2, 0.9], [0.3, -0.2, -0.8, -0.6],
+        [0.2, 0.5, -2.0, -0.3], [0.7, -0.1, -1.0, -0.9], [1.8, -1.5, -0.3, 0.9]],
+    signs=[-1, 1, 1, 1, -1, 1, 1],
+)
+
+#: Four jumps (rates 0.157, 0.096, 0.050, 0.024); neurons 5 and 1 lose data
+#: and jump later, so they keep remnants on earlier blocks (μ = 0.368:
+#: resolved for λ ≤ 1.3e-6).
+CHAIN = dict(
+    y=[0.38, -0.86, -0.89, -0.49, 0.19, -0.59, -0.2, 0.11],
+    W0=[[0.72, 0.19, -0.56, -0.01, -1.3, 1.21, 0.78, 0.51], [-1.72, -0.31, 0.16, -0.39, 0.71, -1.51, 0.57, 1.17],
+        [-0.49, -0.55, -1.16, 0.54, -0.19, -0.04, -0.71, 0.49], [0.02, -0.19, -0.4, 0.35, -0.44, -0.7, -0.54, -0.55],
+        [-1.2, 1.76, 1.56, -1.68, -0.75, -1.0, 1.55, -0.52], [0.42, -0.87, -0.3, 0.85, 2.16, 0.17, 1.44, 1.64]],
+    signs=[1, 1, 1, -1, -1, -1],
+)

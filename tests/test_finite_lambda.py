@@ -1,12 +1,11 @@
-"""Tests of limitproc.finite_lambda: the λ-free log-norm offsets (seed 000
-eq. (28), Lemma 12; seeds digest F8), the corrected jump times (F11), the
-finite-λ loss curve (F12), the rate after the last saddle (F14, §5.3) and the
-resolution verdict (spec §8).
+"""Tests of limitproc.finite_lambda: the corrected jump times (seeds digest
+F11), the norms shared in groups (F8), the finite-λ loss curve (F12), the
+rate after the last saddle (F14, §5.3) and the resolution verdict (spec §8).
+The offsets themselves are tested in tests/test_offsets.py.
 
 Every prediction is checked against its definition on the simulated flow
 (:func:`limitproc.flow.simulate_flow`, detection rules of
-:mod:`limitproc.validate`): the offsets against the flow's log-norms in the
-middle of each plateau, the jump times against the half-fit times, the loss
+:mod:`limitproc.validate`): the jump times against the half-fit times, the loss
 curve against the flow's loss, the rate against the measured slope of
 ``ln(L − L(θ_K))`` and the NTK eigenvalues against the Jacobian of the flow's
 final state.  Tolerances are the measured errors of resolved runs with a
@@ -22,62 +21,12 @@ import numpy as np
 import pytest
 
 from limitproc import Problem, limit_process
-from limitproc.finite_lambda import (
-    RATE_LEVEL,
-    FiniteLambdaPrediction,
-    _transit,
-    finite_lambda,
-    log_norm_offsets,
-    offset_bound,
-    offset_model,
-)
+from limitproc.finite_lambda import RATE_LEVEL, FiniteLambdaPrediction, finite_lambda
 from limitproc.flow import simulate_flow
+from limitproc.offsets import log_norm_offsets
 from limitproc.validate import validate
 
-#: Mixed signs, three jumps (τ = 4.297, 10.0, 33.61), μ = 0.239 (tests/test_validate.py).
-REF3 = dict(
-    y=[0.9, 0.1, 0.8, 0.1, -0.6, 0.7],
-    W0=[[-0.0, 1.8, -0.1, 0.6, -0.7, 1.8], [1.0, -0.8, 1.3, 0.4, 0.5, 0.4],
-        [-0.6, -0.5, 0.7, 0.0, -0.9, 2.1], [-0.1, -0.5, -0.6, 0.8, 1.0, 0.3]],
-    signs=[1, 1, 1, -1],
-)
-
-#: Seed 000's two-phase case (spec §4), two data per sign.
-TWO_PHASE = dict(
-    y=[1.0, 2.0, 0.5, -1.5, -0.7],
-    W0=[[1.0, 0.5, 2.0, -1.0, -0.3], [-0.2, -1.0, -0.5, 1.0, 2.0]],
-    signs=[1, -1],
-)
-
-#: Two groups of equal columns (spec §5): neurons 0–2 on the positive data,
-#: 3–4 on the negative data.
-GROUPS = dict(
-    y=TWO_PHASE["y"],
-    W0=[[1.0, 0.5, 2.0, -1.0, -0.3], [0.3, 1.5, 0.2, -0.1, -2.0], [2.0, 0.1, 0.1, -1.0, -1.0],
-        [-0.2, -1.0, -0.5, 1.0, 2.0], [-1.0, -1.0, -1.0, 0.3, 0.1]],
-    signs=[1, 1, 1, -1, -1],
-)
-
-#: Two jumps; neurons 3 and 6 compete for the first jump's data and lose all
-#: of it (μ = 0.675: resolved for λ ≤ 6e-4).  Found by filtering random
-#: problems on μ.
-SHARED = dict(
-    y=[0.6, -1.0, 2.1, 0.4],
-    W0=[[1.0, 1.1, -0.3, 0.1], [0.6, 0.1, 1.7, 1.1], [0.3, 1.4, 0.2, 0.9], [0.3, -0.2, -0.8, -0.6],
-        [0.2, 0.5, -2.0, -0.3], [0.7, -0.1, -1.0, -0.9], [1.8, -1.5, -0.3, 0.9]],
-    signs=[-1, 1, 1, 1, -1, 1, 1],
-)
-
-#: Four jumps (rates 0.157, 0.096, 0.050, 0.024); neurons 5 and 1 lose data
-#: and jump later, so they keep remnants on earlier blocks (μ = 0.368:
-#: resolved for λ ≤ 1.3e-6).
-CHAIN = dict(
-    y=[0.38, -0.86, -0.89, -0.49, 0.19, -0.59, -0.2, 0.11],
-    W0=[[0.72, 0.19, -0.56, -0.01, -1.3, 1.21, 0.78, 0.51], [-1.72, -0.31, 0.16, -0.39, 0.71, -1.51, 0.57, 1.17],
-        [-0.49, -0.55, -1.16, 0.54, -0.19, -0.04, -0.71, 0.49], [0.02, -0.19, -0.4, 0.35, -0.44, -0.7, -0.54, -0.55],
-        [-1.2, 1.76, 1.56, -1.68, -0.75, -1.0, 1.55, -0.52], [0.42, -0.87, -0.3, 0.85, 2.16, 0.17, 1.44, 1.64]],
-    signs=[1, 1, 1, -1, -1, -1],
-)
+from .cases import CHAIN, GROUPS, REF3, SHARED, TWO_PHASE
 
 
 def flow_offsets(report):
@@ -106,106 +55,6 @@ def flow_ntk(run, fitted):
     sigma = np.exp(rho)[:, None] * np.maximum(U, 0.0)
     K = sigma.T @ sigma + np.diag((np.exp(2 * rho)[:, None] * (U > 0)).sum(axis=0))
     return np.linalg.eigvalsh(K[np.ix_(fitted, fitted)] / run.problem.n)
-
-
-class TestOffsets:
-    """The λ-free offsets against their definition on the flow."""
-
-    def test_two_phase_closed_form(self):
-        # No wrong-sign components: the first-order model is exact (F11).
-        p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
-        process = limit_process(p)
-        offsets = log_norm_offsets(process)
-        y, n = np.array([3.0, 4.0, -1.0]), 3
-        for k, (sign, data) in enumerate([(1, [0, 1]), (-1, [2])]):
-            r = np.linalg.norm(y[data]) / n
-            z = np.abs(y[data]).sum() / np.sqrt(3) / np.linalg.norm(y[data])
-            closed = (np.log(n * r) - 2 * np.log(np.sqrt(3) * (1 + z) / 2)) / (2 * r)
-            assert offsets.jump_offsets[[s.k for s in process.jumps if s.neuron == k][0] - 1] == pytest.approx(closed)
-        assert offsets.jump_offsets == pytest.approx(offset_model(p, process), abs=1e-12)
-
-    def test_kappa_is_the_flow_log_norm_in_every_plateau(self):
-        # ln ||w_j(t)|| = −ln(1/λ) e_j(τ) + κ_j^k in the middle of plateau k
-        # (module docstring): initial phase with deactivations (REF3 has
-        # wrong-sign components) and the realignments through the jumps.
-        p = Problem(**REF3)
-        process = limit_process(p)
-        offsets = log_norm_offsets(process)
-        L = 200.0
-        run = simulate_flow(p, log_inv_lam=L, process=process)
-        edges = [0.0] + process.times.tolist()
-        for k in range(process.K):
-            tau = 0.5 * (edges[k] + edges[k + 1])
-            rho, _, _ = run.state(tau * L)
-            kappa = offsets.kappa(k)
-            waiting = np.isfinite(kappa)
-            assert waiting.sum() >= 1
-            predicted = -L * process.exponents(tau) + kappa
-            assert rho[waiting] == pytest.approx(predicted[waiting], abs=1e-6)
-
-    def test_first_order_model_is_validate_s(self):
-        from limitproc import validate as module
-
-        p = Problem(**REF3)
-        process = limit_process(p)
-        assert module.offset_model is offset_model and module.offset_bound is offset_bound
-        assert offset_model(p, process) == pytest.approx([-1.80012258, -4.91658542, -76.9453652], abs=1e-7)
-        # the exact offsets differ where the first-order model is approximate
-        exact = log_norm_offsets(process).jump_offsets
-        assert exact == pytest.approx([-1.7433676, -4.4964321, -76.6506011], abs=1e-6)
-        assert np.all(np.abs(exact) <= offset_bound(p, process))
-
-    def test_transit_tends_to_the_instantaneous_switch(self):
-        # ρ → ∞: the residual is switched off at C; Δ = (r − r') C + ln((1 + r'/r)/2)
-        old, new, C = 0.5, 0.3, 1.7
-        lost = np.sqrt(old**2 - new**2)
-        step = (old - new) * C + np.log((1 + new / old) / 2)
-        errors = [abs(_transit(old, new, [(lost, rho, C)])[0] - step) for rho in (5.0, 50.0, 500.0)]
-        assert errors[0] > errors[1] > errors[2] and errors[2] < 1e-3
-
-    def test_transit_against_the_data_basis_flow(self):
-        # The three-dimensional reduction against the linear flow of a small
-        # neuron in the data basis, residual y on the kept data and y p(s) on
-        # the taken ones.
-        from scipy.integrate import solve_ivp
-
-        y_keep, y_lost, n, rho, C = np.array([0.7, 0.4]), np.array([0.9, 0.2, 0.5]), 5, 0.8, 0.6
-        old = np.linalg.norm(np.r_[y_keep, y_lost]) / n
-        new = np.linalg.norm(y_keep) / n
-
-        def rhs(s, z):
-            p = 0.5 * (1 - np.tanh(rho * (s - C)))
-            g = np.r_[y_keep, y_lost * p] / n
-            return np.r_[g @ z[1:], g * z[0]]
-
-        start, end = C - 40 / rho, C + 40 / rho + 40 / new
-        z0 = np.r_[1.0, np.r_[y_keep, y_lost] / n / old] * np.exp(old * start)
-        sol = solve_ivp(rhs, (start, end), z0, method="DOP853", rtol=1e-12, atol=1e-300)
-        brute = np.log(sol.y[0, -1]) - new * end
-        delta, remnant = _transit(old, new, [(np.linalg.norm(y_lost) / n, rho, C)])
-        assert delta == pytest.approx(brute, abs=1e-8)
-        lost_part = sol.y[3:, -1] @ (y_lost / np.linalg.norm(y_lost))
-        assert remnant[0] == pytest.approx(np.log(lost_part), abs=1e-8)
-
-    def test_group_shares_digest_f8(self):
-        # ||w_j||² ∝ e^{2κ_j} inside a group of equal columns (seeds digest F8).
-        p = Problem(**GROUPS)
-        process = limit_process(p)
-        assert len(process.mask.groups) == 2
-        prediction = finite_lambda(process, 1e-8)
-        run = simulate_flow(p, 1e-8, process=process)
-        assert run.sq_norms[-1] == pytest.approx(prediction.sq_norms, abs=1e-6)
-        kappa = prediction.offsets.initial
-        group = list(process.mask.groups[0])
-        shares = np.exp(2 * kappa[group]) / np.exp(2 * kappa[group]).sum()
-        total = prediction.sq_norms[group].sum()
-        assert prediction.sq_norms[group] == pytest.approx(total * shares)
-
-    def test_unit_init_and_exact_backend(self):
-        p = Problem(**TWO_PHASE)
-        report = validate(p, [1e-8], unit_init=True)
-        prediction = finite_lambda(limit_process(p, exact=True), 1e-8, unit_init=True)
-        assert prediction.times == pytest.approx(flow_offsets(report)[0], abs=1e-6)
 
 
 class TestJumpTimes:
@@ -254,6 +103,30 @@ class TestJumpTimes:
         accelerated = [c / run.log_inv_lam for c, run in zip(corrected, report.runs)]
         assert accelerated[0] > 10 * accelerated[1] > 100 * accelerated[2]
         assert leading[0] / leading[1] == pytest.approx(2.0, rel=0.05)  # 1/ln(1/λ)
+
+
+class TestShares:
+    """Group shares and the initialization convention."""
+
+    def test_group_shares_digest_f8(self):
+        # ||w_j||² ∝ e^{2κ_j} inside a group of equal columns (seeds digest F8).
+        p = Problem(**GROUPS)
+        process = limit_process(p)
+        assert len(process.mask.groups) == 2
+        prediction = finite_lambda(process, 1e-8)
+        run = simulate_flow(p, 1e-8, process=process)
+        assert run.sq_norms[-1] == pytest.approx(prediction.sq_norms, abs=1e-6)
+        kappa = prediction.offsets.initial
+        group = list(process.mask.groups[0])
+        shares = np.exp(2 * kappa[group]) / np.exp(2 * kappa[group]).sum()
+        total = prediction.sq_norms[group].sum()
+        assert prediction.sq_norms[group] == pytest.approx(total * shares)
+
+    def test_unit_init_and_exact_backend(self):
+        p = Problem(**TWO_PHASE)
+        report = validate(p, [1e-8], unit_init=True)
+        prediction = finite_lambda(limit_process(p, exact=True), 1e-8, unit_init=True)
+        assert prediction.times == pytest.approx(flow_offsets(report)[0], abs=1e-6)
 
 
 class TestLossAndRate:

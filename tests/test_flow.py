@@ -8,23 +8,15 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from limitproc import InputError, Problem, limit_process
-from limitproc.validate import offset_bound
 from limitproc.flow import FlowRun, crossing_time, log_inv_lambda, simulate_flow, tolerance_error
+from limitproc.offsets import offset_bound
+
+from .cases import REF3
 
 
 def random_orthonormal(n, d, seed):
     Q, R = np.linalg.qr(np.random.default_rng(seed).standard_normal((d, d)))
     return (Q * np.sign(np.diag(R))).T[:n]
-
-
-#: Mixed signs, three jumps (τ = 4.297, 10.0, 33.61 by neurons 1, 3, 0),
-#: two rate drops, μ = 0.239, final loss 0.
-REF3 = dict(
-    y=[0.9, 0.1, 0.8, 0.1, -0.6, 0.7],
-    W0=[[-0.0, 1.8, -0.1, 0.6, -0.7, 1.8], [1.0, -0.8, 1.3, 0.4, 0.5, 0.4],
-        [-0.6, -0.5, 0.7, 0.0, -0.9, 2.1], [-0.1, -0.5, -0.6, 0.8, 1.0, 0.3]],
-    signs=[1, 1, 1, -1],
-)
 
 
 def single_neuron_offset(problem, j):

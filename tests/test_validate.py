@@ -29,30 +29,7 @@ from limitproc.validate import (
     validate,
 )
 
-#: Mixed signs, three jumps (τ = 4.297, 10.0, 33.61), μ = 0.239: resolved for
-#: λ ≤ e^-21 (μ ln(1/λ) ≥ 5).
-REF3 = dict(
-    y=[0.9, 0.1, 0.8, 0.1, -0.6, 0.7],
-    W0=[[-0.0, 1.8, -0.1, 0.6, -0.7, 1.8], [1.0, -0.8, 1.3, 0.4, 0.5, 0.4],
-        [-0.6, -0.5, 0.7, 0.0, -0.9, 2.1], [-0.1, -0.5, -0.6, 0.8, 1.0, 0.3]],
-    signs=[1, 1, 1, -1],
-)
-
-#: Two simultaneous jumps of opposite signs (τ_1 = τ_2 = 7.682), then a third.
-SIMULTANEOUS = dict(
-    y=[0.6, 0.3, 0.5, 0.1, -0.5, -0.6],
-    W0=[[1.8, -0.1, 1.0, 0.0, -2.2, -0.6], [0.2, -1.2, -1.3, 0.4, -0.6, -1.7],
-        [-0.7, 0.9, -0.5, 0.9, 1.5, 0.0], [-1.1, -1.3, -0.0, 0.9, 0.3, 0.5]],
-    signs=[1, 1, -1, -1],
-)
-
-#: Seed 000's two-phase case (spec §4): neuron 0 (+) is active exactly on the
-#: positive data, neuron 1 (−) exactly on the negative data.
-TWO_PHASE = dict(
-    y=[1.0, 2.0, 0.5, -1.5, -0.7],
-    W0=[[1.0, 0.5, 2.0, -1.0, -0.3], [-0.2, -1.0, -0.5, 1.0, 2.0]],
-    signs=[1, -1],
-)
+from .cases import REF3, SIMULTANEOUS, TWO_PHASE
 
 
 def seed000_times(y):
