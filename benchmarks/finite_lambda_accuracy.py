@@ -38,32 +38,13 @@ from limitproc import Problem, limit_process
 from limitproc.finite_lambda import RATE_LEVEL, finite_lambda
 from limitproc.io import load_problem
 from limitproc.offsets import log_norm_offsets, offset_model
-from limitproc.validate import validate
+from limitproc.validate import late_slope, validate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from tests.cases import CHAIN, REF3, SHARED, TWO_PHASE  # noqa: E402
 
 LAMBDAS = (1e-2, 1e-4, 1e-8, 1e-16)
-
-
-def measured_rate(run, process):
-    """Slope of ``ln(L − L(θ_K))`` (halved, sign flipped) where the excess
-    first falls to ``RATE_LEVEL`` of ``L(θ_0) − L(θ_K)`` after the last jump;
-    ``nan`` if the run does not get there."""
-    L_K = float(process.final.loss)
-    drop = float(process.losses[0]) - L_K
-    t_K = process.times[-1] * run.log_inv_lam
-    grid = np.linspace(t_K, run.t_max, 20001)
-    _, _, h = run.sample(grid)
-    excess = ((h - run.problem.y) ** 2).sum(axis=1) / (2 * run.problem.n) - L_K
-    below = np.flatnonzero(excess <= RATE_LEVEL * drop)
-    if below.size == 0:
-        return np.nan
-    i = int(below[0])
-    lo, hi = max(i - 20, 0), min(i + 20, grid.size - 1)
-    good = excess[lo:hi] > 0
-    return float(-0.5 * np.polyfit(grid[lo:hi][good], np.log(excess[lo:hi][good]), 1)[0])
 
 
 def evaluate(problem, lams):
@@ -89,7 +70,7 @@ def evaluate(problem, lams):
             "first_order": float(np.abs(detected - prediction.leading_times - first_order).max()),
             "corrected": float(np.abs(detected - prediction.times).max()),
             "rate": prediction.rate,
-            "measured": measured_rate(run.run, process),
+            "measured": late_slope(run.run, process, RATE_LEVEL),
             "asymptotic": prediction.asymptotic_rate,
         })
     return process, rows

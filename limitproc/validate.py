@@ -86,6 +86,7 @@ __all__ = [
     "RunCheck",
     "ValidationReport",
     "Verdict",
+    "late_slope",
     "offset_bound",
     "offset_model",
     "plateau_windows",
@@ -513,6 +514,34 @@ def plateau_windows(process):
             gap = start - times[k - 1] if k >= 1 else 1.0
         windows.append((start + WINDOW_MARGIN * gap, start + (1 - WINDOW_MARGIN) * gap))
     return windows
+
+
+def late_slope(run, process, level):
+    """Measured rate ``ν = −½ d ln(L − L(θ_K))/dt`` of a simulated flow where
+    its excess loss first falls to ``level · (L(θ_0) − L(θ_K))`` after the last
+    predicted jump: the counterpart of
+    :meth:`~limitproc.finite_lambda.FiniteLambdaPrediction.slope` (seeds
+    digest F14).  A line fitted to ``ln(L − L(θ_K))`` over ±20 points of a
+    20 001-point grid from ``τ_K ln(1/λ)`` to the end of the run; ``nan`` if the
+    run ends before the excess gets there.
+    """
+    L_K = float(process.final.loss)
+    drop = float(process.losses[0]) - L_K
+    t_K = float(process.times[-1]) * run.log_inv_lam if process.K else 0.0
+    if not t_K < run.t_max:
+        return np.nan
+    grid = np.linspace(t_K, run.t_max, 20001)
+    _, _, h = run.sample(grid)
+    excess = ((h - run.problem.y) ** 2).sum(axis=1) / (2 * run.problem.n) - L_K
+    below = np.flatnonzero(excess <= level * drop)
+    if below.size == 0:
+        return np.nan
+    i = int(below[0])
+    window = slice(max(i - 20, 0), min(i + 20, grid.size - 1))
+    positive = excess[window] > 0
+    if positive.sum() < 2:
+        return np.nan
+    return float(-0.5 * np.polyfit(grid[window][positive], np.log(excess[window][positive]), 1)[0])
 
 
 def validation_horizon(process, log_inv_lam):

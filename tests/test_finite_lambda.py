@@ -24,7 +24,7 @@ from limitproc import Problem, limit_process
 from limitproc.finite_lambda import RATE_LEVEL, FiniteLambdaPrediction, finite_lambda
 from limitproc.flow import simulate_flow
 from limitproc.offsets import log_norm_offsets
-from limitproc.validate import validate
+from limitproc.validate import late_slope, validate
 
 from .cases import CHAIN, GROUPS, REF3, SHARED, TWO_PHASE
 
@@ -32,20 +32,6 @@ from .cases import CHAIN, GROUPS, REF3, SHARED, TWO_PHASE
 def flow_offsets(report):
     """Detected half-fit times of each run, shape (runs, K)."""
     return np.array([[j.t_flow for j in r.jumps] for r in report.runs])
-
-
-def measured_slope(run, process, level):
-    """``−½ d ln(L − L(θ_K))/dt`` of the flow where the excess first falls to
-    ``level`` of ``L(θ_0) − L(θ_K)`` after the last jump."""
-    L_K = float(process.final.loss)
-    drop = float(process.losses[0]) - L_K
-    t_K = process.times[-1] * run.log_inv_lam
-    grid = np.linspace(t_K, run.t_max, 20001)
-    _, _, h = run.sample(grid)
-    excess = ((h - run.problem.y) ** 2).sum(axis=1) / (2 * run.problem.n) - L_K
-    i = int(np.flatnonzero(excess <= level * drop)[0])
-    lo, hi = max(i - 20, 0), min(i + 20, grid.size - 1)
-    return -0.5 * np.polyfit(grid[lo:hi], np.log(excess[lo:hi]), 1)[0]
 
 
 def flow_ntk(run, fitted):
@@ -149,7 +135,7 @@ class TestLossAndRate:
         # excess is about λ⁴, then ||D_−||; both seen in the flow.
         assert prediction.rate == pytest.approx(2 * D[1], rel=0.01)
         for level in (RATE_LEVEL, 1e-20):
-            assert prediction.slope(level) == pytest.approx(measured_slope(run, process, level), rel=0.02)
+            assert prediction.slope(level) == pytest.approx(late_slope(run, process, level), rel=0.02)
         assert prediction.slope(1e-20) == pytest.approx(D[1], rel=0.02)
 
     def test_remnants_enter_the_final_ntk(self):
@@ -177,7 +163,7 @@ class TestLossAndRate:
             process = limit_process(p)
             prediction = finite_lambda(process, lam)
             run = simulate_flow(p, lam, process=process)
-            assert prediction.rate == pytest.approx(measured_slope(run, process, RATE_LEVEL), rel=0.02)
+            assert prediction.rate == pytest.approx(late_slope(run, process, RATE_LEVEL), rel=0.02)
 
     def test_curve_follows_the_flow(self):
         p = Problem(**CHAIN)

@@ -23,6 +23,7 @@ from limitproc.flow import simulate_flow
 from limitproc.validate import (
     SCHEMA_VERSION,
     Verdict,
+    late_slope,
     offset_bound,
     offset_model,
     plateau_windows,
@@ -296,3 +297,21 @@ class TestSlow:
             p = Problem(rng.standard_normal(n), W0, signs=rng.choice([-1, 1], m))
             if limit_process(p).K:
                 assert_consistent(validate(p, log_inv_lams=[60.0, 300.0]), p)
+
+
+class TestLateSlope:
+    def test_single_neuron_relaxes_at_twice_its_rate(self):
+        # One neuron fits y = (3, 4): r = ||y||/n = 5/2 and the NTK on the data
+        # is K/n = r (d dᵀ + I), d = y/||y|| (seeds digest F14).  At λ = 1e-8
+        # the misalignment across d is O(λ)-small, so the excess decays along
+        # d: L − L(θ_K) ∝ e^{−2νt} with ν = 2r = 5.
+        p = Problem([3.0, 4.0], [[1.0, 2.0]], signs=[1])
+        process = limit_process(p)
+        run = simulate_flow(p, 1e-8, process=process)
+        assert late_slope(run, process, 1e-12) == pytest.approx(5.0, rel=1e-3)
+
+    def test_nan_when_the_run_stops_before(self):
+        p = Problem([3.0, 4.0], [[1.0, 2.0]], signs=[1])
+        process = limit_process(p)
+        assert np.isnan(late_slope(simulate_flow(p, 1e-8, process=process, t_max=5.0), process, 1e-12))
+        assert np.isnan(late_slope(simulate_flow(p, 1e-8, process=process, t_max=9.0), process, 1e-12))
