@@ -374,28 +374,32 @@ class FlowRun:
     def state(self, t):
         """``(ρ, U, h)`` at time ``t`` from the dense output: log-norms (m,),
         directions in the data basis (m, n) and outputs (n,)."""
-        t = float(t)
-        if not self._dense or not (0.0 <= t <= self.t_max * (1 + 1e-12)):
-            raise ValueError(f"t = {t} is outside the run [0, {self.t_max}] (or the run kept no dense output)")
-        starts = [seg[0] for seg in self._dense]
-        seg = self._dense[max(int(np.searchsorted(starts, t, side="right")) - 1, 0)]
-        _, solution, index, active0, frozen_log, frozen_sign = seg
-        m, n = self.problem.m, self.problem.n
-        z = solution(min(t, solution.t_max))
-        rho = z[:m]
-        U = np.zeros(m * n)
-        U[index] = z[m:]
-        U = U.reshape(m, n)
-        decayed = frozen_sign * np.exp(frozen_log - rho[:, None])
-        U = np.where(active0, U, decayed)
-        h = (self.problem.signs * np.exp(2.0 * rho)) @ np.maximum(U, 0.0)
-        return rho, U, h
+        return tuple(x[0] for x in self.sample([float(t)]))
 
     def sample(self, times):
         """Log-norms (k, m), directions (k, m, n) and outputs (k, n) at the given
-        times (dense output)."""
-        states = [self.state(t) for t in np.atleast_1d(times)]
-        return tuple(np.array(x) for x in zip(*states))
+        times (dense output; each segment between events evaluated at once)."""
+        times = np.atleast_1d(np.asarray(times, dtype=float))
+        outside = ~((times >= 0.0) & (times <= self.t_max * (1 + 1e-12)))
+        if not self._dense or outside.any():
+            t = times[outside][0] if outside.any() else times[0]
+            raise ValueError(f"t = {t} is outside the run [0, {self.t_max}] (or the run kept no dense output)")
+        m, n = self.problem.m, self.problem.n
+        starts = [seg[0] for seg in self._dense]
+        which = np.maximum(np.searchsorted(starts, times, side="right") - 1, 0)
+        rho = np.empty((times.size, m))
+        U = np.empty((times.size, m, n))
+        for segment in np.unique(which):
+            chosen = which == segment
+            _, solution, index, active0, frozen_log, frozen_sign = self._dense[segment]
+            z = solution(np.minimum(times[chosen], solution.t_max)).reshape(m + index.size, -1).T
+            u = np.zeros((z.shape[0], m * n))
+            u[:, index] = z[:, m:]
+            decayed = frozen_sign * np.exp(frozen_log - z[:, :m, None])
+            rho[chosen] = z[:, :m]
+            U[chosen] = np.where(active0, u.reshape(-1, m, n), decayed)
+        h = np.einsum("km,kmn->kn", self.problem.signs * np.exp(2.0 * rho), np.maximum(U, 0.0))
+        return rho, U, h
 
     def contributions(self, index=-1):
         """``s_j ||w_j|| σ(<w_j, x_i>)`` at a recorded time, shape (m, n):

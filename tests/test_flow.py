@@ -190,6 +190,19 @@ class TestSolver:
         assert run.t[0] == 0.0 and np.all(np.diff(run.t) >= 0)
         assert "evaluations" in repr(run)
 
+    def test_dense_output_reproduces_the_recorded_steps(self):
+        # REF3 deactivates components (many segments): sampling at the recorded
+        # step times, across all segments at once, gives the recorded states.
+        run = simulate_flow(Problem(**REF3), 1e-8)
+        assert run.segments > 1
+        rho, U, h = run.sample(run.t)
+        assert rho == pytest.approx(run.log_norms, abs=1e-12)
+        assert U == pytest.approx(run.directions, abs=1e-12)
+        assert h == pytest.approx(run.outputs, abs=1e-12)
+        k = run.t.size // 2
+        for got, recorded in zip(run.state(run.t[k]), (run.log_norms, run.directions, run.outputs)):
+            assert got == pytest.approx(recorded[k], abs=1e-12)
+
     def test_crossing_time_hermite(self):
         t = np.arange(4.0)
         assert crossing_time(t, t**3, 3.375, 3 * t**2) == pytest.approx(1.5, abs=1e-12)
