@@ -205,7 +205,8 @@ class TestResolution:
 
 class TestOutput:
     @pytest.fixture(scope="class")
-    def prediction(self):
+    @classmethod
+    def prediction(cls):
         return finite_lambda(limit_process(Problem(**REF3)), 1e-8)
 
     def test_frozen_and_readable(self, prediction):
