@@ -118,7 +118,11 @@ def order_candidates(values, prec=START_PREC):
 
     Refines only the candidates whose enclosures overlap the smallest upper
     bound; returns every index whose value equals the minimum exactly.
+
+    >>> order_candidates([sympy.sqrt(8), 3, 2 * sympy.sqrt(2)])
+    [0, 2]
     """
+    values = [sympy.sympify(v) for v in values]
     indices = list(range(len(values)))
     while True:
         with _precision(prec):
