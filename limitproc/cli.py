@@ -6,6 +6,7 @@ input or a problem outside the theory (one line on stderr); 3 internal error.
 
 import argparse
 import json
+import os
 import sys
 
 from . import __version__
@@ -133,10 +134,18 @@ def _progress(console, description, disabled=False):
                     console=console, disable=disabled)
 
 
+#: Width of the tables when the output is not a terminal (a file, a pipe, a CI
+#: log), unless ``COLUMNS`` says otherwise: wide enough for every column.
+PIPE_WIDTH = 200
+
+
 def _console(to_stderr):
     from rich.console import Console
 
-    return Console(stderr=to_stderr)
+    console = Console(stderr=to_stderr)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPE_WIDTH
+    return console
 
 
 def _write_json(data, path):
@@ -244,18 +253,20 @@ def _sample(args):
 
 def _validate(args):
     from .plots import plot_validation
+    from .process import limit_process
     from .validate import validate
 
     if not args.lam and not args.log_inv_lam:
         raise LimitprocError("give at least one scale: --lam 1e-8 1e-16 … or --log-inv-lam 2000")
     problem = _load(args)
+    process = limit_process(problem)
     console = _console(args.json == "-")
     total = len(args.lam) + len(args.log_inv_lam)
     with _progress(console, "simulating the gradient flow") as bar:
         task = bar.add_task("flow", total=total)
-        report = validate(problem, args.lam or None, log_inv_lams=args.log_inv_lam or None,
+        report = validate(problem, args.lam or None, log_inv_lams=args.log_inv_lam or None, process=process,
                           progress=lambda i, n: bar.update(task, completed=i),
-                          rtol=args.rtol, atol=args.atol)
+                          rates=process.mask.size <= FINITE_LAMBDA_AUTO_LIMIT, rtol=args.rtol, atol=args.atol)
     console.print(report)
     if args.json:
         _write_json(report.to_dict(), args.json)

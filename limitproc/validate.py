@@ -69,14 +69,15 @@ a mismatch is expected ("neighbouring neurons share the fit") and the run is
 marked *unresolved*, not failed.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import numpy as np
 
+from .finite_lambda import RATE_LEVEL, finite_lambda
 from .flow import lambda_label, log_inv_lambda, simulate_flow
 from .io import json_number
-from .offsets import offset_bound, offset_model
+from .offsets import log_norm_offsets, offset_bound, offset_model
 from .process import RESOLUTION_CONSTANT
 
 __all__ = [
@@ -228,6 +229,12 @@ class RunCheck:
     seconds : float
     run : FlowRun
         The simulated flow (not serialized).
+    late_rate, late_rate_predicted : float
+        ``ν`` of ``L − L(θ_K) ∝ e^{−2νt}`` where the excess has fallen to
+        ``RATE_LEVEL`` of the drop: measured on the flow
+        (:func:`late_slope`) and predicted at this ``λ``
+        (:attr:`~limitproc.finite_lambda.FiniteLambdaPrediction.rate`);
+        ``nan`` when not computed or not reached.
     """
 
     log_inv_lam: float
@@ -248,6 +255,8 @@ class RunCheck:
     steps: int
     seconds: float
     run: object = field(repr=False, default=None)
+    late_rate: float = np.nan
+    late_rate_predicted: float = np.nan
 
     @property
     def lam(self):
@@ -327,6 +336,8 @@ class RunCheck:
             "within_bounds": bool(self.within_bounds),
             "max_distance": json_number(self.max_distance),
             "max_loss_error": json_number(self.max_loss_error),
+            "late_rate": json_number(self.late_rate),
+            "late_rate_predicted": json_number(self.late_rate_predicted),
             "solver": {"nfev": int(self.nfev), "steps": int(self.steps), "seconds": json_number(self.seconds)},
         }
 
@@ -386,7 +397,8 @@ class ValidationReport:
         for name, justify in [
             ("λ", "right"), ("μ ln(1/λ)", "right"), ("verdict", "left"), ("max |Δτ|", "right"),
             ("max |Δτ|·ln(1/λ)", "right"), ("≤ B/ln(1/λ)", "center"), ("sup ||θ̃−θ_k||", "right"), ("sup |ΔL|", "right"),
-            ("||θ||² flow / pred", "right"), ("balance", "right"), ("nfev", "right"), ("s", "right"),
+            ("||θ||² flow / pred", "right"), ("late ν flow / pred", "right"), ("balance", "right"),
+            ("nfev", "right"), ("s", "right"),
         ]:
             table.add_column(name, justify=justify)
         style = {Verdict.MATCH: "green", Verdict.UNRESOLVED_MATCH: "green", Verdict.UNRESOLVED: "yellow",
@@ -398,7 +410,8 @@ class ValidationReport:
                 f"{r.max_jump_error:.3g}", f"{r.max_jump_error * r.log_inv_lam:.3g}",
                 "yes" if r.within_bounds else ("[yellow]no[/]" if not r.resolved else "[bold red]no[/]"),
                 f"{r.max_distance:.2e}", f"{r.max_loss_error:.2e}",
-                f"{r.sq_norm:.5g} / {r.sq_norm_predicted:.5g}", f"{r.balance:.1e}", str(r.nfev), f"{r.seconds:.2f}",
+                f"{r.sq_norm:.5g} / {r.sq_norm_predicted:.5g}", _pair(r.late_rate, r.late_rate_predicted),
+                f"{r.balance:.1e}", str(r.nfev), f"{r.seconds:.2f}",
             )
         notes = {r.verdict for r in self.runs}
         table.caption = "; ".join(f"{v.name.lower().replace('_', ' ')}: {v.value}" for v in Verdict if v in notes)
@@ -413,7 +426,8 @@ class ValidationReport:
             lines.append(
                 f"  λ = {lambda_label(r.log_inv_lam)}: μ ln(1/λ) = {r.margin_scale:.3g}, {r.verdict.name}; "
                 f"max |Δτ| = {r.max_jump_error:.3g}, sup ||θ̃−θ_k|| = {r.max_distance:.2e}, "
-                f"||θ||² = {r.sq_norm:.6g} (predicted {r.sq_norm_predicted:.6g})"
+                f"||θ||² = {r.sq_norm:.6g} (predicted {r.sq_norm_predicted:.6g}), "
+                f"late ν = {_pair(r.late_rate, r.late_rate_predicted)} (flow / predicted)"
             )
         return "\n".join(lines)
 
@@ -422,7 +436,8 @@ class ValidationReport:
         return f"ValidationReport(K={self.process.K}, μ={self.margin:.4g}, {verdicts})"
 
 
-def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=None, runs=None, **flow_options):
+def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=None, runs=None, rates=True,
+             **flow_options):
     """Run the gradient flow at each ``λ`` and compare it with the limit
     process (spec §7; detection rules in the module docstring).
 
@@ -442,6 +457,10 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
     runs : sequence of FlowRun, optional
         Already simulated flows to compare instead of simulating
         (their ``λ`` are used; ``lams`` must then be omitted).
+    rates : bool
+        Also measure the late convergence rate of each flow and predict it
+        at its ``λ`` (:mod:`limitproc.finite_lambda`; about a second per
+        ``λ`` at n = 64).
     **flow_options
         Passed to :func:`~limitproc.flow.simulate_flow` (``rtol``, ``atol``,
         ``method``, ``unit_init``, ``t_max``).
@@ -479,6 +498,7 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
             raise ValueError("give at least one λ (lams or log_inv_lams)")
     margin = float(process.resolution_margin.value)
     model, bound = offset_model(problem, process), offset_bound(problem, process)
+    offsets = None
     checks = []
     for i, L in enumerate(scales, start=1):
         if runs is not None:
@@ -488,7 +508,13 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
             if "t_max" not in options:
                 options["t_max"] = validation_horizon(process, L)
             run = simulate_flow(problem, log_inv_lam=L, process=process, **options)
-        checks.append(_check(problem, process, run, margin, model, bound))
+        check = _check(problem, process, run, margin, model, bound)
+        if rates and process.K:
+            if offsets is None:
+                offsets = log_norm_offsets(process, unit_init=bool(flow_options.get("unit_init", False)))
+            predicted = finite_lambda(process, log_inv_lam=L, unit_init=offsets.unit_init, offsets=offsets)
+            check = replace(check, late_rate=late_slope(run, process, RATE_LEVEL), late_rate_predicted=predicted.rate)
+        checks.append(check)
         if progress is not None:
             progress(i, len(scales))
     return ValidationReport(process, tuple(checks), margin)
@@ -631,6 +657,11 @@ def _check(problem, process, run, margin, model, bound):
         float(balance.max()), float(np.abs(run.balance_defect).max()), float(run.theta_sq_norm[-1]),
         float(process.final.sq_norm), float(run.loss[-1]), run.nfev, run.steps, run.seconds, run,
     )
+
+
+def _pair(measured, predicted):
+    """``measured / predicted`` for a table, ``—`` where not available."""
+    return " / ".join("—" if np.isnan(v) else f"{v:.4g}" for v in (measured, predicted))
 
 
 def _distance(problem, process, k, rho, U, run):

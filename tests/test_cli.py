@@ -155,6 +155,10 @@ def test_validate_command(tmp_path, capsys):
     data = json.loads(out)
     assert code == 0 and plot.stat().st_size > 1000
     assert [r["verdict"] for r in data["runs"]] == ["MATCH", "MATCH"]
+    # one neuron fits y = (3, 4): r = 5/2, the late rate is 2r = 5 (tests/test_validate.py)
+    assert [r["late_rate"] for r in data["runs"]] == pytest.approx([5.0, 5.0], rel=1e-3)
+    assert [r["late_rate_predicted"] for r in data["runs"]] == pytest.approx([5.0, 5.0], rel=1e-3)
+    assert "late ν flow / pred" in err
     assert run(["validate", path], capsys)[0] == 2
 
 

@@ -315,3 +315,22 @@ class TestLateSlope:
         process = limit_process(p)
         assert np.isnan(late_slope(simulate_flow(p, 1e-8, process=process, t_max=5.0), process, 1e-12))
         assert np.isnan(late_slope(simulate_flow(p, 1e-8, process=process, t_max=9.0), process, 1e-12))
+
+
+class TestLateRates:
+    def test_measured_and_predicted_rates_agree(self):
+        # REF3's last jump fits datum 1 alone, r_3 = 0.1/6 = 1/60; its block
+        # relaxes slowest, at ν = 2 r_3 = 1/30 (seeds digest F14)
+        report = validate(Problem(**REF3), [1e-8, 1e-16])
+        for run in report.runs:
+            assert run.late_rate == pytest.approx(run.late_rate_predicted, rel=1e-3)
+            assert run.late_rate == pytest.approx(1 / 30, rel=1e-3)
+            entry = run.to_dict()
+            assert entry["late_rate"] == pytest.approx(run.late_rate)
+            assert entry["late_rate_predicted"] == pytest.approx(run.late_rate_predicted)
+        assert "late ν" in str(report)
+
+    def test_rates_can_be_skipped(self):
+        (run,) = validate(Problem(**TWO_PHASE), [1e-8], rates=False).runs
+        assert np.isnan(run.late_rate) and np.isnan(run.late_rate_predicted)
+        assert run.to_dict()["late_rate"] is None
