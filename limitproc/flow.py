@@ -288,6 +288,14 @@ class FlowRun:
         return float(np.exp(-self.log_inv_lam))
 
     @property
+    def unit_init(self):
+        """Whether the run started from ``λ z_j`` rather than ``λ W0_j``
+        (``simulate_flow(..., unit_init=True)``; the same when every
+        ``||W0_j|| = 1``, and then ``False``)."""
+        return bool(self.init_log_norms is not None and not np.any(self.init_log_norms)
+                    and np.any(np.log(self.problem.init_norms)))
+
+    @property
     def t_max(self):
         """The end of the run."""
         return float(self.t[-1])

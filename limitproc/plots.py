@@ -56,8 +56,7 @@ def _finite_curves(runs, process, tau_max):
     offsets = {}
     curves = []
     for run in runs:
-        init = run.init_log_norms  # zeros when the run used unit_init=True
-        unit = bool(init is not None and np.allclose(init, 0.0) and not np.allclose(problem.init_norms, 1.0))
+        unit = run.unit_init
         try:
             if unit not in offsets:
                 offsets[unit] = log_norm_offsets(process, unit_init=unit)

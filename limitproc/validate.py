@@ -498,7 +498,7 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
             raise ValueError("give at least one λ (lams or log_inv_lams)")
     margin = float(process.resolution_margin.value)
     model, bound = offset_model(problem, process), offset_bound(problem, process)
-    offsets = None
+    offsets = {}  # λ-free, per initialization convention
     checks = []
     for i, L in enumerate(scales, start=1):
         if runs is not None:
@@ -510,10 +510,8 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
             run = simulate_flow(problem, log_inv_lam=L, process=process, **options)
         check = _check(problem, process, run, margin, model, bound)
         if rates and process.K:
-            if offsets is None:
-                offsets = log_norm_offsets(process, unit_init=bool(flow_options.get("unit_init", False)))
-            predicted = finite_lambda(process, log_inv_lam=L, unit_init=offsets.unit_init, offsets=offsets)
-            check = replace(check, late_rate=late_slope(run, process, RATE_LEVEL), late_rate_predicted=predicted.rate)
+            check = replace(check, late_rate=late_slope(run, process, RATE_LEVEL),
+                            late_rate_predicted=_predicted_rate(process, run, offsets))
         checks.append(check)
         if progress is not None:
             progress(i, len(scales))
@@ -568,6 +566,19 @@ def late_slope(run, process, level):
     if positive.sum() < 2:
         return np.nan
     return float(-0.5 * np.polyfit(grid[window][positive], np.log(excess[window][positive]), 1)[0])
+
+
+def _predicted_rate(process, run, offsets):
+    """:attr:`FiniteLambdaPrediction.rate` at the run's ``λ`` and initialization
+    (``offsets`` caches the λ-free offsets); ``nan`` where the relaxation model
+    cannot be built."""
+    unit = run.unit_init
+    try:
+        if unit not in offsets:
+            offsets[unit] = log_norm_offsets(process, unit_init=unit)
+        return float(finite_lambda(process, log_inv_lam=run.log_inv_lam, offsets=offsets[unit]).rate)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return np.nan
 
 
 def validation_horizon(process, log_inv_lam):

@@ -190,6 +190,13 @@ class TestSolver:
         assert run.t[0] == 0.0 and np.all(np.diff(run.t) >= 0)
         assert "evaluations" in repr(run)
 
+    def test_unit_init_is_recorded(self):
+        p = Problem([3.0, 4.0], [[1.0, 2.0]], signs=[1])  # ||W0_0|| = √5
+        assert simulate_flow(p, 1e-3, unit_init=True).unit_init
+        assert not simulate_flow(p, 1e-3).unit_init
+        unit = Problem([3.0, 4.0], [[0.6, 0.8]], signs=[1])
+        assert not simulate_flow(unit, 1e-3, unit_init=True).unit_init  # the same run
+
     def test_dense_output_reproduces_the_recorded_steps(self):
         # REF3 deactivates components (many segments): sampling at the recorded
         # step times, across all segments at once, gives the recorded states.

@@ -330,6 +330,12 @@ class TestLateRates:
             assert entry["late_rate_predicted"] == pytest.approx(run.late_rate_predicted)
         assert "late ν" in str(report)
 
+    def test_prediction_follows_the_run_s_initialization(self):
+        for unit_init in (False, True):
+            (run,) = validate(Problem(**TWO_PHASE), [1e-4], unit_init=unit_init).runs
+            assert run.run.unit_init is unit_init
+            assert run.late_rate == pytest.approx(run.late_rate_predicted, rel=1e-3)
+
     def test_rates_can_be_skipped(self):
         (run,) = validate(Problem(**TWO_PHASE), [1e-8], rates=False).runs
         assert np.isnan(run.late_rate) and np.isnan(run.late_rate_predicted)
