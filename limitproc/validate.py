@@ -67,6 +67,11 @@ resolved run; ``JumpCheck.within_bound`` records it.
 **Resolution.**  ``μ ln(1/λ)`` (spec §8) is reported per ``λ``.  Below 5
 a mismatch is expected ("neighbouring neurons share the fit") and the run is
 marked *unresolved*, not failed.
+
+**Late rate.**  After the last jump ``L − L(θ_K) ∝ e^{−2νt}`` (seeds digest
+F14): :func:`late_slope` measures ``ν`` on the flow where the excess has
+fallen to ``RATE_LEVEL = 1e-12`` of the drop, and
+:mod:`limitproc.finite_lambda` predicts it at the run's ``λ``.
 """
 
 from dataclasses import dataclass, field, replace
