@@ -35,6 +35,7 @@ from .process import RESOLUTION_CONSTANT
 __all__ = [
     "SCHEMA_VERSION",
     "RATE_LEVEL",
+    "SLOPE_LEVELS",
     "Competitor",
     "FiniteLambdaPrediction",
     "finite_lambda",
@@ -47,6 +48,11 @@ SCHEMA_VERSION = 1
 #: has fallen to this fraction of ``L(θ_0) − L(θ_K)``: the end of what a float64
 #: simulation resolves.
 RATE_LEVEL = 1e-12
+
+#: Levels (fractions of ``L(θ_0) − L(θ_K)``) at which :meth:`FiniteLambdaPrediction.to_dict`
+#: lists the predicted local rate :meth:`~FiniteLambdaPrediction.slope`: a run
+#: stopped early is compared at the level its loss reached.
+SLOPE_LEVELS = (1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12)
 
 #: Solver of the growth windows of :class:`_Block`: the block relaxes fast
 #: while a later group grows slowly, a stiff linear system (DOP853 was
@@ -560,6 +566,7 @@ class FiniteLambdaPrediction:
             "sq_norms": [json_number(v) for v in self.sq_norms],
             "rate": json_number(self.rate),
             "rate_level": RATE_LEVEL,
+            "slopes": [{"level": level, "rate": json_number(self.slope(level))} for level in SLOPE_LEVELS],
             "asymptotic_rate": json_number(self.asymptotic_rate),
             "ntk_eigenvalues": [json_number(v) for v in self.ntk_eigenvalues],
             "competitors": [

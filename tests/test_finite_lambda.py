@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from limitproc import Problem, limit_process
-from limitproc.finite_lambda import RATE_LEVEL, FiniteLambdaPrediction, finite_lambda
+from limitproc.finite_lambda import RATE_LEVEL, SLOPE_LEVELS, FiniteLambdaPrediction, finite_lambda
 from limitproc.flow import simulate_flow
 from limitproc.offsets import log_norm_offsets
 from limitproc.validate import late_slope, validate
@@ -223,6 +223,9 @@ class TestOutput:
         assert data["schema"] == "limitproc.finite_lambda" and data["schema_version"] == 1
         assert [j["t"] for j in data["jumps"]] == pytest.approx(prediction.times.tolist())
         assert data["rate"] == pytest.approx(prediction.rate)
+        assert [s["level"] for s in data["slopes"]] == list(SLOPE_LEVELS)
+        assert [s["rate"] for s in data["slopes"]] == pytest.approx([prediction.slope(v) for v in SLOPE_LEVELS])
+        assert data["slopes"][-1]["rate"] == pytest.approx(data["rate"])  # RATE_LEVEL = 1e-12
         assert len(data["loss_curve"]["t"]) == 129 and data["resolved"] is False
 
     def test_rich_table(self, prediction):
