@@ -46,23 +46,19 @@ def _curves(run, tau_end):
     return t / run.log_inv_lam, loss, rho / run.log_inv_lam, fitted
 
 
-def _finite_curves(runs, process, tau_max):
-    """Finite-λ loss curves (:func:`~limitproc.finite_lambda.finite_lambda`)
-    of each run, on its own accelerated grid; ``None`` where they fail."""
-    from .finite_lambda import finite_lambda
-    from .offsets import log_norm_offsets
+def _finite_curves(runs, process, tau_max, known):
+    """Finite-λ loss curves of each run, on its own accelerated grid; ``None``
+    where they fail.  ``known`` maps ``id(run)`` to a prediction already made
+    by :func:`~limitproc.validate.validate`."""
+    from .validate import run_prediction
 
-    problem = process.problem
     offsets = {}
     curves = []
     for run in runs:
-        unit = run.unit_init
+        prediction = known.get(id(run)) or run_prediction(process, run, offsets)
+        tau = np.linspace(0.0, tau_max, 1200)
         try:
-            if unit not in offsets:
-                offsets[unit] = log_norm_offsets(process, unit_init=unit)
-            prediction = finite_lambda(process, log_inv_lam=run.log_inv_lam, offsets=offsets[unit])
-            tau = np.linspace(0.0, tau_max, 1200)
-            curves.append((tau, prediction.loss(tau * run.log_inv_lam)))
+            curves.append(None if prediction is None else (tau, prediction.loss(tau * run.log_inv_lam)))
         except (ValueError, ArithmeticError, np.linalg.LinAlgError):
             curves.append(None)
     return curves
@@ -141,7 +137,8 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
                 ax.axvline(t, color="grey", lw=0.8, ls=":")
 
     # Flows, and their finite-λ predictions.
-    finite_curves = _finite_curves(runs, process, tau_max) if finite and times else [None] * len(runs)
+    known = {id(c.run): c.finite for c in getattr(report_or_runs, "runs", ()) if getattr(c, "finite", None)}
+    finite_curves = _finite_curves(runs, process, tau_max, known) if finite and times else [None] * len(runs)
     labelled = False
     for index, (run, shade, curve) in enumerate(zip(runs, shades, finite_curves)):
         tau, loss, scaled, fitted = _curves(run, tau_max)

@@ -93,6 +93,7 @@ __all__ = [
     "ValidationReport",
     "Verdict",
     "late_slope",
+    "run_prediction",
     "offset_bound",
     "offset_model",
     "plateau_windows",
@@ -240,6 +241,9 @@ class RunCheck:
         (:func:`late_slope`) and predicted at this ``λ``
         (:attr:`~limitproc.finite_lambda.FiniteLambdaPrediction.rate`);
         ``nan`` when not computed or not reached.
+    finite : FiniteLambdaPrediction or None
+        That prediction (:func:`run_prediction`; not serialized), reused by
+        :func:`~limitproc.plots.plot_validation`.
     """
 
     log_inv_lam: float
@@ -262,6 +266,7 @@ class RunCheck:
     run: object = field(repr=False, default=None)
     late_rate: float = np.nan
     late_rate_predicted: float = np.nan
+    finite: object = field(repr=False, default=None)
 
     @property
     def lam(self):
@@ -515,8 +520,9 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
             run = simulate_flow(problem, log_inv_lam=L, process=process, **options)
         check = _check(problem, process, run, margin, model, bound)
         if rates and process.K:
-            check = replace(check, late_rate=late_slope(run, process, RATE_LEVEL),
-                            late_rate_predicted=_predicted_rate(process, run, offsets))
+            prediction = run_prediction(process, run, offsets)
+            check = replace(check, late_rate=late_slope(run, process, RATE_LEVEL), finite=prediction,
+                            late_rate_predicted=np.nan if prediction is None else prediction.rate)
         checks.append(check)
         if progress is not None:
             progress(i, len(scales))
@@ -573,17 +579,21 @@ def late_slope(run, process, level):
     return float(-0.5 * np.polyfit(grid[window][positive], np.log(excess[window][positive]), 1)[0])
 
 
-def _predicted_rate(process, run, offsets):
-    """:attr:`FiniteLambdaPrediction.rate` at the run's ``λ`` and initialization
-    (``offsets`` caches the λ-free offsets); ``nan`` where the relaxation model
-    cannot be built."""
+def run_prediction(process, run, offsets=None):
+    """The finite-λ prediction (:func:`~limitproc.finite_lambda.finite_lambda`)
+    of a simulated run, at its ``λ`` and initialization convention, with its
+    relaxation model and rate built; ``None`` where the model cannot be built.
+    ``offsets`` (a dict) caches the λ-free offsets across runs."""
+    offsets = {} if offsets is None else offsets
     unit = run.unit_init
     try:
         if unit not in offsets:
             offsets[unit] = log_norm_offsets(process, unit_init=unit)
-        return float(finite_lambda(process, log_inv_lam=run.log_inv_lam, offsets=offsets[unit]).rate)
+        prediction = finite_lambda(process, log_inv_lam=run.log_inv_lam, offsets=offsets[unit])
+        prediction.rate  # builds and caches the relaxation model (may fail here)
     except (ValueError, ArithmeticError, np.linalg.LinAlgError):
-        return np.nan
+        return None
+    return prediction
 
 
 def validation_horizon(process, log_inv_lam):
