@@ -28,6 +28,7 @@ per λ (median and worst ratio over the runs resolved at that λ).
 """
 
 import argparse
+import itertools
 import os
 import sys
 import time
@@ -42,14 +43,14 @@ from limitproc.validate import late_slope, validate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from tests.cases import CHAIN, REF3, SHARED, TWO_PHASE  # noqa: E402
+from tests.cases import CHAIN, REF3, SHARED, TWO_PHASE, competing_problems  # noqa: E402
 
 LAMBDAS = (1e-2, 1e-4, 1e-8, 1e-16)
 
 
-def evaluate(problem, lams):
+def evaluate(problem, lams, process=None):
     """One row per λ: errors, ratio, rates."""
-    process = limit_process(problem)
+    process = limit_process(problem) if process is None else process
     offsets = log_norm_offsets(process)
     first_order = offset_model(problem, process)
     rows = []
@@ -58,7 +59,7 @@ def evaluate(problem, lams):
         slowest = min(float(s.rate) for s in process.jumps)
         t_max = max(prediction.times[-1] + 30.0 / prediction.rate,
                     1.25 * process.times[-1] * prediction.log_inv_lam + 30.0 / slowest)
-        report = validate(problem, [lam], process=process, t_max=t_max)
+        report = validate(problem, [lam], process=process, t_max=t_max, rates=False)  # rates below
         run = report.runs[0]
         detected = np.array([j.t_flow for j in run.jumps])
         rows.append({
@@ -100,18 +101,9 @@ def table(named, lams):
 
 
 def random_summary(count, seed, lams):
-    rng = np.random.default_rng(seed)
     results = {lam: [] for lam in lams}
-    problems = 0
-    while problems < count:
-        n, m = int(rng.integers(3, 12)), int(rng.integers(2, 8))
-        p = Problem(rng.standard_normal(n), rng.standard_normal((m, n)), signs=rng.choice([-1, 1], m))
-        process = limit_process(p)
-        margin = float(process.resolution_margin.value)
-        if process.K < 2 or not 0.3 < margin < 5:
-            continue
-        problems += 1
-        for row in evaluate(p, lams)[1]:
+    for p, process in itertools.islice(competing_problems(seed), count):
+        for row in evaluate(p, lams, process)[1]:
             results[row["lam"]].append(row)
     lines = [
         "| λ | runs resolved / all | leading / corrected, resolved: median (worst) "

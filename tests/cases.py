@@ -8,9 +8,10 @@ backends; exact values are sympy expressions.
 
 from dataclasses import dataclass
 
+import numpy as np
 import sympy
 
-from limitproc import Problem
+from limitproc import Problem, limit_process
 
 sqrt, R = sympy.sqrt, sympy.Rational
 
@@ -154,3 +155,17 @@ CHAIN = dict(
         [-1.2, 1.76, 1.56, -1.68, -0.75, -1.0, 1.55, -0.52], [0.42, -0.87, -0.3, 0.85, 2.16, 0.17, 1.44, 1.64]],
     signs=[1, 1, 1, -1, -1, -1],
 )
+
+
+def competing_problems(seed):
+    """Random problems with a competitor, endlessly, as ``(problem, process)``:
+    Gaussian labels and initialization, 3 ≤ n ≤ 11, 2 ≤ m ≤ 7, at least two
+    jumps and 0.3 < μ < 5 (spec §8), so that small λ resolve them and large λ
+    do not (tests/test_finite_lambda.py, benchmarks/finite_lambda_accuracy.py)."""
+    rng = np.random.default_rng(seed)
+    while True:
+        n, m = int(rng.integers(3, 12)), int(rng.integers(2, 8))
+        problem = Problem(rng.standard_normal(n), rng.standard_normal((m, n)), signs=rng.choice([-1, 1], m))
+        process = limit_process(problem)
+        if process.K >= 2 and 0.3 < float(process.resolution_margin.value) < 5:
+            yield problem, process

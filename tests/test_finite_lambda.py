@@ -26,7 +26,7 @@ from limitproc.flow import simulate_flow
 from limitproc.offsets import log_norm_offsets
 from limitproc.validate import late_slope, validate
 
-from .cases import CHAIN, GROUPS, REF3, SHARED, TWO_PHASE
+from .cases import CHAIN, GROUPS, REF3, SHARED, TWO_PHASE, competing_problems
 
 
 def flow_offsets(report):
@@ -264,19 +264,13 @@ class TestSlow:
     def test_random_resolved_problems(self):
         # Random problems with a competitor, filtered on μ: at every resolved
         # λ in {1e-4, 1e-8} the corrected times are > 10 times closer.
-        rng = np.random.default_rng(3)
+        problems = competing_problems(3)
         checked = 0
         while checked < 12:
-            n, m = int(rng.integers(3, 12)), int(rng.integers(2, 8))
-            p = Problem(rng.standard_normal(n), rng.standard_normal((m, n)), signs=rng.choice([-1, 1], m))
-            process = limit_process(p)
-            margin = float(process.resolution_margin.value)
-            if process.K < 2 or not 0.3 < margin < 5:
-                continue
-            offsets = log_norm_offsets(process)
+            p, process = next(problems)
             report = validate(p, [1e-4, 1e-8], process=process)
             for run, detected in zip(report.runs, flow_offsets(report)):
-                prediction = finite_lambda(process, log_inv_lam=run.log_inv_lam, offsets=offsets)
+                prediction = run.finite  # finite_lambda at the run's λ, made by validate
                 if prediction.resolved:
                     corrected = np.abs(detected - prediction.times).max()
                     assert corrected < np.abs(detected - prediction.leading_times).max() / 10
