@@ -10,13 +10,9 @@ from scipy.integrate import solve_ivp
 from limitproc import InputError, Problem, limit_process
 from limitproc.flow import FlowRun, crossing_time, log_inv_lambda, simulate_flow, tolerance_error
 from limitproc.offsets import offset_bound
+from limitproc.sampling import random_orthonormal
 
 from .cases import REF3
-
-
-def random_orthonormal(n, d, seed):
-    Q, R = np.linalg.qr(np.random.default_rng(seed).standard_normal((d, d)))
-    return (Q * np.sign(np.diag(R))).T[:n]
 
 
 def single_neuron_offset(problem, j):
@@ -84,7 +80,7 @@ class TestAgainstPlainFlow:
 
     def test_rotated_inputs_with_orthogonal_complement(self):
         # n = 3 data in R^5: every neuron has a part orthogonal to the data span.
-        X = random_orthonormal(3, 5, seed=1)
+        X = random_orthonormal(3, 5, np.random.default_rng(1))
         rng = np.random.default_rng(2)
         W0 = rng.standard_normal((3, 5))
         p = Problem([1.0, -0.7, 0.5], W0, signs=[1, -1, 1], X=X)
@@ -103,7 +99,7 @@ class TestAgainstPlainFlow:
 
 class TestInvariants:
     def test_balancedness_is_conserved(self):
-        X = random_orthonormal(6, 8, seed=3)
+        X = random_orthonormal(6, 8, np.random.default_rng(3))
         W0 = np.array(REF3["W0"]) @ X + 0.3 * np.random.default_rng(5).standard_normal((4, 8))
         p = Problem(REF3["y"], W0, signs=REF3["signs"], X=X)
         run = simulate_flow(p, 1e-30)
@@ -129,7 +125,7 @@ class TestInvariants:
         # spec §3 symmetry: one orthogonal map on inputs and directions.
         # (Exact zeros in W0 are avoided: after rotation the rounding of
         # <z_j, x_i> ≈ 1e-17 decides them, in the mask as in the flow.)
-        X = random_orthonormal(6, 6, seed=4)
+        X = random_orthonormal(6, 6, np.random.default_rng(4))
         W0 = np.array(REF3["W0"])
         W0[W0 == 0] = 0.05
         basis = simulate_flow(Problem(REF3["y"], W0, signs=REF3["signs"]), 1e-60)

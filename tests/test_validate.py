@@ -20,6 +20,7 @@ import pytest
 
 from limitproc import Problem, limit_process
 from limitproc.flow import simulate_flow
+from limitproc.sampling import random_orthonormal
 from limitproc.validate import (
     SCHEMA_VERSION,
     Verdict,
@@ -39,11 +40,6 @@ def seed000_times(y):
     y = np.asarray(y)
     n = y.size
     return 1 / (np.linalg.norm(y[y > 0]) / n), 1 / (np.linalg.norm(y[y < 0]) / n)
-
-
-def random_orthonormal(n, d, seed):
-    Q, R = np.linalg.qr(np.random.default_rng(seed).standard_normal((d, d)))
-    return (Q * np.sign(np.diag(R))).T[:n]
 
 
 def assert_consistent(report, problem):
@@ -86,7 +82,7 @@ class TestTwoPhase:
     def test_with_extra_neurons_and_rotated_inputs(self):
         # Extra neurons active on subsets lose all their data at the jumps
         # (spec §3), so the two jumps stay at 1/||D_±||.
-        X = random_orthonormal(5, 7, seed=8)
+        X = random_orthonormal(5, 7, np.random.default_rng(8))
         rng = np.random.default_rng(9)
         W0 = np.vstack([TWO_PHASE["W0"], [[0.5, -1.0, 0.2, -0.3, -0.4], [-1.0, 0.3, -0.2, -0.5, 0.4]]]) @ X
         W0 = W0 + 0.2 * rng.standard_normal(W0.shape)  # parts orthogonal to the data
@@ -277,9 +273,9 @@ class TestSlow:
     def test_figure1_problem_down_to_e_minus_2000(self):
         # Seed 002 Fig. 1 setup (examples/figure1.py, seed 10): μ = 0.052.
         rng = np.random.default_rng(10)
-        from limitproc.sampling import random_initialization, random_orthonormal as haar
+        from limitproc.sampling import random_initialization
 
-        X = haar(64, 64, rng)
+        X = random_orthonormal(64, 64, rng)
         y = np.abs(rng.standard_normal(64))
         W0, signs = random_initialization(6, 64, rng)
         p = Problem(y, W0, signs=signs, X=X)
