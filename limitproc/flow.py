@@ -403,9 +403,8 @@ class FlowRun:
             z = solution(np.minimum(times[chosen], solution.t_max)).reshape(m + index.size, -1).T
             u = np.zeros((z.shape[0], m * n))
             u[:, index] = z[:, m:]
-            decayed = frozen_sign * np.exp(frozen_log - z[:, :m, None])
             rho[chosen] = z[:, :m]
-            U[chosen] = np.where(active0, u.reshape(-1, m, n), decayed)
+            U[chosen] = _with_frozen(z[:, :m], u.reshape(-1, m, n), active0, frozen_log, frozen_sign)
         h = np.einsum("km,kmn->kn", self.problem.signs * np.exp(2.0 * rho), np.maximum(U, 0.0))
         return rho, U, h
 
@@ -630,10 +629,7 @@ def simulate_flow(
     t = np.concatenate(times)
     rho = np.concatenate(rhos)
     U = np.concatenate(Us).reshape(-1, m, n)
-    # Frozen-from-start components decay like e^{-ρ} in direction units;
-    # components frozen by an event are exactly 0 (already in U).
-    decayed = frozen_sign[None] * np.exp(frozen_log[None] - rho[:, :, None])
-    U = np.where(active0[None], U, decayed)
+    U = _with_frozen(rho, U, active0, frozen_log, frozen_sign)
     P = np.maximum(U, 0.0)
     e2 = s * np.exp(2.0 * rho)
     h = np.einsum("tj,tji->ti", e2, P)
@@ -655,6 +651,14 @@ def simulate_flow(
         problem, L, *arrays, tuple(deactivations), nfev, steps, segments, seconds,
         method, float(rtol), float(atol), init_log, tuple(segments_dense),
     )
+
+
+def _with_frozen(rho, U, active0, frozen_log, frozen_sign):
+    """Directions (T, m, n) with the components frozen from the start put
+    back: they decay like ``e^{-ρ}`` in direction units, ``sign · e^{q − ρ}``
+    (components frozen by an event are exactly 0, already in ``U``)."""
+    decayed = frozen_sign * np.exp(frozen_log - rho[:, :, None])
+    return np.where(active0, U, decayed)
 
 
 def tolerance_error(problem, lam=None, *, factor=100.0, **kwargs):
