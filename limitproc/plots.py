@@ -41,7 +41,7 @@ def _curves(run, tau_end):
     order = np.argsort(t, kind="stable")
     t, rho, h = t[order], rho[order], h[order]
     y = run.problem.y
-    loss = ((h - y) ** 2).sum(axis=1) / (2 * y.size)
+    loss = run.problem.loss(h)
     fitted = ((h / np.where(y != 0, y, np.inf)) >= 0.5).sum(axis=1)
     return t / run.log_inv_lam, loss, rho / run.log_inv_lam, fitted
 

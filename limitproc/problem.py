@@ -277,6 +277,15 @@ class Problem:
             return self._y_exact
         return tuple(Fraction(float(v)) for v in self.y)
 
+    def loss(self, outputs):
+        """Training loss ``L = (1/(2n)) Σ_i (h(x_i) − y_i)²`` (spec §1) of
+        outputs ``h`` of shape ``(..., n)``.
+
+        >>> Problem([3.0, 4.0], [[1.0, 0.0]], signs=[1]).loss([[0.0, 0.0], [3.0, 2.0]]).tolist()
+        [6.25, 1.0]
+        """
+        return ((np.asarray(outputs, dtype=float) - self.y) ** 2).sum(axis=-1) / (2 * self.n)
+
     def inner_products(self):
         """``G[j, i] = <z_j, x_i>``, shape (m, n) (a view for the standard basis)."""
         if self.X is None:

@@ -567,7 +567,7 @@ def late_slope(run, process, level):
         return np.nan
     grid = np.linspace(t_K, run.t_max, 20001)
     _, _, h = run.sample(grid)
-    excess = ((h - run.problem.y) ** 2).sum(axis=1) / (2 * run.problem.n) - L_K
+    excess = run.problem.loss(h) - L_K
     below = np.flatnonzero(excess <= level * drop)
     if below.size == 0:
         return np.nan
@@ -667,7 +667,7 @@ def _check(problem, process, run, margin, model, bound):
             continue
         times = np.union1d(np.linspace(lo_t, hi_t, WINDOW_SAMPLES), run.t[(run.t >= lo_t) & (run.t <= hi_t)])
         rho, U, h = run.sample(times)
-        loss = ((h - y) ** 2).sum(axis=1) / (2 * n)
+        loss = problem.loss(h)
         distance = _distance(problem, process, k, rho, U, run)
         plateaus.append(PlateauCheck(k, (lo, hi_t / L), saddle_loss,
                                      float(np.abs(loss - saddle_loss).max()), float(distance.max())))
