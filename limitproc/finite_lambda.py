@@ -339,7 +339,6 @@ def _ntk_blocks(process):
     """Final NTK ``K/n`` per fitted block and the remnant structure (module
     docstring): ``r_l (I + d dᵀ) + diag(Σ_{later G active} n r_G)/n``."""
     problem, mask = process.problem, process.mask
-    n = problem.n
     blocks = []
     for s in process.jumps:
         data = s.data
@@ -717,8 +716,7 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
         offsets = log_norm_offsets(process, unit_init=unit_init)
     elif offsets.process is not process:
         raise ValueError("offsets were computed for another limit process")
-    problem, mask = process.problem, process.mask
-    n = problem.n
+    mask = process.mask
     taus = process.times
     times = taus * L + offsets.jump_offsets
     leading = taus * L

@@ -1,7 +1,5 @@
 """The assumption report of spec §5."""
 
-import numpy as np
-
 from limitproc import Problem, assumption_report, limit_process, predict
 
 
