@@ -12,8 +12,8 @@ table compares, in un-accelerated time ``t``,
   :func:`limitproc.finite_lambda.finite_lambda`;
 
 and the predicted rate ``ν`` after the last jump with the slope
-``−½ d ln(L − L(θ_K))/dt`` measured on the flow where the excess has fallen to
-:data:`~limitproc.finite_lambda.RATE_LEVEL` of its drop.  ``μ ln(1/λ)`` is the
+``−½ d ln(L − L(θ_K))/dt`` fitted on the flow where the excess falls through
+:data:`~limitproc.finite_lambda.RATE_WINDOW` of its drop.  ``μ ln(1/λ)`` is the
 resolution of spec §8 (the corrections, like the limit, need it ≥ 5).
 
 Problems: seed 000's two-phase case; the tests' REF3 (three jumps, mixed
@@ -36,10 +36,10 @@ import time
 import numpy as np
 
 from limitproc import Problem, limit_process
-from limitproc.finite_lambda import RATE_LEVEL, finite_lambda
+from limitproc.finite_lambda import finite_lambda
 from limitproc.io import load_problem
 from limitproc.offsets import log_norm_offsets, offset_model
-from limitproc.validate import late_slope, validate
+from limitproc.validate import late_rate, validate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
@@ -71,7 +71,7 @@ def evaluate(problem, lams, process=None):
             "first_order": float(np.abs(detected - prediction.leading_times - first_order).max()),
             "corrected": float(np.abs(detected - prediction.times).max()),
             "rate": prediction.rate,
-            "measured": late_slope(run.run, process, RATE_LEVEL),
+            "measured": late_rate(run.run, process),
             "asymptotic": prediction.asymptotic_rate,
         })
     return process, rows

@@ -69,8 +69,8 @@ a mismatch is expected ("neighbouring neurons share the fit") and the run is
 marked *unresolved*, not failed.
 
 **Late rate.**  After the last jump ``L − L(θ_K) ∝ e^{−2νt}`` (seeds digest
-F14): :func:`late_slope` measures ``ν`` on the flow where the excess has
-fallen to ``RATE_LEVEL = 1e-12`` of the drop, and
+F14): :func:`late_rate` fits ``ν`` on the flow where the excess falls
+through ``RATE_WINDOW`` (1e-6 to 1e-10 of the drop), and
 :mod:`limitproc.finite_lambda` predicts it at the run's ``λ``.
 """
 
@@ -79,7 +79,7 @@ from enum import Enum
 
 import numpy as np
 
-from .finite_lambda import RATE_LEVEL, finite_lambda
+from .finite_lambda import RATE_WINDOW, finite_lambda, fitted_rate
 from .flow import lambda_label, log_inv_lambda, simulate_flow
 from .io import json_number
 from .offsets import log_norm_offsets, offset_bound, offset_model
@@ -92,6 +92,7 @@ __all__ = [
     "RunCheck",
     "ValidationReport",
     "Verdict",
+    "late_rate",
     "late_slope",
     "run_prediction",
     "offset_bound",
@@ -236,9 +237,9 @@ class RunCheck:
     run : FlowRun
         The simulated flow (not serialized).
     late_rate, late_rate_predicted : float
-        ``ν`` of ``L − L(θ_K) ∝ e^{−2νt}`` where the excess has fallen to
-        ``RATE_LEVEL`` of the drop: measured on the flow
-        (:func:`late_slope`) and predicted at this ``λ``
+        ``ν`` of ``L − L(θ_K) ∝ e^{−2νt}`` fitted where the excess falls
+        through ``RATE_WINDOW`` of the drop: measured on the flow
+        (:func:`late_rate`) and predicted at this ``λ``
         (:attr:`~limitproc.finite_lambda.FiniteLambdaPrediction.rate`);
         ``nan`` when not computed or not reached.
     finite : FiniteLambdaPrediction or None
@@ -521,7 +522,7 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
         check = _check(problem, process, run, margin, model, bound)
         if rates and process.K:
             prediction = run_prediction(process, run, offsets)
-            check = replace(check, late_rate=late_slope(run, process, RATE_LEVEL), finite=prediction,
+            check = replace(check, late_rate=late_rate(run, process), finite=prediction,
                             late_rate_predicted=np.nan if prediction is None else prediction.rate)
         checks.append(check)
         if progress is not None:
@@ -551,6 +552,39 @@ def plateau_windows(process):
     return windows
 
 
+def _excess_after_last_jump(run, process, num=20001):
+    """``(t, L(t) − L(θ_K), L(θ_0) − L(θ_K))`` of a run on ``num`` points from
+    ``τ_K ln(1/λ)`` to its end (``None`` when the run ends before)."""
+    L_K = float(process.final.loss)
+    t_K = float(process.times[-1]) * run.log_inv_lam if process.K else 0.0
+    if not t_K < run.t_max:
+        return None
+    grid = np.linspace(t_K, run.t_max, num)
+    _, _, h = run.sample(grid)
+    return grid, run.problem.loss(h) - L_K, float(process.losses[0]) - L_K
+
+
+def late_rate(run, process, window=RATE_WINDOW):
+    """Measured rate ``ν`` of ``L − L(θ_K) ∝ e^{−2νt}`` on a simulated flow,
+    fitted where the excess falls through ``window`` of ``L(θ_0) − L(θ_K)``
+    (:func:`~limitproc.finite_lambda.fitted_rate` on 401 samples between the
+    two crossings): the counterpart of
+    :attr:`~limitproc.finite_lambda.FiniteLambdaPrediction.rate`; ``nan`` if
+    the run ends before the excess falls through the window.
+    """
+    sampled = _excess_after_last_jump(run, process)
+    if sampled is None:
+        return np.nan
+    grid, excess, drop = sampled
+    first = np.flatnonzero(excess <= window[0] * drop)
+    last = np.flatnonzero(excess < window[1] * drop)
+    if first.size == 0 or last.size == 0 or last[0] <= first[0]:
+        return np.nan
+    fine = np.linspace(grid[max(first[0] - 1, 0)], grid[last[0]], 401)
+    _, _, h = run.sample(fine)
+    return fitted_rate(fine, run.problem.loss(h) - float(process.final.loss), drop, window)
+
+
 def late_slope(run, process, level):
     """Measured rate ``ν = −½ d ln(L − L(θ_K))/dt`` of a simulated flow where
     its excess loss first falls to ``level · (L(θ_0) − L(θ_K))`` after the last
@@ -560,14 +594,10 @@ def late_slope(run, process, level):
     20 001-point grid from ``τ_K ln(1/λ)`` to the end of the run; ``nan`` if the
     run ends before the excess gets there.
     """
-    L_K = float(process.final.loss)
-    drop = float(process.losses[0]) - L_K
-    t_K = float(process.times[-1]) * run.log_inv_lam if process.K else 0.0
-    if not t_K < run.t_max:
+    sampled = _excess_after_last_jump(run, process)
+    if sampled is None:
         return np.nan
-    grid = np.linspace(t_K, run.t_max, 20001)
-    _, _, h = run.sample(grid)
-    excess = run.problem.loss(h) - L_K
+    grid, excess, drop = sampled
     below = np.flatnonzero(excess <= level * drop)
     if below.size == 0:
         return np.nan
