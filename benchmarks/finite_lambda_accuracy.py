@@ -1,23 +1,23 @@
-"""Accuracy of the finite-λ predictions (limitproc.finite_lambda) against the flow.
+"""Accuracy of the finite-λ predictions (limitproc.finite.corrections) against the flow.
 
 For each problem and each λ the gradient flow of spec §1 is simulated
-(:func:`limitproc.flow.simulate_flow`) and its jump times detected with the
-rule of :mod:`limitproc.validate` (half-fit time of the jumping group).  The
+(:func:`limitproc.flow.simulate.simulate_flow`) and its jump times detected with the
+rule of :mod:`limitproc.flow.validation` (half-fit time of the jumping group).  The
 table compares, in un-accelerated time ``t``,
 
 * ``leading``: ``max_k |t̂_k − τ_k ln(1/λ)|``, the limit process (spec §3);
 * ``first-order``: ``max_k |t̂_k − τ_k ln(1/λ) − C_k^{(1)}|`` with the
-  first-order offsets of :func:`limitproc.offsets.offset_model`;
+  first-order offsets of :func:`limitproc.finite.offsets.offset_model`;
 * ``corrected``: ``max_k |t̂_k − t_k|`` with ``t_k`` of
-  :func:`limitproc.finite_lambda.finite_lambda`;
+  :func:`limitproc.finite.corrections.finite_lambda`;
 
 and the predicted rate ``ν`` after the last jump with the slope
 ``−½ d ln(L − L(θ_K))/dt`` fitted on the flow where the excess falls through
-:data:`~limitproc.finite_lambda.RATE_WINDOW` of its drop.  ``μ ln(1/λ)`` is the
+:data:`~limitproc.finite.corrections.RATE_WINDOW` of its drop.  ``μ ln(1/λ)`` is the
 resolution of spec §8 (the corrections, like the limit, need it ≥ 5).
 
 Problems: seed 000's two-phase case; the tests' REF3 (three jumps, mixed
-signs); SHARED and CHAIN (tests/test_finite_lambda.py: competitors that lose
+signs); SHARED and CHAIN (tests/finite/test_corrections.py: competitors that lose
 their data, remnants); ``examples/figure1.npz`` (seed 002 Figure 1, μ = 0.04:
 unresolved at every λ here); and random problems (n ≤ 11, m ≤ 7, Gaussian
 labels and initialization, at least two jumps and 0.3 < μ < 5), summarized
@@ -36,10 +36,10 @@ import time
 import numpy as np
 
 from limitproc import Problem, limit_process
-from limitproc.finite_lambda import finite_lambda
-from limitproc.io import load_problem
-from limitproc.offsets import log_norm_offsets, offset_model
-from limitproc.validate import late_rate, validate
+from limitproc.finite.corrections import finite_lambda
+from limitproc.problem.npz import load_problem
+from limitproc.finite.offsets import log_norm_offsets, offset_model
+from limitproc.flow.validation import late_rate, validate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))

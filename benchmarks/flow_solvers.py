@@ -23,7 +23,7 @@ import numpy as np
 
 from limitproc import Problem
 from limitproc.flow import simulate_flow
-from limitproc.sampling import sample_dataset
+from limitproc.problem.sampling import sample_dataset
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tests.cases import REF3  # noqa: E402

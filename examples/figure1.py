@@ -5,7 +5,7 @@ Haar-random orthonormal basis, so the inputs are rotated and the simulator's
 data-basis coordinates matter, spec §7), labels |N(0, 1)|, 6 neurons with
 random directions and random output signs, balanced small initialization.
 The real gradient flow (spec §1) is simulated at small λ with
-:func:`limitproc.flow.simulate_flow` and drawn over the limit process of
+:func:`limitproc.flow.simulate.simulate_flow` and drawn over the limit process of
 Algorithm 1 (spec §3): loss plateaus and jump times, norm exponents and
 fitted-data counts.
 
@@ -25,8 +25,8 @@ import sys
 import numpy as np
 
 from limitproc import limit_process, load_problem
-from limitproc.plots import plot_validation
-from limitproc.validate import validate
+from limitproc.flow.plots import plot_validation
+from limitproc.flow.validation import validate
 
 BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "figure1.npz")
 

@@ -16,8 +16,8 @@ import argparse
 import math
 from dataclasses import replace
 
-from limitproc.study_plots import plot_norm_vs_n
-from limitproc.sweep import sweep
+from limitproc.studies.plots import plot_norm_vs_n
+from limitproc.studies.sweeps import sweep
 
 
 def main(argv=None):

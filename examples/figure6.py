@@ -14,9 +14,9 @@ holds (some neuron active on all data of its sign), which needs
 
 import argparse
 
-from limitproc.probability import two_phase_probability
-from limitproc.study_plots import plot_norm_vs_width
-from limitproc.sweep import loglog_fit, sweep
+from limitproc.studies.probability import two_phase_probability
+from limitproc.studies.plots import plot_norm_vs_width
+from limitproc.studies.sweeps import loglog_fit, sweep
 
 
 def main(argv=None):

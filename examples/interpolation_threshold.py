@@ -4,7 +4,7 @@ Algorithm 1 ends with zero loss iff every row of the mask is non-zero (every
 datum has an initially active neuron of its label's sign, spec §3).  Under
 spec §1's initialization this has the exact probability
 ``Σ_k C(m,k) 2^-m (1 - 2^-k)^{n_+} (1 - 2^-(m-k))^{n_-}``
-(:func:`limitproc.probability.rows_nonzero_probability`).  This script plots
+(:func:`limitproc.studies.probability.rows_nonzero_probability`).  This script plots
 it against ``m`` for several ``n`` with Monte Carlo points, prints the widths
 where it crosses 50%, 90% and 99% against the approximation
 ``P ≈ exp(-n (3/4)^m)``, and compares, at a few widths, the exact values with
@@ -17,8 +17,8 @@ Monte Carlo, the full seed 002 Assumption 4(i), its Proposition 2(i) bound
 import argparse
 import math
 
-from limitproc.probability import init_probabilities, rows_nonzero_probability
-from limitproc.study_plots import plot_interpolation_threshold
+from limitproc.studies.probability import init_probabilities, rows_nonzero_probability
+from limitproc.studies.plots import plot_interpolation_threshold
 
 
 def crossing(n, level, limit=400):

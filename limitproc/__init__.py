@@ -1,8 +1,22 @@
 """limitproc: the small-initialization limit of two-layer ReLU gradient flow
 on orthogonal data, computed exactly and without training.
 
-The public API is re-exported here; see the spec sections cited in each
-docstring.
+The package is organized by families of concepts, one subpackage each:
+
+* :mod:`limitproc.problem`: the input (:class:`Problem`, npz files, sampling);
+* :mod:`limitproc.process`: the λ → 0 limit process (Algorithm 1, exact
+  backend, closed forms, minimum-norm interpolator, assumption report);
+* :mod:`limitproc.finite`: finite-λ corrections (offsets, corrected times,
+  loss curve, final rate);
+* :mod:`limitproc.flow`: the real gradient flow simulated at a finite λ, and
+  its validation against the prediction;
+* :mod:`limitproc.studies`: sweeps over many problems and probabilities of
+  the assumptions;
+* :mod:`limitproc.strategies`: hypothesis strategies for property tests;
+* :mod:`limitproc.cli`: the ``limitproc`` command.
+
+The public API is re-exported here; each docstring cites the spec section or
+seed equation it implements.
 """
 
 __version__ = "0.1.0"
@@ -20,49 +34,83 @@ from .errors import (
     TieError,
     ZeroLabelError,
 )
-from .mask import Mask
-from .problem import DEFAULT_TOL, Problem
-from .process import Interaction, LimitProcess, ResolutionMargin, Saddle, limit_process
-from .two_phase import TwoPhase, label_norms, two_phase
-from .min_norm import MinNormInterpolator, implicit_bias_ratio, min_norm_interpolator, min_norm_sq
-from .assumptions import AssumptionReport, Check, assumption_report
-from .certify import Certificate, certify
-from .io import load_problem
+from .problem import DEFAULT_TOL, Problem, load_problem, sample_dataset
+from .process import (
+    AssumptionReport,
+    Certificate,
+    Check,
+    Interaction,
+    LimitProcess,
+    Mask,
+    MinNormInterpolator,
+    ResolutionMargin,
+    Saddle,
+    TwoPhase,
+    assumption_report,
+    certify,
+    implicit_bias_ratio,
+    label_norms,
+    limit_process,
+    min_norm_interpolator,
+    min_norm_sq,
+    two_phase,
+)
+from .finite import FiniteLambdaPrediction, finite_lambda, log_norm_offsets
+from .flow import FlowRun, ValidationReport, simulate_flow, validate
+from .studies import SweepResult, init_probabilities, sweep
 from .prediction import Prediction, predict
 
 __all__ = [
+    # errors
     "AssumptionError",
     "BalanceError",
-    "DEFAULT_TOL",
     "InputError",
-    "Interaction",
-    "LimitProcess",
     "LimitprocError",
-    "Mask",
     "MissingKeyError",
     "NearTieError",
     "NonFiniteError",
     "OrthonormalityError",
-    "Problem",
-    "Saddle",
     "ShapeError",
     "TieError",
     "ZeroLabelError",
-    "limit_process",
-    "ResolutionMargin",
-    "TwoPhase",
-    "label_norms",
-    "two_phase",
+    # the input
+    "DEFAULT_TOL",
+    "Problem",
+    "load_problem",
+    "sample_dataset",
+    # the limit process
+    "AssumptionReport",
+    "Certificate",
+    "Check",
+    "Interaction",
+    "LimitProcess",
+    "Mask",
     "MinNormInterpolator",
+    "ResolutionMargin",
+    "Saddle",
+    "TwoPhase",
+    "assumption_report",
+    "certify",
     "implicit_bias_ratio",
+    "label_norms",
+    "limit_process",
     "min_norm_interpolator",
     "min_norm_sq",
-    "AssumptionReport",
-    "Check",
-    "assumption_report",
-    "Certificate",
-    "certify",
-    "load_problem",
+    "two_phase",
+    # finite λ
+    "FiniteLambdaPrediction",
+    "finite_lambda",
+    "log_norm_offsets",
+    # the flow
+    "FlowRun",
+    "ValidationReport",
+    "simulate_flow",
+    "validate",
+    # studies
+    "SweepResult",
+    "init_probabilities",
+    "sweep",
+    # everything about one problem
     "Prediction",
     "predict",
 ]

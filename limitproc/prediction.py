@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import __version__
-from .assumptions import assumption_report
-from .min_norm import implicit_bias_ratio, min_norm_sq
-from .process import limit_process
-from .two_phase import two_phase
+from .process.assumptions import assumption_report
+from .process.min_norm import implicit_bias_ratio, min_norm_sq
+from .process.algorithm1 import limit_process
+from .process.closed_forms import two_phase
 
 __all__ = ["Prediction", "predict", "SCHEMA_VERSION"]
 
@@ -164,7 +164,7 @@ class Prediction:
         return path
 
     def __rich__(self):
-        from .render import prediction_renderable
+        from .tables import prediction_renderable
 
         return prediction_renderable(self)
 

@@ -2,7 +2,7 @@
 
 Each case gives the problem and the expected saddles, with the source of
 the expectation (a hand computation written out in ``source``, or a closed
-form of seed 000).  ``tests/test_process.py`` runs every case through both
+form of seed 000).  ``tests/process/test_algorithm1.py`` runs every case through both
 backends; exact values are sympy expressions.
 """
 
@@ -98,7 +98,7 @@ CASES = [
 
 
 # -- problems checked against the simulated flow -----------------------------------
-# (tests/test_flow.py, test_validate.py, test_offsets.py, test_finite_lambda.py
+# (tests/flow/test_simulate.py, tests/flow/test_validation.py, tests/finite/test_offsets.py, tests/finite/test_corrections.py
 # and the flow benchmarks; their expectations come from the flow itself)
 
 #: Mixed signs, three jumps (τ = 4.297, 10.0, 33.61 by neurons 1, 3, 0), two
@@ -161,7 +161,7 @@ def competing_problems(seed):
     """Random problems with a competitor, endlessly, as ``(problem, process)``:
     Gaussian labels and initialization, 3 ≤ n ≤ 11, 2 ≤ m ≤ 7, at least two
     jumps and 0.3 < μ < 5 (spec §8), so that small λ resolve them and large λ
-    do not (tests/test_finite_lambda.py, benchmarks/finite_lambda_accuracy.py)."""
+    do not (tests/finite/test_corrections.py, benchmarks/finite_lambda_accuracy.py)."""
     rng = np.random.default_rng(seed)
     while True:
         n, m = int(rng.integers(3, 12)), int(rng.integers(2, 8))

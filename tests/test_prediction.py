@@ -1,4 +1,4 @@
-"""Tests of limitproc.prediction (and its rich rendering, limitproc.render)
+"""Tests of limitproc.prediction (and its rich rendering, limitproc.tables)
 on a two-phase problem worked by hand.
 
 y = (3, 4, −2), n = 3; neuron 0 (+) is active exactly on data {0, 1},

@@ -42,7 +42,7 @@ from limitproc import (
     min_norm_sq,
     two_phase,
 )
-from limitproc.exact import compare
+from limitproc.process.exact import compare
 from limitproc.strategies import label_magnitudes, orthogonal_matrices, problems
 
 from .cases import CASES
@@ -754,7 +754,7 @@ def test_zero_columns_and_equal_columns(problem):
 def test_numerical_flow_agrees_at_small_lambda(problem):
     """At a λ the resolution margin resolves (spec §8), the simulated gradient
     flow fits the predicted data with the predicted neurons (spec §7)."""
-    from limitproc.validate import Verdict, validate
+    from limitproc.flow.validation import Verdict, validate
 
     process = run(problem)
     if process is None:
@@ -791,7 +791,7 @@ def test_simulate_flow_default_solver():
     ("Required step size is less than spacing between numbers") until the
     projection was normalized by ||ū||² (drift amplification at most e)."""
     from limitproc.flow import simulate_flow
-    from limitproc.validate import Verdict, validate
+    from limitproc.flow.validation import Verdict, validate
 
     problem = Problem([-1.0, -1.0], [[1, -1], [1, -1], [2, 1]], signs=[-1, -1, 1])
     for lam in (1e-8, 1e-30, 1e-100):

@@ -1,0 +1,671 @@
+"""The real gradient flow of spec §1, simulated at a given small λ (spec §7).
+
+:func:`simulate_flow` integrates the gradient flow of the two-layer ReLU
+network of spec §1 from the balanced initialization at scale ``λ`` and
+returns a :class:`FlowRun`: time grid, loss, per-neuron log-norms, outputs,
+balancedness, solver work, a continuous solution and the final parameters.
+:mod:`limitproc.flow.validation` compares such runs with the limit process.
+
+Parametrization (seed 000 eq. 9, spec §7)
+-----------------------------------------
+Each neuron is stored as its **log-norm** ``ρ_j = ln ||w_j|| = ln |a_j|`` and
+its unit direction ``ū_j = w_j/||w_j||`` written in the **data basis**,
+``u_ji = <ū_j, x_i>``.  Nothing in the state has size ``λ``, so the
+simulation works for ``λ = 1e-100`` or ``e^-2000`` as well as for ``1e-4``;
+and since ``<w_j, x_i>`` is never recomputed from input coordinates, no
+rounding can wake a component that must stay asleep (spec §7).  The flow is
+
+.. math::
+
+    \\dot\\rho_j = s_j \\langle D_j, \\bar u_j\\rangle, \\qquad
+    \\dot{\\bar u}_j = s_j \\big(D_j - \\langle D_j, \\bar u_j\\rangle \\bar u_j\\big),
+    \\qquad D_j = -\\frac1n \\sum_i 1[u_{ji} > 0]\\,(h(x_i) - y_i)\\, x_i ,
+
+with ``h(x_i) = Σ_j s_j e^{2ρ_j} max(u_ji, 0)`` (``a_j = s_j ||w_j||``,
+spec §1).  ``D_j`` lies in the data span, so the part of ``w_j`` orthogonal
+to it is constant; so is every component with ``<w_j, x_i> ≤ 0``
+(``σ'(0) = 0``; seed 002 Assumption 2, seed 000 Lemma 6).  These **frozen**
+components are not integrated: they are kept in absolute coordinates (as
+logarithms, relative to ``λ``) and enter only the norm, through the constant
+*frozen mass* ``e^{q_j} = ||w_j^frozen||``.  The state holds ``ρ`` and the
+active components ``u_ji > 0`` only.
+
+Deactivation is an event: when an active component reaches 0 the
+integration stops there (root located by :func:`scipy.integrate.solve_ivp`
+on the dense output), the component is frozen at exactly 0 and removed from
+the state, and the integration restarts.  Between events the right-hand side
+is the smooth continuation of the flow (no indicator on the state), so trial
+steps across a deactivation see no kink.  A frozen component is never
+integrated again: no deactivation can reverse, by construction.
+
+Balancedness (seed 000 Lemma 1) holds by construction for ``a_j`` (the state
+stores ``|a_j| = e^{ρ_j}``).  What the run checks is that the integrated
+direction keeps unit norm: ``a_j² − ||w_j||² = a_j² (1 − ||ū_j||²)`` with
+``||ū_j||² = Σ_active u_ji² + e^{2(q_j − ρ_j)}``.  The right-hand side
+carries a stabilization, zero on exact solutions, that keeps this drift
+bounded on shrinking neurons (see ``rhs`` below and ``docs/validation.md``).
+
+Solver
+------
+Between events the right-hand side is smooth and not stiff: its Jacobian
+eigenvalues are of the order of the rates ``||D||`` and of the NTK
+eigenvalues at the saddles (seeds digest F14), a few times ``max |y|`` at
+most.  An explicit high-order Runge–Kutta method is the right choice.  DOP853
+(order 8) was measured against RK45 and RK23 on the Figure 1 problem at
+``λ = 1e-32`` (``docs/validation.md``): without dense output it needs 4.5k
+evaluations against RK45's 5.7k at ``rtol = 1e-10`` (6.8k against 12.2k at
+``1e-12``, both with dense output), and its dense output is of order 7
+(RK45's of order 4), which is what crossing times and plots sample.  Plateaus,
+straight lines in ``ρ``, are crossed in long steps.  Once a neuron has
+fitted its data, though, the fitted part relaxes at the NTK rates ``ν`` of the
+saddle (seeds digest F14) while the unfitted neurons creep for
+``O(ln(1/λ))`` time: the step is then capped by DOP853's stability bound
+(about ``6/ν``), so the work grows like ``ln(1/λ)`` on such plateaus (REF3
+of the tests: 7.5k evaluations at ``λ = 1e-32``, 96k at ``e^-2000``).  The
+implicit methods of :func:`~scipy.integrate.solve_ivp` (Radau, BDF, LSODA)
+were tried and fail on this flow: their Newton iterates leave the sphere of
+directions and overflow ``e^{2ρ}``.  Defaults ``rtol = 1e-10``, ``atol = 1e-12`` (directions
+are unit vectors, log-norms have size ``ln(1/λ)``); dividing both by 100
+changes the final parameters by about ``1e-10`` and the crossing times by
+about ``1e-6`` (measured, ``docs/validation.md``; :func:`tolerance_error`
+repeats the measurement).  The dense output (DOP853's 7th-order
+interpolant) is kept, so a run can be evaluated at any time
+(:meth:`FlowRun.state`).
+"""
+
+import time as _time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
+
+from ..errors import InputError
+from ..scale import lambda_label, log_inv_lambda
+
+__all__ = [
+    "FIT_FRACTION",
+    "FlowRun",
+    "crossing_time",
+    "default_t_max",
+    "simulate_flow",
+    "tolerance_error",
+]
+
+#: A datum counts as fitted once ``h(x_i)/y_i`` reaches this fraction (spec §7;
+#: seed 002 Appendix A.1).
+FIT_FRACTION = 0.5
+
+#: Explicit Runge–Kutta methods of :func:`scipy.integrate.solve_ivp` only: the
+#: flow is not stiff, and LSODA was measured to overflow on the Figure 1
+#: problem at ``λ = 1e-32`` (its stiff switch takes steps the flow cannot).
+METHODS = ("DOP853", "RK45", "RK23")
+
+#: Cap on ``2ρ`` inside the right-hand side: ``ln(1 + n max|y|)`` (above any
+#: squared neuron norm a run reaches) plus this margin, and at most 700
+#: (``e^700`` is near the float64 limit).  Only trial steps that the solver
+#: rejects reach it.
+_EXP_MARGIN = 100.0
+
+#: Floor of ``||ū||²`` in a division (only a trial step can bring it to 0).
+_TINY = 1e-300
+
+
+def default_t_max(process, log_inv_lam):
+    """Default horizon of a run (un-accelerated).
+
+    ``1.25 τ_K ln(1/λ) + 30 / r_min``: past the last predicted jump ``τ_K``
+    (spec §3) by a quarter of its time and by 30 relaxation times ``1/r``
+    (``r_min`` the smallest jump rate; the loss near a saddle relaxes at a
+    rate of order ``r``, seeds digest F14).  ``ln(1/λ)`` when nothing jumps.
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+    >>> default_t_max(limit_process(p), 10.0)  # τ_1 = 0.4, r = 2.5
+    17.0
+    """
+    if process.K == 0:
+        return float(log_inv_lam)
+    rates = np.array([float(s.rate) for s in process.jumps])
+    return float(1.25 * process.times[-1] * log_inv_lam + 30.0 / rates.min())
+
+
+def crossing_time(t, values, level, rates=None):
+    """First time a sampled curve reaches ``level`` from below.
+
+    Between the two samples that bracket the first crossing the curve is
+    interpolated by the cubic Hermite polynomial of its values and ``rates``
+    (time derivatives; linearly without them).  ``nan`` if the samples never
+    reach ``level``.
+
+    Examples
+    --------
+    Exact for cubics: ``t³`` sampled at ``0, 1, 2, 3`` reaches ``3.375`` at
+    ``t = 1.5``, where linear interpolation says ``1.339``:
+
+    >>> t = np.arange(4.0)
+    >>> round(crossing_time(t, t**3, 3.375, 3 * t**2), 12), round(crossing_time(t, t**3, 3.375), 3)
+    (1.5, 1.339)
+    """
+    values = np.asarray(values, dtype=float)
+    above = np.flatnonzero(values >= level)
+    if above.size == 0:
+        return np.nan
+    k = int(above[0])
+    if k == 0:
+        return float(t[0])
+    t0, t1 = float(t[k - 1]), float(t[k])
+    v0, v1 = values[k - 1] - level, values[k] - level
+    linear = -v0 / (v1 - v0)
+    if rates is None or t1 == t0:
+        return float(t0 + (t1 - t0) * linear)
+    h = t1 - t0
+    d0, d1 = rates[k - 1] * h, rates[k] * h
+    # p(θ) = v0 H00 + d0 H10 + v1 H01 + d1 H11 on θ ∈ [0, 1], p(0) < 0 ≤ p(1).
+    coeffs = [2 * v0 + d0 - 2 * v1 + d1, -3 * v0 - 2 * d0 + 3 * v1 - d1, d0, v0]
+    roots = np.roots(coeffs) if np.any(coeffs[:3]) else np.array([])
+    real = np.sort(roots[np.abs(roots.imag) <= 1e-9].real)
+    real = real[(real >= -1e-12) & (real <= 1 + 1e-12)]
+    theta = float(real[0]) if real.size else linear
+    return float(t0 + h * min(max(theta, 0.0), 1.0))
+
+
+@dataclass(frozen=True, eq=False)
+class FlowRun:
+    """One simulated gradient flow (spec §1) at scale ``λ``.
+
+    Arrays are indexed by the recorded times: the accepted solver steps and
+    the deactivation events (``T`` of them).  :meth:`state` evaluates the
+    run at any time from the solver's dense output.
+
+    Attributes
+    ----------
+    problem : Problem
+    log_inv_lam : float
+        ``ln(1/λ)``; the accelerated time is ``τ = t / ln(1/λ)``.
+    t : ndarray, shape (T,)
+        Un-accelerated times.
+    log_norms : ndarray, shape (T, m)
+        ``ρ_j = ln ||w_j|| = ln |a_j|``.
+    directions : ndarray, shape (T, m, n)
+        ``<w_j, x_i> / ||w_j||`` (frozen components included, decayed).
+    outputs : ndarray, shape (T, n)
+        ``h(x_i)``.
+    loss : ndarray, shape (T,)
+        ``L(θ(t))`` (seed 000 eq. 1).
+    balance_defect : ndarray, shape (T, m)
+        ``1 − ||ū_j||²``; ``a_j² − ||w_j||² = a_j² · balance_defect``.  Zero for
+        the exact flow: its size measures the integration error.
+    log_norm_rates, output_rates : ndarray, shapes (T, m) and (T, n)
+        Exact derivatives ``dρ_j/dt`` and ``dh(x_i)/dt`` at the recorded
+        times, for Hermite interpolation of crossing times.
+    frozen_log_mass : ndarray, shape (m,)
+        ``q_j = ln ||w_j^frozen||``: the constant part of ``w_j`` (components
+        ``≤ 0`` at ``t = 0`` and the part orthogonal to the data span);
+        ``-inf`` when empty.
+    frozen_coefficients : ndarray, shape (m, n)
+        ``<w_j(0), x_i> / λ`` for the components frozen from the start, else 0.
+    deactivations : tuple of (float, int, int)
+        ``(t, j, i)``: component ``<w_j, x_i>`` reached 0 at ``t`` and froze.
+    nfev, steps, segments : int
+        Right-hand side evaluations, accepted steps, and integration segments
+        (one more than the deactivations that stopped the solver).
+    seconds : float
+        Wall-clock time of the integration.
+    method : str
+    rtol, atol : float
+    init_log_norms : ndarray, shape (m,)
+        ``ρ_j(0) + ln(1/λ) = ln(||w_j(0)|| / λ)``.
+    """
+
+    problem: object = field(repr=False)
+    log_inv_lam: float
+    t: np.ndarray = field(repr=False)
+    log_norms: np.ndarray = field(repr=False)
+    directions: np.ndarray = field(repr=False)
+    outputs: np.ndarray = field(repr=False)
+    loss: np.ndarray = field(repr=False)
+    balance_defect: np.ndarray = field(repr=False)
+    log_norm_rates: np.ndarray = field(repr=False)
+    output_rates: np.ndarray = field(repr=False)
+    frozen_log_mass: np.ndarray = field(repr=False)
+    frozen_coefficients: np.ndarray = field(repr=False)
+    deactivations: tuple = field(repr=False)
+    nfev: int = 0
+    steps: int = 0
+    segments: int = 0
+    seconds: float = 0.0
+    method: str = "DOP853"
+    rtol: float = 1e-10
+    atol: float = 1e-12
+    init_log_norms: np.ndarray = field(repr=False, default=None)
+    _dense: tuple = field(repr=False, default=())
+
+    # -- scalars and derived arrays -------------------------------------------------
+
+    @property
+    def lam(self):
+        """``λ`` as a float (0.0 when it underflows, e.g. ``e^-2000``)."""
+        return float(np.exp(-self.log_inv_lam))
+
+    @property
+    def unit_init(self):
+        """Whether the run started from ``λ z_j`` rather than ``λ W0_j``
+        (``simulate_flow(..., unit_init=True)``; the same when every
+        ``||W0_j|| = 1``, and then ``False``)."""
+        return bool(self.init_log_norms is not None and not np.any(self.init_log_norms)
+                    and np.any(np.log(self.problem.init_norms)))
+
+    @property
+    def t_max(self):
+        """The end of the run."""
+        return float(self.t[-1])
+
+    @property
+    def tau(self):
+        """Accelerated times ``τ = t / ln(1/λ)`` (spec §1)."""
+        return self.t / self.log_inv_lam
+
+    @property
+    def scaled_log_norms(self):
+        """``ln ||w_j|| / ln(1/λ)``, about ``-e_j(τ)`` (spec §2; seed 002 Fig. 3)."""
+        return self.log_norms / self.log_inv_lam
+
+    @property
+    def sq_norms(self):
+        """``||w_j||² = a_j²``, shape (T, m) (0.0 where it underflows)."""
+        return np.exp(2.0 * self.log_norms)
+
+    @property
+    def theta_sq_norm(self):
+        """``||θ||² = Σ_j a_j² + ||w_j||²``, shape (T,)."""
+        return (np.exp(2.0 * self.log_norms) * (2.0 - self.balance_defect)).sum(axis=1)
+
+    @property
+    def balancedness(self):
+        """``a_j² − ||w_j||²``, shape (T, m) (seed 000 Lemma 1: constant, here 0)."""
+        return np.exp(2.0 * self.log_norms) * self.balance_defect
+
+    @property
+    def fitted(self):
+        """``h(x_i) / y_i ≥ 1/2`` (spec §7), shape (T, n); zero labels never count."""
+        y = self.problem.y
+        return (self.outputs / np.where(y != 0, y, np.inf) >= FIT_FRACTION) & (y != 0)
+
+    # -- crossing times ---------------------------------------------------------------
+
+    def fit_times(self):
+        """First time each datum is fitted, ``h(x_i)/y_i = 1/2`` (spec §7;
+        ``nan`` if never), shape (n,)."""
+        y = self.problem.y
+        scale = np.where(y != 0, y, np.inf)
+        ratio, rates = self.outputs / scale, self.output_rates / scale
+        times = np.array([crossing_time(self.t, ratio[:, i], FIT_FRACTION, rates[:, i]) for i in range(len(y))])
+        return np.array([
+            self._refine(lambda s, i=i: self.state(s)[2][i] / scale[i] - FIT_FRACTION, t) for i, t in enumerate(times)
+        ])
+
+    def group_log_sq_norm(self, neurons):
+        """``ln Σ_{j ∈ neurons} ||w_j||²`` and its time derivative, shape (T,)
+        each (a group of equal mask columns acts as one neuron, spec §5)."""
+        neurons = np.atleast_1d(np.asarray(neurons, dtype=int))
+        values = _logsumexp(2.0 * self.log_norms[:, neurons])
+        weights = np.exp(2.0 * self.log_norms[:, neurons] - values[:, None])
+        rates = (weights * 2.0 * self.log_norm_rates[:, neurons]).sum(axis=1)
+        return values, rates
+
+    def growth_time(self, neurons, sq_norm):
+        """First time ``Σ_{j ∈ neurons} ||w_j||²`` reaches ``sq_norm`` (``nan``
+        if never), e.g. half the predicted ``n r`` of a jump."""
+        neurons = np.atleast_1d(np.asarray(neurons, dtype=int))
+        values, rates = self.group_log_sq_norm(neurons)
+        level = float(np.log(sq_norm))
+        guess = crossing_time(self.t, values, level, rates)
+        return self._refine(lambda s: _logsumexp(2.0 * self.state(s)[0][neurons][None])[0] - level, guess)
+
+    def _refine(self, func, guess):
+        """Refine a crossing time located on the recorded grid with the dense
+        output (root of ``func`` in the bracketing step)."""
+        if not np.isfinite(guess) or not self._dense:
+            return guess
+        k = int(np.searchsorted(self.t, guess))
+        lo, hi = float(self.t[max(k - 1, 0)]), float(self.t[min(k, self.t.size - 1)])
+        try:
+            f_lo, f_hi = func(lo), func(hi)
+        except ValueError:
+            return guess
+        if not (f_lo < 0 <= f_hi) or hi <= lo:
+            return guess
+        return float(brentq(func, lo, hi, xtol=1e-12, rtol=1e-15))
+
+    # -- evaluation at any time -------------------------------------------------------
+
+    def state(self, t):
+        """``(ρ, U, h)`` at time ``t`` from the dense output: log-norms (m,),
+        directions in the data basis (m, n) and outputs (n,)."""
+        return tuple(x[0] for x in self.sample([float(t)]))
+
+    def sample(self, times):
+        """Log-norms (k, m), directions (k, m, n) and outputs (k, n) at the given
+        times (dense output; each segment between events evaluated at once)."""
+        times = np.atleast_1d(np.asarray(times, dtype=float))
+        outside = ~((times >= 0.0) & (times <= self.t_max * (1 + 1e-12)))
+        if not self._dense or outside.any():
+            t = times[outside][0] if outside.any() else times[0]
+            raise ValueError(f"t = {t} is outside the run [0, {self.t_max}] (or the run kept no dense output)")
+        m, n = self.problem.m, self.problem.n
+        starts = [seg[0] for seg in self._dense]
+        which = np.maximum(np.searchsorted(starts, times, side="right") - 1, 0)
+        rho = np.empty((times.size, m))
+        U = np.empty((times.size, m, n))
+        for segment in np.unique(which):
+            chosen = which == segment
+            _, solution, index, active0, frozen_log, frozen_sign = self._dense[segment]
+            z = solution(np.minimum(times[chosen], solution.t_max)).reshape(m + index.size, -1).T
+            u = np.zeros((z.shape[0], m * n))
+            u[:, index] = z[:, m:]
+            rho[chosen] = z[:, :m]
+            U[chosen] = _with_frozen(z[:, :m], u.reshape(-1, m, n), active0, frozen_log, frozen_sign)
+        h = np.einsum("km,kmn->kn", self.problem.signs * np.exp(2.0 * rho), np.maximum(U, 0.0))
+        return rho, U, h
+
+    def contributions(self, index=-1):
+        """``s_j ||w_j|| σ(<w_j, x_i>)`` at a recorded time, shape (m, n):
+        neuron ``j``'s share of ``h(x_i)``."""
+        s = self.problem.signs.astype(float)
+        return (s * np.exp(2.0 * self.log_norms[index]))[:, None] * np.maximum(self.directions[index], 0.0)
+
+    def parameters(self, index=-1):
+        """``(a, W)`` at a recorded time, in input coordinates (``W`` (m, d)).
+
+        Frozen components are restored from their initial values, so this is
+        the full flow state (entries of size ``λ`` underflow to 0 only below
+        ``λ ≈ 1e-308``).
+        """
+        p = self.problem
+        rho = self.log_norms[index]
+        a = p.signs * np.exp(rho)
+        live = np.exp(rho)[:, None] * np.where(self.frozen_coefficients == 0.0, self.directions[index], 0.0)
+        C = live + self.frozen_coefficients * self.lam
+        if p.X is None:
+            return a, C
+        perp = (p.directions - p.inner_products() @ p.X) * (np.exp(self.init_log_norms) * self.lam)[:, None]
+        return a, C @ p.X + perp
+
+    @property
+    def final_parameters(self):
+        """``(a, W)`` at the end of the run."""
+        return self.parameters(-1)
+
+    def __repr__(self):
+        lam = f"λ=e^-{self.log_inv_lam:.6g}" if self.lam < 1e-300 else f"λ={self.lam:.3g}"
+        return (
+            f"FlowRun({lam}, t_max={self.t[-1]:.6g} (τ={self.tau[-1]:.4g}), final loss={self.loss[-1]:.6g}, "
+            f"||θ||²={self.theta_sq_norm[-1]:.6g}, {self.method} rtol={self.rtol:g}: "
+            f"{self.nfev} evaluations, {self.steps} steps, {len(self.deactivations)} deactivations, "
+            f"{self.seconds:.2f} s)"
+        )
+
+
+def _logsumexp(x):
+    top = x.max(axis=1)
+    safe = np.where(np.isfinite(top), top, 0.0)
+    return safe + np.log(np.exp(x - safe[:, None]).sum(axis=1))
+
+
+def simulate_flow(
+    problem,
+    lam=None,
+    *,
+    log_inv_lam=None,
+    t_max=None,
+    rtol=1e-10,
+    atol=1e-12,
+    method="DOP853",
+    process=None,
+    unit_init=False,
+    dense=True,
+):
+    """Integrate the gradient flow of spec §1 at initialization scale ``λ``.
+
+    Parametrization, deactivation events and the solver choice are described
+    in the module docstring (seed 000 eq. 9 in data-basis coordinates,
+    spec §7).
+
+    Parameters
+    ----------
+    problem : Problem
+    lam : float, optional
+        Initialization scale ``0 < λ < 1``.
+    log_inv_lam : float, optional
+        ``ln(1/λ)`` instead of ``lam``, for scales below the float range
+        (e.g. ``2000.0`` for ``λ = e^-2000``).
+    t_max : float, optional
+        Un-accelerated horizon; default :func:`default_t_max` of the limit
+        process (past its last jump).
+    rtol, atol : float
+        Tolerances of :func:`scipy.integrate.solve_ivp`.
+    method : {"DOP853", "RK45", "RK23"}
+    process : LimitProcess, optional
+        Used only for the default ``t_max`` (computed when needed).
+    unit_init : bool
+        Start from ``w_j(0) = λ z_j`` (unit directions) instead of the default
+        ``w_j(0) = λ W0_j`` (the problem's ``init_norms`` as relative scales,
+        as in seed 000 eq. 4).  Both are balanced, ``a_j(0) = s_j ||w_j(0)||``
+        (spec §1), and differ by O(1) time offsets only.
+    dense : bool
+        Keep the dense output (3 extra evaluations per DOP853 step), needed
+        by :meth:`FlowRun.state` and exact crossing times.
+
+    Returns
+    -------
+    FlowRun
+
+    Examples
+    --------
+    One positive neuron active on two positive data fits both (spec §3); the
+    loss falls from ``(9 + 16)/4`` to 0 and ``||θ||²`` ends at ``2 · 5``:
+
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+    >>> run = simulate_flow(p, 1e-8)
+    >>> round(float(run.loss[0]), 4), round(float(run.loss[-1]), 8)
+    (6.25, 0.0)
+    >>> round(float(run.theta_sq_norm[-1]), 4)
+    10.0
+    """
+    L = log_inv_lambda(lam, log_inv_lam)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if not (rtol > 0 and atol > 0):
+        raise ValueError(f"tolerances must be positive, got rtol={rtol}, atol={atol}")
+    if t_max is None:
+        if process is None:
+            from ..process.algorithm1 import limit_process
+
+            process = limit_process(problem)
+        t_max = default_t_max(process, L)
+    t_max = float(t_max)
+    if not (np.isfinite(t_max) and t_max > 0):
+        raise ValueError(f"t_max must be finite and positive, got {t_max}")
+
+    n, m = problem.n, problem.m
+    s = problem.signs.astype(float)
+    y = problem.y.astype(float)
+    G = np.array(problem.inner_products(), dtype=float)  # <z_j, x_i>
+    init_log = np.zeros(m) if unit_init else np.log(problem.init_norms)
+    # The frozen part at t = 0: components <= 0 (σ'(0) = 0) and the part
+    # orthogonal to the data span; constant forever (seed 002 Assumption 2).
+    active0 = G > 0
+    frozen_coefficients = np.where(active0, 0.0, G) * np.exp(init_log)[:, None]
+    frozen_sq = np.where(active0, 0.0, G**2).sum(axis=1)
+    if problem.X is not None:
+        frozen_sq = frozen_sq + ((problem.directions - G @ problem.X) ** 2).sum(axis=1)
+    with np.errstate(divide="ignore"):
+        frozen_log_mass = -L + init_log + 0.5 * np.log(frozen_sq)
+        frozen_log = np.where(active0, -np.inf, np.log(np.abs(G)) + init_log[:, None] - L)
+    frozen_sign = np.sign(np.where(active0, 0.0, G))
+
+    active = active0.ravel().copy()
+    state = np.concatenate([-L + init_log, G.ravel()[active]])
+    exp_cap = min(700.0, _EXP_MARGIN + float(np.log1p(n * np.abs(y).max())))
+
+    def make_rhs(index):
+        mask = active.reshape(m, n).copy()
+
+        def rhs(t, z):
+            rho = z[:m]
+            U = np.zeros(m * n)
+            U[index] = z[m:]
+            U = U.reshape(m, n)
+            # Every state component is active (u_ji > 0) between events; this
+            # is the flow's smooth continuation, so a trial step overshooting
+            # a deactivation sees no kink and the event locates the crossing.
+            # A rejected trial step can propose an absurd ρ; capping e^{2ρ}
+            # keeps the right-hand side finite so the step is merely rejected.
+            h = (s * np.exp(np.minimum(2.0 * rho, exp_cap))) @ U
+            D = mask * ((y - h) / n)
+            g = np.einsum("ji,ji->j", D, U)
+            # ||ū_j||² = N_j = Σ_active u_ji² + F_j = 1, F_j = e^{2(q_j − ρ_j)}
+            # (frozen share), is invariant but unstable for a shrinking neuron:
+            # with the plain projection a drift δ = N − 1 obeys δ' = −2 s g δ,
+            # amplified by e^{−2Δρ} (a lone active component with no frozen
+            # mass blows up).  Writing the projection as (g/N) ū and adding
+            # |g| (1 − N) ū, both exact on the sphere, gives
+            # δ' = −2 (s g F + |g| (1 − F)) δ: as stable as before for a
+            # growing neuron, stable for a shrinking one while F < 1/2 and
+            # amplified by at most e^{ΔF} ≤ e after.
+            N = np.einsum("ji,ji->j", U, U) + np.exp(2.0 * np.minimum(frozen_log_mass - rho, 0.0))
+            along = np.abs(g) * (1.0 - N) - s * g / np.maximum(N, _TINY)
+            dU = s[:, None] * D + along[:, None] * U
+            return np.concatenate([s * g, dU.ravel()[index]])
+
+        return rhs
+
+    def event(t, z):
+        return float(z[m:].min()) if z.size > m else 1.0
+
+    event.terminal = True
+    event.direction = -1
+
+    times, rhos, Us, segments_dense = [], [], [], []
+    deactivations = []
+    nfev = steps = segments = 0
+    t0, first_step = 0.0, None
+    started = _time.perf_counter()
+    while True:
+        index = np.flatnonzero(active)
+        sol = solve_ivp(
+            make_rhs(index), (t0, t_max), state, method=method, rtol=rtol, atol=atol,
+            events=event if index.size else None, first_step=first_step, dense_output=dense,
+        )
+        segments += 1
+        nfev += int(sol.nfev)
+        if sol.status < 0:
+            raise RuntimeError(f"solve_ivp failed at t = {sol.t[-1]:.6g}: {sol.message}")
+        steps += sol.t.size - 1
+        full = np.zeros((sol.t.size, m * n))
+        full[:, index] = sol.y[m:].T
+        skip = 1 if times else 0  # the first point repeats the previous event
+        times.append(sol.t[skip:])
+        rhos.append(sol.y[:m].T[skip:])
+        Us.append(full[skip:])
+        if dense:
+            segments_dense.append((t0, sol.sol, index, active0, frozen_log, frozen_sign))
+        if sol.status == 0 or sol.t[-1] >= t_max:
+            break
+        # Deactivation: freeze at exactly 0, drop from the state, restart.
+        t0 = float(sol.t[-1])
+        values = sol.y[m:, -1]
+        freeze = values <= 0.0
+        freeze[int(np.argmin(values))] = True
+        deactivations.extend((t0, int(f // n), int(f % n)) for f in index[freeze])
+        active[index[freeze]] = False
+        Us[-1][-1, index[freeze]] = 0.0
+        state = np.concatenate([sol.y[:m, -1], values[~freeze]])
+        last = float(sol.t[-2] - sol.t[-3]) if sol.t.size >= 3 else 0.0
+        first_step = min(last, t_max - t0) if last > 0 else None
+    seconds = _time.perf_counter() - started
+
+    t = np.concatenate(times)
+    rho = np.concatenate(rhos)
+    U = np.concatenate(Us).reshape(-1, m, n)
+    U = _with_frozen(rho, U, active0, frozen_log, frozen_sign)
+    P = np.maximum(U, 0.0)
+    e2 = s * np.exp(2.0 * rho)
+    h = np.einsum("tj,tji->ti", e2, P)
+    if not (np.isfinite(h).all() and np.isfinite(rho).all()):
+        raise RuntimeError(f"the {method} solution became non-finite; lower rtol/atol")
+    loss = problem.loss(h)
+    # Exact derivatives at the recorded times (frozen components have u <= 0).
+    D = (U > 0) * ((y - h) / n)[:, None, :]
+    g = np.einsum("tji,tji->tj", D, U)
+    rho_rate = s * g
+    dU = s[None, :, None] * (D - g[:, :, None] * U)
+    h_rate = np.einsum("tj,tji->ti", e2, 2.0 * rho_rate[:, :, None] * P + (U > 0) * dU)
+    frozen_dir_sq = np.exp(2.0 * (frozen_log_mass[None] - rho))
+    defect = 1.0 - (np.where(active0[None], U, 0.0) ** 2).sum(axis=2) - frozen_dir_sq
+    arrays = (t, rho, U, h, loss, defect, rho_rate, h_rate, frozen_log_mass, frozen_coefficients)
+    for arr in arrays:
+        arr.flags.writeable = False
+    return FlowRun(
+        problem, L, *arrays, tuple(deactivations), nfev, steps, segments, seconds,
+        method, float(rtol), float(atol), init_log, tuple(segments_dense),
+    )
+
+
+def _with_frozen(rho, U, active0, frozen_log, frozen_sign):
+    """Directions (T, m, n) with the components frozen from the start put
+    back: they decay like ``e^{-ρ}`` in direction units, ``sign · e^{q − ρ}``
+    (components frozen by an event are exactly 0, already in ``U``)."""
+    decayed = frozen_sign * np.exp(frozen_log - rho[:, :, None])
+    return np.where(active0, U, decayed)
+
+
+def tolerance_error(problem, lam=None, *, factor=100.0, **kwargs):
+    """Integration error estimate: rerun with ``rtol`` and ``atol`` divided by
+    ``factor`` and compare grid-independent quantities.
+
+    Returns a dict: ``"growth_times"``, the largest difference of the times at
+    which each neuron's squared norm first reaches half its final value
+    in the first run (neurons that end above 1e-3); ``"fit_times"``, the same for the times
+    the data are fitted (spec §7); ``"final_log_norms"``, ``"final_outputs"``
+    and ``"final_theta_sq_norm"``, differences of the end states; and the two
+    runs (``"coarse"``, ``"fine"``).
+
+    Examples
+    --------
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+    >>> err = tolerance_error(p, 1e-8, rtol=1e-8, atol=1e-10)
+    >>> bool(err["growth_times"] < 1e-5 and err["final_outputs"] < 1e-6)
+    True
+    """
+    rtol = kwargs.pop("rtol", 1e-10)
+    atol = kwargs.pop("atol", 1e-12)
+    coarse = simulate_flow(problem, lam, rtol=rtol, atol=atol, **kwargs)
+    kwargs["t_max"] = coarse.t_max
+    fine = simulate_flow(problem, lam, rtol=rtol / factor, atol=atol / factor, **kwargs)
+
+    final = coarse.sq_norms[-1]  # the same levels for both runs
+
+    def growth_times(run):
+        return np.array([run.growth_time(j, final[j] / 2) if final[j] > 1e-3 else np.nan for j in range(final.size)])
+
+    def worst(a, b):
+        if (np.isfinite(a) != np.isfinite(b)).any():
+            return np.inf
+        both = np.isfinite(a)
+        return float(np.abs(a[both] - b[both]).max()) if both.any() else 0.0
+
+    return {
+        "growth_times": worst(growth_times(coarse), growth_times(fine)),
+        "fit_times": worst(coarse.fit_times(), fine.fit_times()),
+        "final_log_norms": float(np.abs(coarse.log_norms[-1] - fine.log_norms[-1]).max()),
+        "final_outputs": float(np.abs(coarse.outputs[-1] - fine.outputs[-1]).max()),
+        "final_theta_sq_norm": float(abs(coarse.theta_sq_norm[-1] - fine.theta_sq_norm[-1])),
+        "coarse": coarse,
+        "fine": fine,
+    }

@@ -1,0 +1,751 @@
+r"""Validation of the limit process against the real gradient flow (spec §7).
+
+:func:`validate` runs :func:`~limitproc.flow.simulate.simulate_flow` at each given
+``λ`` and measures its distance to the limit process of spec §3
+(:func:`~limitproc.process.algorithm1.limit_process`).  The result is a frozen
+:class:`ValidationReport` with one :class:`RunCheck` per ``λ``.
+
+Detection rules
+---------------
+**Jump times.**  Jump ``k`` of neuron ``j_k`` (spec §3) is detected at the
+first time ``t̂_k`` at which the squared norm of ``j_k``'s group,
+``Σ_{g ∈ group} ||w_g||²``, reaches half its predicted value ``n r_k / 2``
+(``r_k`` the jump's rate).  This is seed 000's "half-fit" time (seeds digest
+F11): before the jump the norm is ``λ^{e}``, after it ``n r_k``, and the
+crossing is a logistic one of width ``O(1/r_k)`` in ``t``, so ``t̂_k`` is
+sharp and never confused by another neuron's jump.  The loss midpoint
+between plateaus would be ambiguous when two jumps are closer than their
+widths.  The reported error is accelerated,
+``t̂_k / ln(1/λ) − τ_k``; it is ``O(1/ln(1/λ))`` (spec §7), and
+``offset = t̂_k − τ_k ln(1/λ)`` converges to a constant (spec §8).
+
+**Who fits what.**  Datum ``i`` is fitted at the first time
+``h(x_i) = y_i / 2`` (spec §7; seed 002 App. A.1).  Its *fitter* is the neuron
+(group) with the largest contribution ``s_j ||w_j|| σ(<w_j, x_i>)`` towards
+``y_i`` at that time.  The flow matches the prediction when every jump's
+data ``I_{j_k}^{k-1}`` are fitted by ``j_k``'s group and by no other, and the
+data the prediction never fits are not fitted by the end of the run.  A
+group of equal mask columns counts as one neuron (spec §5).
+
+**Plateaus.**  Saddle ``θ_k`` is compared with the flow on the window
+``[τ_k + Δ_k/4, τ_k + 3Δ_k/4]``, the middle half of the plateau
+``Δ_k = τ_{k+1} − τ_k`` (for the last saddle ``Δ_K = τ_K − τ_{K−1}``, or
+``τ_1`` when ``K = 1``; ``1`` when ``K = 0``).  The window is fixed in ``τ``
+and avoids the jumps, as Theorem 2 of seed 002 requires, so its errors must
+shrink as ``λ → 0``.  On it (64 equally spaced times from the dense output,
+plus every recorded step) the report gives ``sup |L(θ(t)) − L(θ_k)|`` and
+``sup ||θ̃(τ) − θ_k||`` in parameter space, with groups collapsed onto their
+first neuron (norm ``sqrt(Σ_g ||w_g||²)``, direction the norm-weighted mean)
+as the limit process carries them.
+
+**Offsets.**  In the limit ``offset_k = t̂_k − τ_k ln(1/λ)`` tends to a constant
+``C_k``.  :func:`~limitproc.finite.offsets.log_norm_offsets` computes it exactly
+(:mod:`limitproc.finite.offsets`, ``docs/finite-lambda.md``); the report keeps
+the first-order estimate :func:`offset_model` (defined there, re-exported
+here), from the exact solution of one neuron in its linear phase (seeds
+digest §2.2, F11):
+
+.. math::
+
+    2 r_k C_k = \ln(n r_k) - 2 \ln\big(\|W0_j\| (1 + z_j)/2\big)
+      - 2 \sum_{l} \Big[\ln\frac{1 + r^l_j / r^{l-1}_j}{2} + (r^{l-1}_j - r^l_j)\, C_l\Big],
+
+with ``z_j = s_j <z_j, D_j^0> / r_j^0 ∈ (0, 1]`` the initial alignment, and the
+sum over the earlier jumps ``l`` that lowered ``j``'s rate (realignment from
+``D^{l-1}`` to ``D^l``, whose cosine is ``r^l/r^{l-1}``, and the shift of the
+rate change by the offset of jump ``l``).  It is exact for a first jump
+without wrong-sign components (e.g. seed 000's two-phase case, spec §4).
+:func:`offset_bound` bounds ``|C_k|`` by taking every alignment loss at its
+worst (``ln 2`` each) plus the mass ``ω_j`` of the components on
+opposite-sign data, which deactivate during the first ``O(1)`` time:
+``2 r_k B_k = |ln(n r_k)| + 2 |ln ||W0_j||| + 2 ln 2 + ω_j + Σ_l [2 ln 2 + 2 (r^{l-1} − r^l) B_l]``.
+Measured on 431 resolved jumps of random problems (n ≤ 16, m ≤ 8,
+``ln(1/λ) ∈ {60, 300}``), ``|C_k| / B_k`` was at most 0.88 (median 0.29).  So
+``|t̂_k/ln(1/λ) − τ_k| ≤ B_k / ln(1/λ)`` is the derived tolerance of a
+resolved run; ``JumpCheck.within_bound`` records it.
+
+**Resolution.**  ``μ ln(1/λ)`` (spec §8) is reported per ``λ``.  Below 5
+a mismatch is expected ("neighbouring neurons share the fit") and the run is
+marked *unresolved*, not failed.
+
+**Late rate.**  After the last jump ``L − L(θ_K) ∝ e^{−2νt}`` (seeds digest
+F14): :func:`late_rate` fits ``ν`` on the flow where the excess falls
+through ``RATE_WINDOW`` (1e-6 to 1e-10 of the drop), and
+:mod:`limitproc.finite.corrections` predicts it at the run's ``λ``.
+"""
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+import numpy as np
+
+from ..finite.corrections import RATE_WINDOW, finite_lambda, fitted_rate
+from ..scale import lambda_label, log_inv_lambda
+from .simulate import simulate_flow
+from ..schema import json_number
+from ..finite.offsets import log_norm_offsets, offset_bound, offset_model
+from ..process.algorithm1 import RESOLUTION_CONSTANT
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "JumpCheck",
+    "PlateauCheck",
+    "RunCheck",
+    "ValidationReport",
+    "Verdict",
+    "late_rate",
+    "late_slope",
+    "run_prediction",
+    "offset_bound",
+    "offset_model",
+    "plateau_windows",
+    "validate",
+]
+
+SCHEMA_VERSION = 1
+
+#: Fraction of each plateau, on each side, that the comparison window leaves out.
+WINDOW_MARGIN = 0.25
+
+#: Points of the dense output sampled in each window (besides the steps).
+WINDOW_SAMPLES = 64
+
+
+class Verdict(Enum):
+    """Outcome of one run; the value is a readable message."""
+
+    MATCH = "same neurons and data as the limit process"
+    UNRESOLVED_MATCH = "same neurons and data, although μ ln(1/λ) < 5"
+    UNRESOLVED = "μ ln(1/λ) < 5: neighbouring neurons share the fit; the flow is not expected to match yet"
+    MISMATCH = "the flow fits other data or with other neurons than predicted, although μ ln(1/λ) ≥ 5"
+
+    @property
+    def ok(self):
+        """Whether the run is consistent with the theory."""
+        return self is not Verdict.MISMATCH
+
+
+@dataclass(frozen=True)
+class JumpCheck:
+    """Jump ``k`` of the limit process against one flow.
+
+    Attributes
+    ----------
+    k : int
+    neuron : int
+        Predicted jumping neuron ``j_k`` (first of its group).
+    group : tuple of int
+    data : tuple of int
+        Predicted fitted data ``I_{j_k}^{k-1}``.
+    tau : float
+        Predicted accelerated time ``τ_k``.
+    t_flow : float
+        Detected un-accelerated time ``t̂_k`` (``nan`` if never).
+    error : float
+        ``t̂_k / ln(1/λ) − τ_k``.
+    offset : float
+        ``t̂_k − τ_k ln(1/λ)``.
+    fitters : tuple of int
+        Neurons (group leaders) that fit the data of ``I_k`` in the flow.
+    flow_data : tuple of int
+        Data fitted in the flow by this jump's group.
+    matches : bool
+        ``flow_data == data`` and ``fitters == (neuron,)``.
+    offset_model : float
+        First-order estimate of the limit offset (:func:`offset_model`).
+    offset_bound : float
+        ``B_k`` of :func:`offset_bound`.
+    within_bound : bool
+        ``|offset| ≤ B_k``, i.e. ``|error| ≤ B_k / ln(1/λ)``.
+    """
+
+    k: int
+    neuron: int
+    group: tuple
+    data: tuple
+    tau: float
+    t_flow: float
+    error: float
+    offset: float
+    fitters: tuple
+    flow_data: tuple
+    matches: bool
+    offset_model: float = np.nan
+    offset_bound: float = np.nan
+
+    @property
+    def within_bound(self):
+        """``|t̂_k − τ_k ln(1/λ)| ≤ B_k`` (module docstring, "Offsets")."""
+        return bool(abs(self.offset) <= self.offset_bound)
+
+
+@dataclass(frozen=True)
+class PlateauCheck:
+    """Saddle ``θ_k`` against the flow on its window.
+
+    Attributes
+    ----------
+    k : int
+    window : (float, float)
+        Accelerated window ``[τ_lo, τ_hi]`` (clipped to the run).
+    loss : float
+        Predicted plateau loss ``L(θ_k)``.
+    loss_error : float
+        ``sup |L(θ(t)) − L(θ_k)|`` on the window.
+    distance : float
+        ``sup ||θ̃(τ) − θ_k||`` on the window.
+    """
+
+    k: int
+    window: tuple
+    loss: float
+    loss_error: float
+    distance: float
+
+
+@dataclass(frozen=True, eq=False)
+class RunCheck:
+    """One flow at one ``λ`` against the limit process.
+
+    Attributes
+    ----------
+    log_inv_lam : float
+        ``ln(1/λ)``.
+    margin_scale : float
+        ``μ ln(1/λ)`` (spec §8; ``inf`` without competitors).
+    verdict : Verdict
+    jumps : tuple of JumpCheck
+    plateaus : tuple of PlateauCheck
+    unfitted : tuple of int
+        Data the flow has not fitted at its end.
+    unfitted_predicted : tuple of int
+        Data the limit process never fits.
+    order : bool
+        The detected jump times are in the predicted order.
+    min_share : float
+        Smallest share of its fitter in a fitted datum's output at the end,
+        ``max_j contribution / h(x_i)``: near 1 when one neuron fits each
+        datum, about 1/2 when neighbours share.
+    balance : float
+        ``max |a_j² − ||w_j||²|`` over the run (seed 000 Lemma 1: 0).
+    balance_relative : float
+        ``max |1 − ||ū_j||²|``, the same relative to ``a_j²``.
+    sq_norm, sq_norm_predicted : float
+        Final ``||θ||²`` of the flow, and ``||θ_K||²``.
+    final_loss : float
+    nfev, steps : int
+    seconds : float
+    run : FlowRun
+        The simulated flow (not serialized).
+    late_rate, late_rate_predicted : float
+        ``ν`` of ``L − L(θ_K) ∝ e^{−2νt}`` fitted where the excess falls
+        through ``RATE_WINDOW`` of the drop: measured on the flow
+        (:func:`late_rate`) and predicted at this ``λ``
+        (:attr:`~limitproc.finite.corrections.FiniteLambdaPrediction.rate`);
+        ``nan`` when not computed or not reached.
+    finite : FiniteLambdaPrediction or None
+        That prediction (:func:`run_prediction`; not serialized), reused by
+        :func:`~limitproc.flow.plots.plot_validation`.
+    """
+
+    log_inv_lam: float
+    margin_scale: float
+    verdict: Verdict
+    jumps: tuple
+    plateaus: tuple
+    unfitted: tuple
+    unfitted_predicted: tuple
+    order: bool
+    min_share: float
+    balance: float
+    balance_relative: float
+    sq_norm: float
+    sq_norm_predicted: float
+    final_loss: float
+    nfev: int
+    steps: int
+    seconds: float
+    run: object = field(repr=False, default=None)
+    late_rate: float = np.nan
+    late_rate_predicted: float = np.nan
+    finite: object = field(repr=False, default=None)
+
+    @property
+    def lam(self):
+        """``λ`` (0.0 below the float range)."""
+        return float(np.exp(-self.log_inv_lam))
+
+    @property
+    def resolved(self):
+        """``μ ln(1/λ) ≥ 5`` (spec §8)."""
+        return self.margin_scale >= RESOLUTION_CONSTANT
+
+    @property
+    def max_jump_error(self):
+        """Largest ``|t̂_k / ln(1/λ) − τ_k|`` (``nan`` if a jump was not seen)."""
+        errors = [abs(j.error) for j in self.jumps]
+        return float(max(errors)) if errors else 0.0
+
+    @property
+    def within_bounds(self):
+        """Every jump error is within its derived tolerance ``B_k / ln(1/λ)``."""
+        return all(j.within_bound for j in self.jumps)
+
+    @property
+    def max_distance(self):
+        """Largest ``sup ||θ̃ − θ_k||`` over the plateau windows."""
+        return float(max((p.distance for p in self.plateaus), default=0.0))
+
+    @property
+    def max_loss_error(self):
+        """Largest ``sup |L − L(θ_k)|`` over the plateau windows."""
+        return float(max((p.loss_error for p in self.plateaus), default=0.0))
+
+    def __repr__(self):
+        return (
+            f"RunCheck(λ={lambda_label(self.log_inv_lam)}, μ ln(1/λ)={self.margin_scale:.3g}, {self.verdict.name}, "
+            f"max |Δτ|={self.max_jump_error:.3g}, sup ||θ̃−θ_k||={self.max_distance:.2e}, "
+            f"||θ||²={self.sq_norm:.6g}/{self.sq_norm_predicted:.6g})"
+        )
+
+    def to_dict(self):
+        """JSON-safe dict (non-finite numbers as ``None``)."""
+        return {
+            "log_inv_lam": json_number(self.log_inv_lam),
+            "lam": json_number(self.lam),
+            "margin_scale": json_number(self.margin_scale),
+            "resolved": bool(self.resolved),
+            "verdict": self.verdict.name,
+            "message": self.verdict.value,
+            "jumps": [
+                {
+                    "k": j.k, "neuron": j.neuron, "group": list(j.group), "data": list(j.data),
+                    "tau": json_number(j.tau), "t_flow": json_number(j.t_flow), "error": json_number(j.error),
+                    "offset": json_number(j.offset), "offset_model": json_number(j.offset_model),
+                    "offset_bound": json_number(j.offset_bound), "within_bound": j.within_bound,
+                    "fitters": list(j.fitters), "flow_data": list(j.flow_data), "matches": bool(j.matches),
+                }
+                for j in self.jumps
+            ],
+            "plateaus": [
+                {
+                    "k": p.k, "window": [json_number(p.window[0]), json_number(p.window[1])],
+                    "loss": json_number(p.loss), "loss_error": json_number(p.loss_error),
+                    "distance": json_number(p.distance),
+                }
+                for p in self.plateaus
+            ],
+            "unfitted": list(self.unfitted),
+            "unfitted_predicted": list(self.unfitted_predicted),
+            "order": bool(self.order),
+            "min_share": json_number(self.min_share),
+            "balance": json_number(self.balance),
+            "balance_relative": json_number(self.balance_relative),
+            "sq_norm": json_number(self.sq_norm),
+            "sq_norm_predicted": json_number(self.sq_norm_predicted),
+            "final_loss": json_number(self.final_loss),
+            "max_jump_error": json_number(self.max_jump_error),
+            "within_bounds": bool(self.within_bounds),
+            "max_distance": json_number(self.max_distance),
+            "max_loss_error": json_number(self.max_loss_error),
+            "late_rate": json_number(self.late_rate),
+            "late_rate_predicted": json_number(self.late_rate_predicted),
+            "solver": {"nfev": int(self.nfev), "steps": int(self.steps), "seconds": json_number(self.seconds)},
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ValidationReport:
+    """The limit process against simulated flows at several ``λ`` (spec §7).
+
+    Attributes
+    ----------
+    process : LimitProcess
+    runs : tuple of RunCheck
+        One per ``λ``, in the order given.
+    margin : float
+        The resolution margin ``μ`` (spec §8).
+    """
+
+    process: object = field(repr=False)
+    runs: tuple
+    margin: float
+
+    @property
+    def ok(self):
+        """No run contradicts the theory (unresolved runs are not failures)."""
+        return all(r.verdict.ok for r in self.runs)
+
+    @property
+    def scaled_errors(self):
+        """``(t̂_k/ln(1/λ) − τ_k) · ln(1/λ)``, shape (runs, K): constant in
+        ``λ`` when the errors shrink like ``1/ln(1/λ)`` (spec §8)."""
+        return np.array([[j.offset for j in r.jumps] for r in self.runs]).reshape(len(self.runs), self.process.K)
+
+    def to_dict(self):
+        """JSON-safe dict with a schema version."""
+        p = self.process
+        return {
+            "schema": "limitproc.validation",
+            "schema_version": SCHEMA_VERSION,
+            "ok": bool(self.ok),
+            "margin": json_number(self.margin),
+            "largest_resolved_lambda": json_number(p.resolution_margin.largest_lambda()),
+            "prediction": {
+                "K": p.K,
+                "times": [json_number(t) for t in p.times],
+                "neurons": [int(s.neuron) for s in p.jumps],
+                "losses": [json_number(v) for v in p.losses],
+                "sq_norm": json_number(p.final.sq_norm),
+            },
+            "runs": [r.to_dict() for r in self.runs],
+        }
+
+    def table(self):
+        """A :class:`rich.table.Table`, one row per ``λ``."""
+        from rich.table import Table
+
+        table = Table(title=f"Flow vs limit process (K = {self.process.K}, μ = {self.margin:.4g})")
+        for name, justify in [
+            ("λ", "right"), ("μ ln(1/λ)", "right"), ("verdict", "left"), ("max |Δτ|", "right"),
+            ("max |Δτ|·ln(1/λ)", "right"), ("≤ B/ln(1/λ)", "center"), ("sup ||θ̃−θ_k||", "right"), ("sup |ΔL|", "right"),
+            ("||θ||² flow / pred", "right"), ("late ν flow / pred", "right"), ("balance", "right"),
+            ("nfev", "right"), ("s", "right"),
+        ]:
+            table.add_column(name, justify=justify)
+        style = {Verdict.MATCH: "green", Verdict.UNRESOLVED_MATCH: "green", Verdict.UNRESOLVED: "yellow",
+                 Verdict.MISMATCH: "bold red"}
+        for r in self.runs:
+            table.add_row(
+                lambda_label(r.log_inv_lam), f"{r.margin_scale:.3g}",
+                f"[{style[r.verdict]}]{r.verdict.name.lower().replace('_', ' ')}[/]",
+                f"{r.max_jump_error:.3g}", f"{r.max_jump_error * r.log_inv_lam:.3g}",
+                "yes" if r.within_bounds else ("[yellow]no[/]" if not r.resolved else "[bold red]no[/]"),
+                f"{r.max_distance:.2e}", f"{r.max_loss_error:.2e}",
+                f"{r.sq_norm:.5g} / {r.sq_norm_predicted:.5g}", _pair(r.late_rate, r.late_rate_predicted),
+                f"{r.balance:.1e}", str(r.nfev), f"{r.seconds:.2f}",
+            )
+        notes = {r.verdict for r in self.runs}
+        table.caption = "; ".join(f"{v.name.lower().replace('_', ' ')}: {v.value}" for v in Verdict if v in notes)
+        return table
+
+    def __rich__(self):
+        return self.table()
+
+    def __str__(self):
+        lines = [f"Flow vs limit process: K = {self.process.K}, μ = {self.margin:.4g}"]
+        for r in self.runs:
+            lines.append(
+                f"  λ = {lambda_label(r.log_inv_lam)}: μ ln(1/λ) = {r.margin_scale:.3g}, {r.verdict.name}; "
+                f"max |Δτ| = {r.max_jump_error:.3g}, sup ||θ̃−θ_k|| = {r.max_distance:.2e}, "
+                f"||θ||² = {r.sq_norm:.6g} (predicted {r.sq_norm_predicted:.6g}), "
+                f"late ν = {_pair(r.late_rate, r.late_rate_predicted)} (flow / predicted)"
+            )
+        return "\n".join(lines)
+
+    def __repr__(self):
+        verdicts = ", ".join(f"{lambda_label(r.log_inv_lam)}: {r.verdict.name}" for r in self.runs)
+        return f"ValidationReport(K={self.process.K}, μ={self.margin:.4g}, {verdicts})"
+
+
+def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=None, runs=None, rates=True,
+             **flow_options):
+    """Run the gradient flow at each ``λ`` and compare it with the limit
+    process (spec §7; detection rules in the module docstring).
+
+    Parameters
+    ----------
+    problem : Problem
+    lams : sequence of float, optional
+        Initialization scales ``0 < λ < 1``.
+    log_inv_lams : sequence of float, optional
+        ``ln(1/λ)`` values, for scales below the float range; appended to
+        ``lams``.
+    process : LimitProcess, optional
+        The prediction (computed with :func:`limit_process` if omitted).
+    progress : callable, optional
+        Called as ``progress(i, total)`` after each run (``i`` from 1), e.g.
+        to advance a progress bar.
+    runs : sequence of FlowRun, optional
+        Already simulated flows to compare instead of simulating
+        (their ``λ`` are used; ``lams`` must then be omitted).
+    rates : bool
+        Also measure the late convergence rate of each flow and predict it
+        at its ``λ`` (:mod:`limitproc.finite.corrections`; about a second per
+        ``λ`` at n = 64).
+    **flow_options
+        Passed to :func:`~limitproc.flow.simulate.simulate_flow` (``rtol``, ``atol``,
+        ``method``, ``unit_init``, ``t_max``).
+
+    Returns
+    -------
+    ValidationReport
+
+    Examples
+    --------
+    Two positive data, a neuron active on both and one on the first only; the
+    first neuron fits both at ``τ = 0.4`` (spec §3):
+
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+    >>> report = validate(p, [1e-8, 1e-16])
+    >>> [r.verdict.name for r in report.runs]
+    ['MATCH', 'MATCH']
+    >>> [round(j.offset, 6) for r in report.runs for j in r.jumps]  # t̂ − τ ln(1/λ)
+    [0.185273, 0.185273]
+    >>> round(report.runs[0].jumps[0].offset_model, 6)  # exact here (no wrong-sign data)
+    0.185273
+    """
+    from ..process.algorithm1 import limit_process
+
+    process = limit_process(problem) if process is None else process
+    if runs is not None:
+        if lams is not None or log_inv_lams is not None:
+            raise ValueError("give either runs or lams/log_inv_lams, not both")
+        scales = [run.log_inv_lam for run in runs]
+    else:
+        scales = [log_inv_lambda(lam) for lam in (lams or [])]
+        scales += [log_inv_lambda(log_inv_lam=v) for v in (log_inv_lams or [])]
+        if not scales:
+            raise ValueError("give at least one λ (lams or log_inv_lams)")
+    margin = float(process.resolution_margin.value)
+    model, bound = offset_model(problem, process), offset_bound(problem, process)
+    offsets = {}  # λ-free, per initialization convention
+    checks = []
+    for i, L in enumerate(scales, start=1):
+        if runs is not None:
+            run = runs[i - 1]
+        else:
+            options = dict(flow_options)
+            if "t_max" not in options:
+                options["t_max"] = validation_horizon(process, L)
+            run = simulate_flow(problem, log_inv_lam=L, process=process, **options)
+        check = _check(problem, process, run, margin, model, bound)
+        if rates and process.K:
+            prediction = run_prediction(process, run, offsets)
+            check = replace(check, late_rate=late_rate(run, process), finite=prediction,
+                            late_rate_predicted=np.nan if prediction is None else prediction.rate)
+        checks.append(check)
+        if progress is not None:
+            progress(i, len(scales))
+    return ValidationReport(process, tuple(checks), margin)
+
+
+def plateau_windows(process):
+    """Accelerated windows ``[τ_k + Δ_k/4, τ_k + 3Δ_k/4]`` of the saddles
+    (module docstring), one per ``k = 0..K``.
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+    >>> [tuple(round(v, 3) for v in w) for w in plateau_windows(limit_process(p))]
+    [(0.1, 0.3), (0.5, 0.7)]
+    """
+    times = [0.0] + [float(t) for t in process.times]
+    windows = []
+    for k, start in enumerate(times):
+        if k + 1 < len(times):
+            gap = times[k + 1] - start
+        else:
+            gap = start - times[k - 1] if k >= 1 else 1.0
+        windows.append((start + WINDOW_MARGIN * gap, start + (1 - WINDOW_MARGIN) * gap))
+    return windows
+
+
+def _excess_after_last_jump(run, process, num=20001):
+    """``(t, L(t) − L(θ_K), L(θ_0) − L(θ_K))`` of a run on ``num`` points from
+    ``τ_K ln(1/λ)`` to its end (``None`` when the run ends before)."""
+    L_K = float(process.final.loss)
+    t_K = float(process.times[-1]) * run.log_inv_lam if process.K else 0.0
+    if not t_K < run.t_max:
+        return None
+    grid = np.linspace(t_K, run.t_max, num)
+    _, _, h = run.sample(grid)
+    return grid, run.problem.loss(h) - L_K, float(process.losses[0]) - L_K
+
+
+def late_rate(run, process, window=RATE_WINDOW):
+    """Measured rate ``ν`` of ``L − L(θ_K) ∝ e^{−2νt}`` on a simulated flow,
+    fitted where the excess falls through ``window`` of ``L(θ_0) − L(θ_K)``
+    (:func:`~limitproc.finite.corrections.fitted_rate` on 401 samples between the
+    two crossings): the counterpart of
+    :attr:`~limitproc.finite.corrections.FiniteLambdaPrediction.rate`; ``nan`` if
+    the run ends before the excess falls through the window.
+    """
+    sampled = _excess_after_last_jump(run, process)
+    if sampled is None:
+        return np.nan
+    grid, excess, drop = sampled
+    first = np.flatnonzero(excess <= window[0] * drop)
+    last = np.flatnonzero(excess < window[1] * drop)
+    if first.size == 0 or last.size == 0 or last[0] <= first[0]:
+        return np.nan
+    fine = np.linspace(grid[max(first[0] - 1, 0)], grid[last[0]], 401)
+    _, _, h = run.sample(fine)
+    return fitted_rate(fine, run.problem.loss(h) - float(process.final.loss), drop, window)
+
+
+def late_slope(run, process, level):
+    """Measured rate ``ν = −½ d ln(L − L(θ_K))/dt`` of a simulated flow where
+    its excess loss first falls to ``level · (L(θ_0) − L(θ_K))`` after the last
+    predicted jump: the counterpart of
+    :meth:`~limitproc.finite.corrections.FiniteLambdaPrediction.slope` (seeds
+    digest F14).  A line fitted to ``ln(L − L(θ_K))`` over ±20 points of a
+    20 001-point grid from ``τ_K ln(1/λ)`` to the end of the run; ``nan`` if the
+    run ends before the excess gets there.
+    """
+    sampled = _excess_after_last_jump(run, process)
+    if sampled is None:
+        return np.nan
+    grid, excess, drop = sampled
+    below = np.flatnonzero(excess <= level * drop)
+    if below.size == 0:
+        return np.nan
+    i = int(below[0])
+    window = slice(max(i - 20, 0), min(i + 20, grid.size - 1))
+    positive = excess[window] > 0
+    if positive.sum() < 2:
+        return np.nan
+    return float(-0.5 * np.polyfit(grid[window][positive], np.log(excess[window][positive]), 1)[0])
+
+
+def run_prediction(process, run, offsets=None):
+    """The finite-λ prediction (:func:`~limitproc.finite.corrections.finite_lambda`)
+    of a simulated run, at its ``λ`` and initialization convention, with its
+    relaxation model and rate built; ``None`` where the model cannot be built.
+    ``offsets`` (a dict) caches the λ-free offsets across runs."""
+    offsets = {} if offsets is None else offsets
+    unit = run.unit_init
+    try:
+        if unit not in offsets:
+            offsets[unit] = log_norm_offsets(process, unit_init=unit)
+        prediction = finite_lambda(process, log_inv_lam=run.log_inv_lam, offsets=offsets[unit])
+        prediction.rate  # builds and caches the relaxation model (may fail here)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return None
+    return prediction
+
+
+def validation_horizon(process, log_inv_lam):
+    """Run length covering every plateau window and the relaxation after the
+    last jump: ``max(window end) · ln(1/λ) + 30 / r_min`` (``r_min`` the smallest
+    jump rate)."""
+    end = max(hi for _, hi in plateau_windows(process))
+    rates = [float(s.rate) for s in process.jumps]
+    return float(end * log_inv_lam + (30.0 / min(rates) if rates else 0.0))
+
+
+def _check(problem, process, run, margin, model, bound):
+    L = run.log_inv_lam
+    n = problem.n
+    mask = process.mask
+    rep = mask.representative
+    y = problem.y
+
+    # -- who fits what (spec §7) --
+    fit_times = run.fit_times()
+    fitter = np.full(n, -1)
+    for i in np.flatnonzero(np.isfinite(fit_times)):
+        rho, U, _ = run.state(fit_times[i])
+        toward = problem.signs * np.exp(2.0 * rho) * np.maximum(U[:, i], 0.0) * np.sign(y[i])
+        fitter[i] = rep[int(np.argmax(toward))]
+    end_fitted = run.fitted[-1]
+    contributions = run.contributions(-1) * np.sign(y)[None, :]
+    h_end = np.abs(run.outputs[-1])
+    shares = [
+        contributions[:, i].max() / h_end[i] for i in np.flatnonzero(end_fitted) if h_end[i] > 0
+    ]
+    min_share = float(min(shares)) if shares else 1.0
+    unfitted = tuple(int(i) for i in np.flatnonzero(~end_fitted & (y != 0)))
+    fitted_pred = np.zeros(n, dtype=bool)
+    for s in process.jumps:
+        fitted_pred[s.data] = True
+    unfitted_pred = tuple(int(i) for i in np.flatnonzero(~fitted_pred & (y != 0)))
+
+    # -- jumps --
+    jumps = []
+    for idx, s in enumerate(process.jumps):
+        group = s.group or (s.neuron,)
+        t_hat = run.growth_time(group, n * float(s.rate) / 2.0)
+        data = tuple(int(i) for i in s.data)
+        fitters = tuple(sorted({int(fitter[i]) for i in data}))
+        flow_data = tuple(int(i) for i in np.flatnonzero(fitter == rep[s.neuron]))
+        matches = flow_data == data and fitters == (int(rep[s.neuron]),)
+        tau = float(s.tau)
+        jumps.append(JumpCheck(
+            s.k, int(s.neuron), tuple(int(g) for g in group), data, tau, t_hat,
+            t_hat / L - tau, t_hat - tau * L, fitters, flow_data, bool(matches),
+            float(model[idx]), float(bound[idx]),
+        ))
+    predicted_times = np.array([j.tau for j in jumps])
+    detected = np.array([j.t_flow for j in jumps])
+    order = bool(np.all(np.isfinite(detected))) and all(
+        detected[a] < detected[b]
+        for a in range(len(jumps)) for b in range(len(jumps)) if predicted_times[a] < predicted_times[b]
+    )
+    same = all(j.matches for j in jumps) and set(unfitted) == set(unfitted_pred) and all(
+        fitter[i] in {int(rep[s.neuron]) for s in process.jumps} for i in np.flatnonzero(fitter >= 0)
+    )
+
+    # -- plateaus --
+    plateaus = []
+    for k, (lo, hi) in enumerate(plateau_windows(process)):
+        lo_t, hi_t = lo * L, min(hi * L, run.t_max)
+        saddle_loss = float(process.saddles[k].loss)
+        if hi_t <= lo_t:
+            plateaus.append(PlateauCheck(k, (lo, hi), saddle_loss, np.nan, np.nan))
+            continue
+        times = np.union1d(np.linspace(lo_t, hi_t, WINDOW_SAMPLES), run.t[(run.t >= lo_t) & (run.t <= hi_t)])
+        rho, U, h = run.sample(times)
+        loss = problem.loss(h)
+        distance = _distance(problem, process, k, rho, U, run)
+        plateaus.append(PlateauCheck(k, (lo, hi_t / L), saddle_loss,
+                                     float(np.abs(loss - saddle_loss).max()), float(distance.max())))
+
+    scale = margin * L
+    if same:
+        verdict = Verdict.MATCH if scale >= RESOLUTION_CONSTANT else Verdict.UNRESOLVED_MATCH
+    else:
+        verdict = Verdict.MISMATCH if scale >= RESOLUTION_CONSTANT else Verdict.UNRESOLVED
+    balance = np.abs(run.balancedness)
+    return RunCheck(
+        L, scale, verdict, tuple(jumps), tuple(plateaus), unfitted, unfitted_pred, order, min_share,
+        float(balance.max()), float(np.abs(run.balance_defect).max()), float(run.theta_sq_norm[-1]),
+        float(process.final.sq_norm), float(run.loss[-1]), run.nfev, run.steps, run.seconds, run,
+    )
+
+
+def _pair(measured, predicted):
+    """``measured / predicted`` for a table, ``—`` where not available."""
+    return " / ".join("—" if np.isnan(v) else f"{v:.4g}" for v in (measured, predicted))
+
+
+def _distance(problem, process, k, rho, U, run):
+    """``||θ(t) − θ_k||`` at sampled times, shape (T,), groups collapsed
+    (module docstring).  ``θ`` in data-basis coordinates plus the constant
+    part orthogonal to the data span."""
+    m, n = problem.m, problem.n
+    s = problem.signs.astype(float)
+    norms = np.exp(rho)  # (T, m)
+    a = s * norms
+    C = norms[:, :, None] * U  # <w_j, x_i>
+    for group in process.mask.groups:
+        g = list(group)
+        total = np.sqrt((norms[:, g] ** 2).sum(axis=1))
+        safe = np.where(total > 0, total, 1.0)
+        merged = (norms[:, g, None] * C[:, g]).sum(axis=1) / safe[:, None]
+        a[:, g] = 0.0
+        C[:, g] = 0.0
+        a[:, g[0]] = s[g[0]] * total
+        C[:, g[0]] = merged
+    a_k = np.zeros(m)
+    C_k = np.zeros((m, n))
+    for saddle in process.saddles[1 : k + 1]:
+        a_k[saddle.neuron] = float(saddle.a)
+        C_k[saddle.neuron, saddle.data] = [float(c) for c in saddle.coefficients]
+    sq = ((a - a_k) ** 2).sum(axis=1) + ((C - C_k) ** 2).sum(axis=(1, 2))
+    if problem.X is not None:
+        perp = ((problem.directions - problem.inner_products() @ problem.X) ** 2).sum(axis=1)
+        sq = sq + (perp * np.exp(2.0 * (run.init_log_norms - run.log_inv_lam))).sum()
+    return np.sqrt(sq)

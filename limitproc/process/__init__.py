@@ -1,0 +1,53 @@
+"""The λ → 0 limit process: Algorithm 1 and what is computed from it (spec §2–§6).
+
+* :mod:`~limitproc.process.mask`: the mask ``A`` of spec §2 and its structure;
+* :mod:`~limitproc.process.algorithm1`: the saddle-to-saddle jump process
+  (spec §3), written once over the number systems of
+  :mod:`~limitproc.process.arithmetic` (float with error bounds, exact) and
+  the certified comparisons of :mod:`~limitproc.process.exact` (spec §6);
+* :mod:`~limitproc.process.algorithm1.two_phase` and :mod:`~limitproc.process.min_norm`:
+  seed 000's closed forms and the minimum-norm interpolator (spec §4);
+* :mod:`~limitproc.process.assumptions`: the report of spec §5;
+* :mod:`~limitproc.process.algorithm1.certify`: a check of the saddles against their
+  definition; :mod:`~limitproc.process.graphs`: networkx views.
+"""
+
+from .algorithm1 import (
+    NEAR_TIE_POLICIES,
+    RESOLUTION_CONSTANT,
+    TIE_POLICIES,
+    Interaction,
+    LimitProcess,
+    ResolutionMargin,
+    Saddle,
+    limit_process,
+)
+from .assumptions import AssumptionReport, Check, assumption_report
+from .certificate import Certificate, certify
+from .mask import Mask
+from .min_norm import MinNormInterpolator, implicit_bias_ratio, min_norm_interpolator, min_norm_sq
+from .closed_forms import TwoPhase, label_norms, two_phase
+
+__all__ = [
+    "NEAR_TIE_POLICIES",
+    "RESOLUTION_CONSTANT",
+    "TIE_POLICIES",
+    "AssumptionReport",
+    "Certificate",
+    "Check",
+    "Interaction",
+    "LimitProcess",
+    "Mask",
+    "MinNormInterpolator",
+    "ResolutionMargin",
+    "Saddle",
+    "TwoPhase",
+    "assumption_report",
+    "certify",
+    "implicit_bias_ratio",
+    "label_norms",
+    "limit_process",
+    "min_norm_interpolator",
+    "min_norm_sq",
+    "two_phase",
+]

@@ -1,0 +1,468 @@
+"""Algorithm 1: the saddle-to-saddle limit process (spec §3).
+
+:func:`limit_process` runs the algorithm once, over the float or the exact
+number system of :mod:`limitproc.process.arithmetic`, and returns a
+:class:`LimitProcess`: the saddles ``θ_0, …, θ_K`` with their jump times,
+jumping neurons, fitted data, losses and squared norms, the piecewise-linear
+norm exponents ``e_j(τ)`` (spec §2) and the interactions between jumps and
+neurons ("memory across saddles").
+"""
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .arithmetic import ExactArithmetic, FloatArithmetic
+from ..errors import NearTieError, TieError
+from .mask import Mask
+
+__all__ = ["limit_process", "LimitProcess", "Saddle", "Interaction", "ResolutionMargin", "NEAR_TIE_POLICIES"]
+
+#: ``μ ln(1/λ)`` above which the limit process describes a run (spec §8).
+RESOLUTION_CONSTANT = 5.0
+
+#: What the float backend does when it cannot order two candidate times:
+#: ``"exact"`` reruns with the exact backend, ``"raise"`` raises
+#: :class:`~limitproc.errors.NearTieError`, ``"report"`` keeps the float
+#: order and lists the near-tie in :attr:`LimitProcess.near_ties`.
+NEAR_TIE_POLICIES = ("exact", "raise", "report")
+
+#: What to do with a true tie between neurons whose unfitted data overlap
+#: (outside the theory, spec §5): ``"raise"`` a :class:`~limitproc.errors.TieError`,
+#: or let the ``"first"`` (lowest-index) neuron jump and record the tie in
+#: :attr:`LimitProcess.ties`.
+TIE_POLICIES = ("raise", "first")
+
+
+@dataclass(frozen=True, eq=False)
+class Saddle:
+    """The saddle ``θ_k`` reached by jump ``k`` (spec §3).
+
+    Numbers are floats for the float backend and exact sympy numbers for the
+    exact backend (``float(x)`` works for both).
+
+    Attributes
+    ----------
+    k : int
+        Index; ``θ_0 = 0`` has no jumping neuron.
+    tau : number
+        Accelerated jump time ``τ_k`` (un-accelerated: ``τ_k ln(1/λ)``).
+    neuron : int or None
+        The neuron ``j_k`` that jumped (the first of its group).
+    group : tuple of int
+        Every neuron with the same mask column as ``j_k`` (spec §5).
+    data : ndarray
+        The data fitted at this jump, ``I_{j_k}^{k-1}``.
+    rate : number
+        ``r_{j_k}^{k-1} = ||D_{j_k}^{k-1}||`` at the jump.
+    loss : number
+        ``L(θ_k) = (1/(2n)) Σ_{i ∉ F_k} y_i²``.
+    sq_norm : number
+        ``||θ_k||² = 2 Σ_{l ≤ k} n r_{j_l}^{l-1}``.
+    a : number
+        Output weight of the new neuron, ``s_j sqrt(n r)``.
+    coefficients : ndarray
+        Its hidden weight in the data basis: ``w = Σ_{i ∈ data} c_i x_i`` with
+        ``c_i = s_j y_i / sqrt(n r)``, so ``||w||² = a² = n r``.
+    """
+
+    k: int
+    tau: object
+    neuron: object
+    group: tuple
+    data: np.ndarray = field(repr=False)
+    rate: object
+    loss: object
+    sq_norm: object
+    a: object
+    coefficients: np.ndarray = field(repr=False)
+
+    def __repr__(self):
+        who = "origin" if self.neuron is None else f"neuron={self.neuron}, fitted={len(self.data)}"
+        return (
+            f"Saddle(k={self.k}, tau={float(self.tau):.6g}, {who}, "
+            f"loss={float(self.loss):.6g}, sq_norm={float(self.sq_norm):.6g})"
+        )
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """Jump ``k`` lowered the rate of unfitted neuron ``neuron`` (spec §2).
+
+    ``exponent`` is ``e_j(τ_k)`` at the jump: how far the neuron still was
+    from jumping when it lost some of its data.  When several neurons jump at
+    exactly the same time (a true tie with disjoint data), their combined
+    effect is recorded once, under the last of their ``k``.
+    """
+
+    k: int
+    neuron: int
+    old_rate: object
+    new_rate: object
+    exponent: object
+
+
+@dataclass(frozen=True)
+class ResolutionMargin:
+    """The resolution margin ``μ`` of spec §8.
+
+    ``μ`` is the smallest exponent ``e_j(τ_k)`` of a still unfitted neuron
+    ``j`` that shares unfitted data with the neuron ``j_k`` jumping at
+    ``τ_k``: such a competitor has norm about ``λ^μ`` and takes a visible
+    share of the fit unless ``μ ln(1/λ) ≫ 1``.  ``value`` is ``inf`` when no
+    jump has a competitor.
+
+    Attributes
+    ----------
+    value : number
+        ``μ``.
+    k, neuron, competitor : int or None
+        Where the minimum is attained: jump ``k`` of ``neuron`` against
+        ``competitor``.
+    """
+
+    value: object
+    k: object = None
+    neuron: object = None
+    competitor: object = None
+
+    def scale(self, lam):
+        """``μ ln(1/λ)``: the margin in units of the run's log-scale."""
+        return float(self.value) * np.log(1.0 / lam)
+
+    def resolves(self, lam, constant=RESOLUTION_CONSTANT):
+        """Whether ``μ ln(1/λ) ≥ constant`` (about 5 for the fitted sets, spec §8)."""
+        return self.scale(lam) >= constant
+
+    def log10_largest_lambda(self, constant=RESOLUTION_CONSTANT):
+        """``log10 exp(-constant / μ)`` (finite even where the λ underflows)."""
+        mu = float(self.value)
+        return 0.0 if mu == np.inf else -constant / (mu * np.log(10)) if mu > 0 else -np.inf
+
+    def largest_lambda(self, constant=RESOLUTION_CONSTANT):
+        """``exp(-constant / μ)``: the largest λ the limit describes (spec §8)."""
+        mu = float(self.value)
+        return 1.0 if mu == np.inf else float(np.exp(-constant / mu)) if mu > 0 else 0.0
+
+
+class _Undecided(Exception):
+    def __init__(self, near_ties):
+        self.near_ties = near_ties
+
+
+def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask=None):
+    """Run Algorithm 1 (spec §3; seed 002 Algorithm 1) on a problem.
+
+    Parameters
+    ----------
+    problem : Problem
+    exact : bool
+        Use the exact backend: sympy numbers, every comparison proved
+        (spec §6).  Labels are taken exactly (floats by their binary value).
+    near_ties : {"exact", "raise", "report"}
+        Float backend only: what to do when two candidate jump times of
+        neurons sharing unfitted data are closer than the float error bound
+        (see :data:`NEAR_TIE_POLICIES`).
+    ties : {"raise", "first"}
+        A true tie between neurons with overlapping unfitted data is outside
+        the theory (spec §5): raise :class:`~limitproc.errors.TieError`, or
+        let the lowest-index neuron jump and record the tie in
+        :attr:`LimitProcess.ties` (see :data:`TIE_POLICIES`).
+    mask : Mask, optional
+        A precomputed :class:`~limitproc.process.mask.Mask` of ``problem``.
+
+    Returns
+    -------
+    LimitProcess
+
+    Raises
+    ------
+    TieError
+        With ``ties="raise"``, when two neurons whose unfitted data overlap
+        jump at exactly the same time (outside the theory, spec §5).
+    NearTieError
+        With ``near_ties="raise"``, when the float backend cannot decide.
+
+    Examples
+    --------
+    Two positive data, one neuron active on both and one on the first only:
+
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+    >>> process = limit_process(p)
+    >>> [(s.neuron, s.data.tolist(), round(float(s.tau), 4)) for s in process.jumps]
+    [(0, [0, 1], 0.4)]
+    >>> float(process.final.sq_norm), float(process.final.loss)
+    (10.0, 0.0)
+    """
+    if near_ties not in NEAR_TIE_POLICIES:
+        raise ValueError(f"near_ties must be one of {NEAR_TIE_POLICIES}, got {near_ties!r}")
+    if ties not in TIE_POLICIES:
+        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+    mask = Mask(problem) if mask is None else mask
+    if exact:
+        return _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report", ties)
+    try:
+        return _algorithm1(problem, mask, FloatArithmetic(problem, mask), near_ties, ties)
+    except _Undecided as undecided:
+        if near_ties == "raise":
+            listed = "; ".join(map(repr, undecided.near_ties))
+            raise NearTieError(
+                f"float64 cannot order these candidate jump times: {listed}; rerun with exact=True (CLI: --exact)",
+                undecided.near_ties,
+            ) from None
+        process = _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report", ties)
+        object.__setattr__(process, "deferred", tuple(undecided.near_ties))
+        return process
+
+
+def _algorithm1(problem, mask, num, near_ties, ties):
+    """The loop of spec §3, written once for both number systems."""
+    n, m = problem.n, problem.m
+    unfitted = np.ones(n, dtype=bool)
+    counts = mask.counts.copy()
+    waiting = np.zeros(m, dtype=bool)
+    waiting[mask.leaders] = True
+    initial_rates = num.rate.copy()
+    jumps, interactions, undecided, broken = [], [], [], []
+
+    def unfitted_data(j):
+        data = mask.data_of(j)
+        return data[unfitted[data]]
+
+    def overlaps(a, b):
+        return np.intersect1d(unfitted_data(a), unfitted_data(b), assume_unique=True).size > 0
+
+    while waiting.any():
+        winners, close = num.argmin(np.flatnonzero(waiting), overlaps)
+        if close:
+            if near_ties != "report":
+                raise _Undecided(close)
+            undecided.extend(close)
+        tau = num.T[winners[0]]
+        winners, fitted, tied = _simultaneous(winners, [unfitted_data(w) for w in winners], tau, ties)
+        broken.extend((num.number(tau), pair) for pair in tied)
+        for w, data in zip(winners, fitted):
+            jumps.append((num.number(tau), w, data, num.number(num.rate[w])))
+            unfitted[data] = False
+        waiting[winners] = False
+        k = len(jumps)
+        hit_counts, hit_sums = num.fitted_sums(mask, np.concatenate(fitted))
+        affected = np.flatnonzero((hit_counts > 0) & waiting)
+        if affected.size:
+            exponents = num.exponent_at(affected, tau)
+            old_rates = num.rate[affected].copy()
+            num.lower(affected, hit_sums, hit_counts, lambda j: num.y2[unfitted_data(j)])
+            counts[affected] -= hit_counts[affected]
+            alive = counts[affected] > 0
+            num.retime(affected, tau, exponents, winners[0], alive)
+            num.retire(affected[~alive])
+            waiting[affected[~alive]] = False
+            new_rates = num.rate[affected]
+            interactions.extend(
+                Interaction(k, int(j), num.number(old_rates[t]), num.number(new_rates[t]), num.number(exponents[t]))
+                for t, j in enumerate(affected)
+            )
+        num.retire(winners)
+    return LimitProcess(
+        problem, mask, _saddles(problem, mask, num, jumps, unfitted), initial_rates,
+        tuple(interactions), tuple(undecided), "exact" if num.exact else "float", ties=tuple(broken),
+    )
+
+
+def _simultaneous(winners, fitted, tau, ties):
+    """The neurons that jump at ``tau``, their data, and the ties broken.
+
+    A true tie is a simultaneous jump when the unfitted sets are disjoint;
+    between overlapping sets it is outside the theory (spec §5): raise, or
+    keep the lowest-index neuron (``ties="first"``) and report the pair.
+    """
+    kept, data, tied = [], [], []
+    for w, own in zip(winners, fitted):
+        clash = next((k for k, other in zip(kept, data) if np.intersect1d(own, other).size), None)
+        if clash is None:
+            kept.append(w)
+            data.append(own)
+            continue
+        if ties == "raise":
+            shared = np.intersect1d(own, data[kept.index(clash)])
+            raise TieError(
+                f"neurons {clash} and {w} jump at exactly the same time τ = {tau} "
+                f"and share unfitted data {shared[:5].tolist()}: a tie between overlapping sets is "
+                "outside the theory (seed 002 Assumption 4(ii), spec §5); --ties first lets the "
+                "lowest-index neuron jump",
+                (clash, w),
+                tau,
+            )
+        tied.append((clash, w))
+    return kept, data, tied
+
+
+def _saddles(problem, mask, num, jumps, unfitted):
+    """Saddles ``θ_0..θ_K`` from the jump records (losses summed without cancellation)."""
+    n = problem.n
+    fitted_sq = [num.total(num.y2[data]) for _, _, data, _ in jumps]
+    never = num.total(num.y2[np.flatnonzero(unfitted)])
+    tails = [never]
+    for value in reversed(fitted_sq):
+        tails.append(tails[-1] + value)
+    tails.reverse()  # tails[k] = Σ_{i ∉ F_k} y_i²
+    groups = {g[0]: g for g in mask.groups}
+    empty = np.empty(0, dtype=np.int64)
+    saddles = [Saddle(0, num.zero, None, (), empty, num.zero, num.number(tails[0] / (2 * n)), num.zero, num.zero, empty)]
+    sq_norm = num.zero
+    for k, (tau, j, data, rate) in enumerate(jumps, start=1):
+        sign = int(problem.signs[j])
+        scale = num.sqrt(n * rate)  # ||w_j||  = |a_j| = sqrt(n r)
+        sq_norm = sq_norm + 2 * n * rate
+        coefficients = sign * num.y[data] / scale
+        data = data.copy()
+        data.flags.writeable = False
+        saddles.append(
+            Saddle(k, tau, int(j), groups.get(j, (int(j),)), data, rate, num.number(tails[k] / (2 * n)),
+                   num.number(sq_norm), num.number(sign * scale), coefficients)
+        )
+    return tuple(saddles)
+
+
+@dataclass(frozen=True, eq=False)
+class LimitProcess:
+    """The output of Algorithm 1: saddles, exponents and interactions.
+
+    Attributes
+    ----------
+    problem, mask : Problem, Mask
+    saddles : tuple of Saddle
+        ``θ_0, …, θ_K``.
+    initial_rates : ndarray
+        ``r_j^0`` for every neuron (0 for zero columns).
+    interactions : tuple of Interaction
+        Each time a jump lowered the rate of a still unfitted neuron.
+    near_ties : tuple of NearTie
+        Float near-ties kept under ``near_ties="report"``.
+    backend : {"float", "exact"}
+    deferred : tuple of NearTie
+        Near-ties that made the float backend hand over to the exact one.
+    ties : tuple of (time, (int, int))
+        True ties between overlapping neurons broken by index (``ties="first"``).
+    """
+
+    problem: object = field(repr=False)
+    mask: object = field(repr=False)
+    saddles: tuple = field(repr=False)
+    initial_rates: np.ndarray = field(repr=False)
+    interactions: tuple = field(repr=False)
+    near_ties: tuple = ()
+    backend: str = "float"
+    deferred: tuple = ()
+    ties: tuple = ()
+
+    @property
+    def jumps(self):
+        """The saddles reached by a jump, ``θ_1..θ_K``."""
+        return self.saddles[1:]
+
+    @property
+    def K(self):
+        """Number of jumps."""
+        return len(self.saddles) - 1
+
+    @property
+    def final(self):
+        """The last saddle ``θ_K``: the interpolator when the final loss is 0."""
+        return self.saddles[-1]
+
+    @property
+    def interpolates(self):
+        """Final loss is 0: no datum with a non-zero label has a zero row (spec §3)."""
+        return self.mask.zero_rows.size == 0
+
+    @property
+    def times(self):
+        """Jump times ``τ_1..τ_K`` as floats."""
+        return np.array([float(s.tau) for s in self.jumps])
+
+    @property
+    def losses(self):
+        """``L(θ_0..θ_K)`` as floats."""
+        return np.array([float(s.loss) for s in self.saddles])
+
+    @property
+    def sq_norms(self):
+        """``||θ_0||²..||θ_K||²`` as floats."""
+        return np.array([float(s.sq_norm) for s in self.saddles])
+
+    def at(self, tau):
+        """The limit process ``θ̃(τ) = θ_k`` for ``τ ∈ [τ_k, τ_{k+1})`` (spec §3)."""
+        if tau < 0:
+            raise ValueError(f"tau must be >= 0, got {tau}")
+        return self.saddles[bisect_right(self.times.tolist(), float(tau))]
+
+    def parameters(self, k=None):
+        """``(a, W)`` of ``θ_k`` in input coordinates, as float arrays.
+
+        ``W`` has shape (m, d).  A group of equal columns is carried by its
+        first neuron (the split inside a group is an O(1) effect the limit
+        does not see, spec §5).
+        """
+        k = self.K if k is None else k
+        p = self.problem
+        a = np.zeros(p.m)
+        W = np.zeros((p.m, p.d))
+        for s in self.saddles[1 : k + 1]:
+            a[s.neuron] = float(s.a)
+            coefficients = np.array([float(c) for c in s.coefficients])
+            if p.X is None:
+                W[s.neuron, s.data] = coefficients
+            else:
+                W[s.neuron] = coefficients @ p.X[s.data]
+        return a, W
+
+    def exponents(self, tau):
+        """Norm exponents ``e_j(τ)`` of every neuron (spec §2), as floats.
+
+        ``||w_j(τ ln(1/λ))|| ≈ λ^{e_j(τ)}``; ``e_j`` starts at 1, falls at rate
+        ``r_j^k`` between jumps and is 0 from the neuron's own jump on.
+        Members of a group share their first neuron's exponent.
+        """
+        tau = float(tau)
+        rate = np.array([float(r) for r in self.initial_rates])
+        start = np.zeros(self.problem.m)
+        e0 = np.ones(self.problem.m)
+        jump_of = {s.neuron: float(s.tau) for s in self.jumps}
+        times = [0.0] + self.times.tolist()
+        for step in self.interactions:
+            t = times[step.k]
+            if t > tau:
+                break
+            start[step.neuron], e0[step.neuron] = t, float(step.exponent)
+            rate[step.neuron] = float(step.new_rate)
+        e = np.maximum(e0 - rate * (tau - start), 0.0)
+        for j, t in jump_of.items():
+            if t <= tau:
+                e[j] = 0.0
+        return e[self.mask.representative]
+
+    @property
+    def resolution_margin(self):
+        """The resolution margin ``μ`` of spec §8 (:class:`ResolutionMargin`)."""
+        if not self.interactions:
+            return ResolutionMargin(np.inf)
+        values = [float(step.exponent) for step in self.interactions]
+        best = int(np.argmin(values))
+        step = self.interactions[best]
+        if self.backend == "exact":
+            from .exact import order_candidates
+
+            close = [i for i, v in enumerate(values) if v <= values[best] * (1 + 1e-9) + 1e-300]
+            best = close[order_candidates([self.interactions[i].exponent for i in close])[0]]
+            step = self.interactions[best]
+        return ResolutionMargin(step.exponent, step.k, self.saddles[step.k].neuron, step.neuron)
+
+    def __repr__(self):
+        final = self.final
+        return (
+            f"LimitProcess(K={self.K}, final loss={float(final.loss):.6g}, "
+            f"sq_norm={float(final.sq_norm):.6g}, backend={self.backend})"
+        )

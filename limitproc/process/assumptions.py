@@ -1,0 +1,179 @@
+"""The assumption report of spec §5: what holds, what fails, what was done.
+
+Seed 002 Assumption 4: (i) every row and every column of the mask is
+non-zero and the columns are pairwise distinct; (ii) labels are non-zero and
+every argmin of Algorithm 1 is unique.  Each failure is reported with the
+sensible behaviour of spec §5 that the calculator applied.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Check", "AssumptionReport", "assumption_report"]
+
+_LISTED = 8
+
+
+def _listed(values):
+    values = [int(v) for v in values]
+    head = ", ".join(map(str, values[:_LISTED]))
+    return head + (f", … ({len(values)} in all)" if len(values) > _LISTED else "")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One assumption: whether it holds, and what the calculator did.
+
+    ``required`` is False for informational checks (the two-phase condition)
+    that the theory of seed 002 does not need.
+    """
+
+    name: str
+    reference: str
+    holds: bool
+    detail: str
+    required: bool = True
+
+    def to_dict(self):
+        return {"name": self.name, "reference": self.reference, "holds": self.holds,
+                "required": self.required, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class AssumptionReport:
+    """Every check of spec §5 for one problem and its process."""
+
+    checks: tuple
+
+    @property
+    def ok(self):
+        """All required assumptions hold."""
+        return all(c.holds for c in self.checks if c.required)
+
+    @property
+    def failures(self):
+        return tuple(c for c in self.checks if c.required and not c.holds)
+
+    def to_dict(self):
+        return {"ok": self.ok, "checks": [c.to_dict() for c in self.checks]}
+
+    def __str__(self):
+        return "\n".join(
+            f"[{'ok' if c.holds else ('FAIL' if c.required else 'no')}] {c.name} ({c.reference}): {c.detail}"
+            for c in self.checks
+        )
+
+    def __rich__(self):
+        from rich.table import Table
+
+        table = Table(title="Assumptions (spec §5)", title_justify="left")
+        table.add_column("assumption")
+        table.add_column("source")
+        table.add_column("holds")
+        table.add_column("detail: what it means and what was done", overflow="fold")
+        for c in self.checks:
+            mark = "[green]yes[/]" if c.holds else ("[red]no[/]" if c.required else "[yellow]no[/]")
+            table.add_row(c.name, c.reference, mark, c.detail)
+        return table
+
+
+def assumption_report(process, two_phase=None):
+    """The checks of spec §5 for a :class:`~limitproc.process.algorithm1.LimitProcess`.
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([1.0, 2.0, -1.0], [[1, -1, 1], [1, -1, 1]], signs=[1, 1])
+    >>> report = assumption_report(limit_process(p))
+    >>> report.ok, [c.name for c in report.failures]
+    (False, ['rows non-zero', 'columns distinct'])
+    """
+    problem, mask = process.problem, process.mask
+    y = problem.y
+    checks = [
+        Check(
+            "orthonormal inputs", "seed 002 Asm. 1", True,
+            "standard basis of R^n" if problem.X is None else
+            f"max |<x_i, x_k> - 1[i = k]| = {problem.gram_deviation:.1e} (tolerance {problem.tol:.0e})",
+        ),
+        Check("balanced initialization", "seed 002 Asm. 3", True,
+              f"|a_j(0)| = ||w_j(0)|| within {problem.tol:.0e} relative, or signs given"),
+    ]
+    rows = mask.zero_rows
+    lost = float(np.sum(y[rows] ** 2)) / (2 * problem.n)
+    checks.append(Check(
+        "rows non-zero", "seed 002 Asm. 4(i)", rows.size == 0,
+        "every datum has an initially active neuron of its label's sign" if rows.size == 0 else
+        f"data {_listed(rows)} have no active neuron of their sign: never fitted, "
+        f"final loss {lost:.6g} > 0",
+    ))
+    cols = mask.zero_columns
+    checks.append(Check(
+        "columns non-zero", "seed 002 Asm. 4(i)", cols.size == 0,
+        "every neuron is active on some datum of its sign" if cols.size == 0 else
+        f"neurons {_listed(cols)} are active on no datum of their sign: they never move",
+    ))
+    groups = mask.groups
+    checks.append(Check(
+        "columns distinct", "seed 002 Asm. 4(i)", not groups,
+        "no two neurons share sign and active data" if not groups else
+        f"{len(groups)} groups of equal columns merged, each acts as one neuron carried by its first "
+        f"member (its total squared norm is reported): "
+        + "; ".join("(" + ", ".join(map(str, g)) + ")" for g in groups[:_LISTED]),
+    ))
+    zeros = np.flatnonzero(y == 0)
+    checks.append(Check(
+        "labels non-zero", "seed 002 Asm. 4(ii)", zeros.size == 0,
+        "all labels non-zero" if zeros.size == 0 else
+        f"data {_listed(zeros)} have label 0: fitted from the start (residual already 0)",
+    ))
+    checks.append(_argmin_check(process))
+    undecided = mask.undecided
+    checks.append(Check(
+        "mask decided", "spec §6", undecided.size == 0,
+        "no inner product <z_j, x_i> is within rounding of 0" if undecided.size == 0 else
+        f"{len(undecided)} (datum, neuron) pairs have |<z_j, x_i>| within rounding of 0, first "
+        f"{tuple(int(v) for v in undecided[0])}: the mask was taken as computed",
+    ))
+    if two_phase is not None:
+        checks.append(Check(
+            "two-phase condition", "seed 000 Asm. 3", two_phase.condition,
+            (f"S_+1 = {_listed(two_phase.neurons_plus) or '∅'}, S_-1 = {_listed(two_phase.neurons_minus) or '∅'}: "
+             + ("one jump per label sign, the minimum-norm interpolator is reached" if two_phase.condition else
+                "no neuron is active on all data of some sign: more jumps, norm above the minimum")),
+            required=False,
+        ))
+    checks.append(Check(
+        "independent sub-processes", "spec §3", True,
+        f"{mask.n_components} connected components of the mask graph evolve independently",
+        required=False,
+    ))
+    return AssumptionReport(tuple(checks))
+
+
+def _argmin_check(process):
+    times = [float(s.tau) for s in process.jumps]
+    if process.ties:
+        pairs = "; ".join(f"neurons {a}&{b} at τ = {t}" for t, (a, b) in process.ties)
+        return Check("argmin unique", "seed 002 Asm. 4(ii)", False,
+                     f"exact ties between neurons sharing unfitted data ({pairs}): outside the theory, "
+                     "broken by the lowest index (--ties first)")
+    simultaneous = [(a.neuron, b.neuron) for a, b in zip(process.jumps, process.jumps[1:]) if a.tau == b.tau]
+    if process.backend == "exact" and simultaneous and not process.deferred:
+        pairs = ", ".join(f"{a}&{b}" for a, b in simultaneous)
+        return Check("argmin unique", "seed 002 Asm. 4(ii)", False,
+                     f"exact ties between neurons with disjoint unfitted data ({pairs}): simultaneous jumps")
+    if process.deferred:
+        listed = "; ".join(f"neurons {t.neurons} gap {t.gap:.1e} ≤ bound {t.bound:.1e}" for t in process.deferred)
+        tie = f"; exact ties found: {simultaneous}" if simultaneous else "; the exact order was used"
+        return Check("argmin unique", "seed 002 Asm. 4(ii)", not simultaneous,
+                     f"float near-tie ({listed}) decided by the exact backend{tie}")
+    if process.near_ties:
+        listed = "; ".join(f"neurons {t.neurons} gap {t.gap:.1e} ≤ bound {t.bound:.1e}" for t in process.near_ties)
+        return Check("argmin unique", "seed 002 Asm. 4(ii)", False,
+                     f"float cannot order candidate times ({listed}); the float order was kept: rerun with --exact")
+    how = "proved by exact arithmetic" if process.backend == "exact" else "float order certain within its error bound"
+    gaps = np.diff(times)
+    return Check("argmin unique", "seed 002 Asm. 4(ii)", True,
+                 f"every jump decided ({how})" + (f"; smallest gap between jump times {gaps.min():.3g}" if gaps.size else ""))

@@ -1,0 +1,104 @@
+"""Graphs of a limit process (networkx), built on demand.
+
+* The **mask graph**: bipartite, neurons ↔ the data they can fit (spec §2).
+  Its connected components are independent sub-processes, its zero-degree
+  nodes are the zero rows and columns, and neurons with equal neighbourhoods
+  are the equal columns of seed 002 Assumption 4(i).
+* The **interaction graph**: jump ``k`` → every unfitted neuron whose rate it
+  lowered, with the old and new rate and the neuron's exponent at the jump.
+  It shows the "memory across saddles" of spec §2.
+
+The fast paths of :class:`~limitproc.process.mask.Mask` compute the same structure
+without networkx; these graphs are for inspection and export.
+
+Node names: ``"d{i}"`` for datum ``i``, ``"n{j}"`` for neuron ``j``,
+``"k{k}"`` for jump ``k``.
+"""
+
+import networkx as nx
+import numpy as np
+
+__all__ = ["mask_graph", "interaction_graph", "process_graph", "write_graphml", "equal_neighbourhoods"]
+
+
+def mask_graph(mask, y):
+    """Bipartite :class:`networkx.Graph` of the mask (data ``bipartite=0``).
+
+    Examples
+    --------
+    >>> from limitproc import Problem, Mask
+    >>> p = Problem([1.0, 2.0, -1.0], [[1, 1, 0], [1, 0, 1], [0, 1, 1]], signs=[1, 1, -1])
+    >>> g = mask_graph(Mask(p), p.y)
+    >>> sorted(g.edges())
+    [('d0', 'n0'), ('d0', 'n1'), ('d1', 'n0'), ('d2', 'n2')]
+    >>> nx.number_connected_components(g)
+    2
+    """
+    m, n = mask.shape
+    graph = nx.Graph()
+    graph.add_nodes_from((f"d{i}", {"bipartite": 0, "kind": "datum", "label": float(y[i])}) for i in range(n))
+    graph.add_nodes_from((f"n{j}", {"bipartite": 1, "kind": "neuron", "sign": int(mask.signs[j])}) for j in range(m))
+    coo = mask.by_neuron.tocoo()
+    graph.add_edges_from((f"n{j}", f"d{i}") for j, i in zip(coo.row.tolist(), coo.col.tolist()))
+    return graph
+
+
+def equal_neighbourhoods(graph):
+    """Groups of two or more neuron nodes with the same non-empty neighbourhood
+    and sign (the equal columns of seed 002 Assumption 4(i))."""
+    found = {}
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("kind") == "neuron" and graph.degree(node):
+            key = (attrs["sign"], frozenset(graph.neighbors(node)))
+            found.setdefault(key, []).append(node)
+    return [sorted(g, key=lambda s: int(s[1:])) for g in found.values() if len(g) > 1]
+
+
+def interaction_graph(process):
+    """Directed graph: jump ``k`` → each neuron whose rate it lowered.
+
+    Edge attributes ``old_rate``, ``new_rate``, ``exponent`` (``e_j(τ_k)``);
+    an edge with ``relation="jumped"`` links each jump to its own neuron.
+    """
+    graph = nx.DiGraph()
+    for s in process.jumps:
+        graph.add_node(f"k{s.k}", kind="jump", tau=float(s.tau), neuron=int(s.neuron), fitted=len(s.data))
+        graph.add_node(f"n{s.neuron}", kind="neuron")
+        graph.add_edge(f"k{s.k}", f"n{s.neuron}", relation="jumped")
+    for step in process.interactions:
+        graph.add_node(f"n{step.neuron}", kind="neuron")
+        graph.add_edge(
+            f"k{step.k}", f"n{step.neuron}", relation="lowered_rate",
+            old_rate=float(step.old_rate), new_rate=float(step.new_rate), exponent=float(step.exponent),
+        )
+    return graph
+
+
+def process_graph(process):
+    """Both graphs in one directed graph (mask edges neuron → datum,
+    ``relation="active"``), ready for GraphML."""
+    graph = nx.DiGraph()
+    mask = mask_graph(process.mask, process.problem.y)
+    graph.add_nodes_from(mask.nodes(data=True))
+    graph.add_edges_from(((u, v) if u[0] == "n" else (v, u) for u, v in mask.edges()), relation="active")
+    interactions = interaction_graph(process)
+    for node, attrs in interactions.nodes(data=True):
+        if node in graph:
+            graph.nodes[node].update({k: v for k, v in attrs.items() if k != "kind"})
+        else:
+            graph.add_node(node, **attrs)
+    graph.add_edges_from(interactions.edges(data=True))
+    for node, attrs in graph.nodes(data=True):
+        attrs.pop("bipartite", None)
+    return graph
+
+
+def write_graphml(process, path):
+    """Write the mask and interaction graphs to one GraphML file."""
+    graph = process_graph(process)
+    for _, attrs in graph.nodes(data=True):
+        for key, value in list(attrs.items()):
+            if isinstance(value, np.generic):
+                attrs[key] = value.item()
+    nx.write_graphml(graph, path)
+    return path

@@ -1,0 +1,97 @@
+"""The minimum ℓ2-norm interpolator (seed 000 Appendix C, Proposition 1; spec §4).
+
+Every global minimizer of ``||θ||²`` subject to ``L(θ) = 0`` is balanced, its
+positive neurons are collinear with ``D_+`` with ``Σ ||w_j||² = n ||D_+||`` and
+its negative neurons collinear with ``−D_−`` with ``Σ ||w_j||² = n ||D_−||``:
+``||θ*||² = 2 n (||D_+|| + ||D_−||) = 2 (||y_+|| + ||y_−||)``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .closed_forms import label_norms
+
+__all__ = ["MinNormInterpolator", "min_norm_interpolator", "min_norm_sq", "implicit_bias_ratio"]
+
+
+def min_norm_sq(problem, exact=False):
+    """``||θ*||² = 2 (||y_+|| + ||y_−||)`` (seed 000 Proposition 1).
+
+    >>> from limitproc import Problem
+    >>> min_norm_sq(Problem([3.0, 4.0, -2.0], [[1, 1, 1]], signs=[1]))
+    14.0
+    """
+    plus, minus = label_norms(problem, exact)
+    return 2 * (plus + minus)
+
+
+@dataclass(frozen=True, eq=False)
+class MinNormInterpolator:
+    """A width-2 minimum-norm interpolator (one neuron per label sign present).
+
+    ``w_1 = sqrt(n/||D_+||) D_+``, ``a_1 = sqrt(n ||D_+||)``,
+    ``w_2 = −sqrt(n/||D_−||) D_−``, ``a_2 = −sqrt(n ||D_−||)``.  Seed 000's text
+    prints ``a_1 = sqrt(n) ||D_+||``, which is neither balanced nor
+    interpolating unless ``||D_+|| = 1``; the balanced value is used here.
+
+    Attributes
+    ----------
+    a : ndarray, shape (r,)
+    W : ndarray, shape (r, d)
+        Hidden weights in input coordinates.
+    sq_norm : float
+        ``||a||² + ||W||²_F = 2 (||y_+|| + ||y_−||)``.
+    """
+
+    a: np.ndarray
+    W: np.ndarray
+    sq_norm: float
+
+    def outputs(self, X):
+        """``h(x_i) = Σ_j a_j σ(<w_j, x_i>)`` for the rows of ``X``."""
+        return np.maximum(np.asarray(X) @ self.W.T, 0.0) @ self.a
+
+
+def min_norm_interpolator(problem):
+    """The width-2 representative of seed 000 Proposition 1 (corrected).
+
+    Examples
+    --------
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, 1]], signs=[1])
+    >>> theta = min_norm_interpolator(p)
+    >>> theta.outputs(p.inputs()).round(12).tolist(), theta.sq_norm
+    ([3.0, 4.0, -2.0], 14.0)
+    """
+    n = problem.n
+    a, W = [], []
+    for sign in (1, -1):
+        part = problem.y * sign > 0
+        if not part.any():
+            continue
+        if problem.X is None:
+            D = np.where(part, problem.y, 0.0) / n  # D_± in input coordinates
+        else:
+            D = problem.y[part] @ problem.X[part] / n
+        norm = float(np.linalg.norm(problem.y[part])) / n
+        W.append(sign * np.sqrt(n / norm) * D)
+        a.append(sign * np.sqrt(n * norm))
+    a = np.array(a)
+    W = np.array(W).reshape(len(a), problem.d)
+    return MinNormInterpolator(a, W, float(a @ a + (W * W).sum()))
+
+
+def implicit_bias_ratio(process, exact=False):
+    """``||θ_K||² / ||θ*||² ≥ 1`` (spec §4); ``None`` unless θ_K interpolates
+    and the labels are not all 0 (then ``θ_K = θ* = 0`` and there is no ratio).
+
+    Equal to 1 in the two-phase case; seed 002 Theorem 3 bounds it by a
+    constant with high probability when ``m`` is of order ``log n`` or more.
+    """
+    if not process.interpolates:
+        return None
+    optimum = min_norm_sq(process.problem, exact)
+    if optimum == 0:
+        return None
+    return process.final.sq_norm / optimum

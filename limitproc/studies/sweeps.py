@@ -1,0 +1,723 @@
+"""Parameter sweeps of Algorithm 1: implicit bias against ``n`` and ``m``.
+
+:func:`sweep` runs Algorithm 1 (spec §3) on random problems over a grid of
+data counts ``n``, widths ``m`` (fixed, or a rule ``m = ⌈C ln n⌉``), label
+distributions and repeats, with identity inputs (``X = I_n``, as in seed 002
+Appendix A), and records per run the number of jumps, the final loss, whether
+it interpolates, the squared norm ``||θ_K||²`` of the final saddle, the
+minimum-norm value ``||θ*||² = 2 (||y_+|| + ||y_-||)`` (spec §4) and their
+ratio, the implicit bias ratio of seed 002 Theorem 3.
+
+Randomness.  Every run draws its problem from its own
+:class:`numpy.random.SeedSequence`: the labels from
+``(seed; 0, n, labels, repeat)`` and the initialization (spec §1: Gaussian
+directions, which :class:`~limitproc.problem.Problem` normalizes, and
+uniform ±1 signs) from ``(seed; 1, n, m, repeat)``.  A run is thus a
+function of its grid point and repeat alone: results do not depend on the
+number of workers, the chunking or the order of completion, the labels of a
+repeat are the same at every width (so a width study compares widths on the
+same data), and the initialization of a repeat is shared by the label
+distributions.  :func:`sample_problem` rebuilds the problem of any row.
+
+Parallelism.  Runs take milliseconds, so they are sent in chunks.  Locally
+the default is a :class:`concurrent.futures.ProcessPoolExecutor`: it starts
+in a fraction of a second and needs nothing beyond the standard library,
+where a dask ``LocalCluster`` takes seconds to start (scheduler, nannies,
+dashboard) for a study that itself takes seconds.  Given ``scheduler`` (an
+address such as ``"tcp://host:8786"``, a ``distributed.Client``, a cluster
+object, or ``"local"`` for a fresh ``LocalCluster``), the same chunks run
+on dask; ``limitproc`` must be importable on its workers.
+"""
+
+import csv
+import json
+import math
+import os
+import re
+import time
+from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
+
+from ..errors import AssumptionError
+from ..process.mask import Mask
+from ..process.min_norm import min_norm_sq
+from ..problem.problem import Problem
+from ..process.algorithm1 import limit_process
+from ..problem.sampling import sample_labels
+from ..process.closed_forms import two_phase
+
+__all__ = [
+    "sweep",
+    "SweepResult",
+    "SweepRow",
+    "SweepStats",
+    "LogWidth",
+    "LogLogFit",
+    "loglog_fit",
+    "parse_width",
+    "sample_problem",
+    "LABEL_DISTRIBUTIONS",
+    "METRICS",
+    "SCHEMA",
+]
+
+#: Schema tag of :meth:`SweepResult.to_dict`.
+SCHEMA = "limitproc.studies.sweeps/1"
+
+#: Label distributions: ``N(0, 1)``, ``|N(0, 1)|``, ``U(-1, 1)`` and
+#: Rademacher ``±1``.  Their position is part of the seed of the labels.
+LABEL_DISTRIBUTIONS = ("gaussian", "abs-gaussian", "uniform", "sign")
+
+#: Per-run numbers summarized by :meth:`SweepResult.stats`.
+METRICS = ("K", "loss", "sq_norm", "min_sq_norm", "ratio", "l1_sq_norm", "zero_rows", "zero_columns", "groups")
+
+_LABEL_STREAM, _INIT_STREAM = 0, 1
+
+
+@dataclass(frozen=True)
+class LogWidth:
+    """The width rule ``m = max(1, ⌈C ln n⌉)`` (natural logarithm).
+
+    Seed 002's Figure 5 uses a width "of order ``log n``" whose formula was
+    lost; spec §4 and seed 002 Theorem 3 need ``m`` of order ``log n`` for
+    interpolation.  ``str(LogWidth(4))`` is ``"4log"``, which
+    :func:`parse_width` reads back.
+
+    Examples
+    --------
+    >>> rule = LogWidth(4)
+    >>> rule(1000), str(rule)
+    (28, '4log')
+    """
+
+    factor: float
+
+    def __post_init__(self):
+        if not (self.factor > 0 and math.isfinite(self.factor)):
+            raise ValueError(f"the factor of a log width must be positive and finite, got {self.factor}")
+
+    def __call__(self, n):
+        return max(1, math.ceil(self.factor * math.log(n)))
+
+    def __str__(self):
+        return f"{self.factor:g}log"
+
+
+_LOG_WIDTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)?\s*\*?\s*(?:log|ln)\s*(?:\(?\s*n\s*\)?)?\s*$", re.IGNORECASE)
+
+
+def parse_width(text):
+    """A width from text: ``"32"`` is a fixed width, ``"4log"``, ``"4 log n"``
+    or ``"4*ln(n)"`` the rule :class:`LogWidth` (4).
+
+    Examples
+    --------
+    >>> parse_width("32"), parse_width("4log"), parse_width("2.5*ln(n)")
+    (32, LogWidth(factor=4.0), LogWidth(factor=2.5))
+    """
+    if isinstance(text, (int, np.integer)) and not isinstance(text, bool):
+        return _fixed_width(text)
+    if isinstance(text, LogWidth):
+        return text
+    text = str(text)
+    if text.strip().isdigit():
+        return _fixed_width(int(text))
+    match = _LOG_WIDTH.match(text)
+    if match is None:
+        raise ValueError(f"cannot read the width {text!r}: give an integer (32) or a log rule (4log, 4*log(n))")
+    return LogWidth(float(match.group(1) or 1.0))
+
+
+def _fixed_width(m):
+    if int(m) < 1:
+        raise ValueError(f"a width must be at least 1, got {m}")
+    return int(m)
+
+
+def _seeds(seed, stream, *key):
+    return np.random.SeedSequence(int(seed), spawn_key=(stream,) + tuple(int(k) for k in key))
+
+
+def sample_problem(n, m, labels="gaussian", repeat=0, seed=0):
+    """The random problem of one sweep run (identity inputs, spec §1 initialization).
+
+    Labels come from the seed sequence ``(seed; 0, n, code, repeat)`` with
+    ``code`` the position of ``labels`` in :data:`LABEL_DISTRIBUTIONS`; the
+    signs ``s_j`` (uniform ±1) and then the Gaussian directions ``W0``
+    (shape ``(m, n)``) from ``(seed; 1, n, m, repeat)``.
+
+    Examples
+    --------
+    >>> p = sample_problem(8, 5, "gaussian", repeat=0, seed=0)
+    >>> p.n, p.m, p.standard_basis
+    (8, 5, True)
+    >>> bool((sample_problem(8, 9, "gaussian", 0, 0).y == p.y).all())  # same labels at every width
+    True
+    """
+    if labels not in LABEL_DISTRIBUTIONS:
+        raise ValueError(f"unknown label distribution {labels!r}: choose from {LABEL_DISTRIBUTIONS}")
+    code = LABEL_DISTRIBUTIONS.index(labels)
+    y = sample_labels(n, labels, np.random.default_rng(_seeds(seed, _LABEL_STREAM, n, code, repeat)))
+    rng = np.random.default_rng(_seeds(seed, _INIT_STREAM, n, m, repeat))
+    signs = rng.integers(0, 2, m) * 2 - 1
+    W0 = rng.standard_normal((m, n))
+    return Problem(y, W0, signs=signs, allow_zero_labels=True)
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """One run of Algorithm 1 in a sweep.
+
+    Attributes
+    ----------
+    n, m : int
+        Data and width.
+    width : str
+        The width as given (``"32"`` or a rule such as ``"4log"``).
+    labels : str
+        Label distribution.
+    seed, repeat : int
+        Base seed and repeat index (:func:`sample_problem`).
+    status : {"ok", "tie"}
+        ``"tie"``: Algorithm 1 met a true tie between overlapping neurons
+        (outside the theory, spec §5; common with ``"sign"`` labels, whose
+        rates ``sqrt(count)/n`` often coincide) and ``K``, ``loss``,
+        ``sq_norm`` and ``ratio`` are ``None``.
+    n_pos, n_neg, m_pos : int
+        Positive labels, negative labels, positive neurons.
+    K : int or None
+        Number of jumps.
+    loss : float or None
+        Final loss ``L(θ_K)``.
+    interpolates : bool
+        Final loss 0 (no zero row, spec §3).
+    sq_norm : float or None
+        ``||θ_K||²``.
+    min_sq_norm : float
+        ``||θ*||² = 2 (||y_+|| + ||y_-||)`` (spec §4).
+    ratio : float or None
+        ``sq_norm / min_sq_norm``: at least 1 for an interpolator, 1 in the
+        two-phase case (spec §4).
+    l1_sq_norm : float
+        ``2 ||y||_1``, the upper bound of spec §3 for an interpolator.
+    zero_rows, zero_columns, groups : int
+        Mask structure (spec §2, §5): unfitted data, idle neurons, groups of
+        equal columns.
+    two_phase : bool
+        Seed 000 Assumption 3 holds (then ``ratio == 1``).
+    assumption4 : bool
+        Seed 002 Assumption 4(i) holds.
+    backend : str
+        ``"float"``, or ``"exact"`` when the float backend deferred a
+        near-tie.
+    """
+
+    n: int
+    width: str
+    m: int
+    labels: str
+    seed: int
+    repeat: int
+    status: str
+    n_pos: int
+    n_neg: int
+    m_pos: int
+    K: object
+    loss: object
+    interpolates: bool
+    sq_norm: object
+    min_sq_norm: float
+    ratio: object
+    l1_sq_norm: float
+    zero_rows: int
+    zero_columns: int
+    groups: int
+    two_phase: bool
+    assumption4: bool
+    backend: str
+
+    def to_dict(self):
+        """The row as JSON-ready values."""
+        return {key: _plain(value) for key, value in asdict(self).items()}
+
+
+def _plain(value):
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+def _run(n, width, m, labels, repeat, seed):
+    """One sweep run: sample the problem, build the mask, run Algorithm 1."""
+    problem = sample_problem(n, m, labels, repeat, seed)
+    mask = Mask(problem)
+    y = problem.y
+    positive_neurons = problem.signs > 0
+    n_pos, n_neg = int((y > 0).sum()), int((y < 0).sum())
+    interpolates = mask.zero_rows.size == 0
+    assumption4 = interpolates and mask.zero_columns.size == 0 and not mask.groups
+    try:
+        process = limit_process(problem, mask=mask)
+    except AssumptionError:
+        status, K, loss, sq_norm, backend = "tie", None, None, None, "float"
+    else:
+        status, K, backend = "ok", process.K, process.backend
+        loss, sq_norm = float(process.final.loss), float(process.final.sq_norm)
+    optimum = float(min_norm_sq(problem))
+    return SweepRow(
+        n=n, width=width, m=m, labels=labels, seed=seed, repeat=repeat, status=status,
+        n_pos=n_pos, n_neg=n_neg, m_pos=int(positive_neurons.sum()), K=K, loss=loss,
+        interpolates=interpolates, sq_norm=sq_norm, min_sq_norm=optimum,
+        ratio=sq_norm / optimum if sq_norm is not None and optimum > 0 else None, l1_sq_norm=float(2 * np.abs(y).sum()),
+        zero_rows=int(mask.zero_rows.size), zero_columns=int(mask.zero_columns.size),
+        groups=len(mask.groups), two_phase=two_phase(problem, mask).condition, assumption4=assumption4, backend=backend,
+    )  # fmt: skip
+
+
+def _run_chunk(tasks):
+    """Worker entry point: the rows of a list of ``_run`` argument tuples."""
+    return [_run(*task) for task in tasks]
+
+
+@dataclass(frozen=True)
+class LogLogFit:
+    """Least-squares line ``ln y = slope · ln x + intercept``.
+
+    Attributes
+    ----------
+    slope, intercept, stderr : float
+        Slope, intercept and the standard error of the slope (NaN with two
+        points).
+    points : int
+    """
+
+    slope: float
+    intercept: float
+    stderr: float
+    points: int
+
+    def __call__(self, x):
+        """The fitted ``y`` at ``x``."""
+        return np.exp(self.intercept) * np.asarray(x, dtype=float) ** self.slope
+
+    def __str__(self):
+        error = "" if math.isnan(self.stderr) else f" ± {self.stderr:.3f}"
+        return f"slope {self.slope:.3f}{error} ({self.points} points)"
+
+
+def loglog_fit(x, y):
+    """Fit a power law ``y ≈ C x^slope`` by least squares in log-log.
+
+    Examples
+    --------
+    >>> fit = loglog_fit([1, 4, 16, 64], [2, 4, 8, 16])
+    >>> round(fit.slope, 6), round(float(np.exp(fit.intercept)), 6)
+    (0.5, 2.0)
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = (x > 0) & (y > 0) & np.isfinite(x) & np.isfinite(y)
+    lx, ly = np.log(x[keep]), np.log(y[keep])
+    if lx.size < 2 or np.ptp(lx) == 0:
+        raise ValueError(f"a log-log fit needs at least two distinct positive x values, got {lx.size}")
+    A = np.column_stack([lx, np.ones_like(lx)])
+    (slope, intercept), *_ = np.linalg.lstsq(A, ly, rcond=None)
+    stderr = math.nan
+    if lx.size > 2:
+        residual = ly - A @ np.array([slope, intercept])
+        stderr = float(np.sqrt(residual @ residual / (lx.size - 2) / ((lx - lx.mean()) ** 2).sum()))
+    return LogLogFit(float(slope), float(intercept), stderr, int(lx.size))
+
+
+@dataclass(frozen=True)
+class SweepStats:
+    """Summary of the runs of one grid point ``(n, width, labels)``.
+
+    Attributes
+    ----------
+    n : int
+    width : str
+    m : int
+        The width (the same for every run of the point).
+    labels : str
+    runs : int
+        Runs at this point.
+    used : int
+        Runs summarized in ``mean``/``min``/``max``: those with status
+        ``"ok"`` (and interpolating, when asked).
+    interpolating, two_phase, assumption4, ties : float
+        Fractions of all runs that interpolate, satisfy seed 000
+        Assumption 3, satisfy seed 002 Assumption 4(i), and hit a tie.
+    mean, min, max : dict of str to float
+        Per metric of :data:`METRICS` (NaN when ``used == 0``).
+    """
+
+    n: int
+    width: str
+    m: int
+    labels: str
+    runs: int
+    used: int
+    interpolating: float
+    two_phase: float
+    assumption4: float
+    ties: float
+    mean: dict
+    min: dict
+    max: dict
+
+    def to_dict(self):
+        out = {key: _plain(getattr(self, key)) for key in ("n", "width", "m", "labels", "runs", "used")}
+        out.update({key: getattr(self, key) for key in ("interpolating", "two_phase", "assumption4", "ties")})
+        for kind in ("mean", "min", "max"):
+            out.update({f"{kind}_{metric}": _plain(value) for metric, value in getattr(self, kind).items()})
+        return out
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Rows of a :func:`sweep`, in grid order, with summaries.
+
+    Attributes
+    ----------
+    rows : tuple of SweepRow
+        Sorted by ``n``, width, labels (in the order given) and repeat.
+    ns : tuple of int
+    widths : tuple of str
+    labels : tuple of str
+    repeats : int
+    seed : int
+    seconds : float
+        Wall-clock time of the sweep (not compared).
+    """
+
+    rows: tuple
+    ns: tuple
+    widths: tuple
+    labels: tuple
+    repeats: int
+    seed: int
+    seconds: float = field(default=0.0, compare=False)
+
+    def select(self, *, n=None, width=None, labels=None):
+        """The rows with the given ``n``, width and/or labels."""
+        width = None if width is None else str(parse_width(width))
+        return tuple(
+            row
+            for row in self.rows
+            if (n is None or row.n == n)
+            and (width is None or row.width == width)
+            and (labels is None or row.labels == labels)
+        )
+
+    def stats(self, *, interpolating_only=False):
+        """Mean, min and max of :data:`METRICS` per grid point.
+
+        With ``interpolating_only`` only interpolating runs enter the
+        summaries of the metrics (the non-interpolating ones stop short and
+        their squared norm is not that of an interpolator).
+
+        Returns
+        -------
+        tuple of SweepStats
+        """
+        groups = {}
+        for row in self.rows:
+            groups.setdefault((row.n, row.width, row.labels), []).append(row)
+        out = []
+        for (n, width, labels), rows in groups.items():
+            used = [r for r in rows if r.status == "ok" and (r.interpolates or not interpolating_only)]
+            values = {
+                metric: np.array([getattr(r, metric) for r in used], dtype=float)  # "ok" rows: no None
+                for metric in METRICS
+            }
+
+            def reduce(function):
+                return {metric: float(function(v)) if v.size else math.nan for metric, v in values.items()}
+
+            def fraction(key):
+                return float(np.mean([bool(getattr(r, key)) for r in rows]))
+
+            out.append(
+                SweepStats(
+                    n, width, rows[0].m, labels, len(rows), len(used),
+                    fraction("interpolates"), fraction("two_phase"), fraction("assumption4"),
+                    float(np.mean([r.status == "tie" for r in rows])),
+                    reduce(np.mean), reduce(np.min), reduce(np.max),
+                )  # fmt: skip
+            )
+        return tuple(out)
+
+    def slopes(self, metric="sq_norm", *, x="n", interpolating_only=True):
+        """Log-log slopes of the mean of ``metric`` against ``n`` (or ``m``).
+
+        One fit per series: per (width, labels) against ``n``, or per
+        (n, labels) against ``m`` with ``x="m"``.  Series with fewer than two
+        distinct abscissae are left out.
+
+        Returns
+        -------
+        dict of (str or int, str) to LogLogFit
+        """
+        if x not in ("n", "m"):
+            raise ValueError(f"x must be 'n' or 'm', got {x!r}")
+        series = {}
+        for point in self.stats(interpolating_only=interpolating_only):
+            key = (point.width if x == "n" else point.n, point.labels)
+            series.setdefault(key, []).append((point.n if x == "n" else point.m, point.mean[metric]))
+        fits = {}
+        for key, values in series.items():
+            xs, ys = np.array(values).T
+            try:
+                fits[key] = loglog_fit(xs, ys)
+            except ValueError:
+                continue
+        return fits
+
+    def to_dict(self, *, interpolating_only=False):
+        """JSON-ready dictionary: settings, rows and per-point stats."""
+        return {
+            "schema": SCHEMA,
+            "ns": list(self.ns),
+            "widths": list(self.widths),
+            "labels": list(self.labels),
+            "repeats": self.repeats,
+            "seed": self.seed,
+            "seconds": self.seconds,
+            "interpolating_only": interpolating_only,
+            "rows": [row.to_dict() for row in self.rows],
+            "stats": [point.to_dict() for point in self.stats(interpolating_only=interpolating_only)],
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        """Rebuild a result from :meth:`to_dict` output (e.g. a JSON file)."""
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"not a sweep result: schema {data.get('schema')!r}, expected {SCHEMA!r}")
+        names = [f.name for f in fields(SweepRow)]
+        rows = tuple(SweepRow(**{k: row[k] for k in names}) for row in data["rows"])
+        return cls(
+            rows, tuple(data["ns"]), tuple(data["widths"]), tuple(data["labels"]),
+            data["repeats"], data["seed"], data.get("seconds", 0.0),
+        )  # fmt: skip
+
+    def to_json(self, path, *, interpolating_only=False):
+        """Write :meth:`to_dict` as JSON to ``path`` (``"-"``: return the text)."""
+        text = json.dumps(self.to_dict(interpolating_only=interpolating_only), indent=1)
+        if str(path) == "-":
+            return text
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+        return None
+
+    @classmethod
+    def read_json(cls, path):
+        """Read a result written by :meth:`to_json`."""
+        with open(path, encoding="utf-8") as handle:
+            return cls.from_dict(json.load(handle))
+
+    def to_csv(self, path, *, stats=False, interpolating_only=False):
+        """Write the rows (or, with ``stats``, the per-point summaries) as CSV."""
+        records = (
+            [point.to_dict() for point in self.stats(interpolating_only=interpolating_only)]
+            if stats
+            else [row.to_dict() for row in self.rows]
+        )
+        if not records:
+            raise ValueError("the sweep has no rows")
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+            writer.writeheader()
+            writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+
+    _COLUMNS = (
+        ("n", "n"), ("width", "width"), ("m", "m"), ("labels", "labels"), ("runs", "runs"),
+        ("interp.", "interpolating"), ("ties", "ties"), ("K", "K"), ("||θ_K||²", "sq_norm"), ("||θ*||²", "min_sq_norm"),
+        ("ratio", "ratio"), ("ratio min–max", None),
+    )  # fmt: skip
+
+    def _table(self):
+        table = []
+        for point in self.stats():
+            row = []
+            for _, key in self._COLUMNS:
+                if key is None:
+                    row.append(f"{point.min['ratio']:.3f}–{point.max['ratio']:.3f}")
+                elif key in point.mean:
+                    row.append(f"{point.mean[key]:.4g}")
+                elif key in ("interpolating", "ties"):
+                    row.append(f"{getattr(point, key):.0%}")
+                else:
+                    row.append(str(getattr(point, key)))
+            table.append(row)
+        return [name for name, _ in self._COLUMNS], table
+
+    def __str__(self):
+        head, body = self._table()
+        widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(head)]
+        lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths))]
+        lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in body]
+        return "\n".join(lines)
+
+    def __rich__(self):
+        from rich.table import Table
+
+        head, body = self._table()
+        table = Table(title=f"Algorithm 1 sweep: {len(self.rows)} runs, seed {self.seed}")
+        for name in head:
+            table.add_column(name, justify="right")
+        for row in body:
+            table.add_row(*row)
+        return table
+
+
+def _available_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def sweep(ns, ms, labels=("gaussian",), repeats=3, *, seed=0, scheduler=None, workers=None, progress=None, chunksize=None):
+    """Run Algorithm 1 over a grid of ``n``, widths, label laws and repeats.
+
+    Each run samples a problem with identity inputs and the initialization
+    of spec §1 (:func:`sample_problem`), runs :func:`~limitproc.limit_process`
+    (spec §3) and compares the final squared norm with the minimum-norm
+    interpolator's ``2 (||y_+|| + ||y_-||)`` (spec §4; seed 002 Theorem 3,
+    Figures 5–6).
+
+    Parameters
+    ----------
+    ns : iterable of int
+        Numbers of data.
+    ms : iterable of int, str or LogWidth
+        Widths: fixed integers, or rules such as ``"4log"`` for
+        ``m = ⌈4 ln n⌉`` (:func:`parse_width`).
+    labels : str or iterable of str
+        Label distributions from :data:`LABEL_DISTRIBUTIONS`.
+    repeats : int
+        Runs per grid point (repeat indices ``0..repeats-1``).
+    seed : int
+        Base seed; the numbers are a function of ``seed`` and the grid
+        point only.
+    scheduler : str, distributed.Client or cluster, optional
+        Run on dask: a scheduler address, a client, a cluster, or
+        ``"local"`` for a new ``LocalCluster``.  Default: local processes.
+    workers : int, optional
+        Local processes (default: the available cores; 1 runs in this
+        process), or the workers of a ``"local"`` dask cluster.
+    progress : callable, optional
+        Called as ``progress(done, total)`` (runs) at the start and after
+        each finished chunk, in this process.
+    chunksize : int, optional
+        Runs per task (default: about four tasks per worker).
+
+    Returns
+    -------
+    SweepResult
+
+    Notes
+    -----
+    A script that calls ``sweep`` with several local workers needs the usual
+    ``if __name__ == "__main__":`` guard where processes start by ``spawn``
+    or ``forkserver`` (macOS, Windows, Python ≥ 3.14).
+
+    Examples
+    --------
+    >>> result = sweep([16, 64], ["6log"], repeats=2, seed=1, workers=1)
+    >>> [(row.n, row.m, row.repeat) for row in result.rows]
+    [(16, 17, 0), (16, 17, 1), (64, 25, 0), (64, 25, 1)]
+    >>> all(row.ratio >= 1 for row in result.rows if row.interpolates)
+    True
+    """
+    start = time.perf_counter()
+    ns = tuple(int(n) for n in ns)
+    if not ns or min(ns) < 1:
+        raise ValueError(f"ns must be a non-empty list of positive integers, got {ns}")
+    rules = tuple(parse_width(m) for m in ms)
+    if not rules:
+        raise ValueError("ms must list at least one width")
+    labels = (labels,) if isinstance(labels, str) else tuple(labels)
+    for kind in labels:
+        if kind not in LABEL_DISTRIBUTIONS:
+            raise ValueError(f"unknown label distribution {kind!r}: choose from {LABEL_DISTRIBUTIONS}")
+    repeats, seed = int(repeats), int(seed)
+    if repeats < 1 or seed < 0:
+        raise ValueError(f"repeats must be >= 1 and seed >= 0, got {repeats} and {seed}")
+    tasks = [
+        (n, str(rule), rule(n) if isinstance(rule, LogWidth) else rule, kind, repeat, seed)
+        for n in ns
+        for rule in rules
+        for kind in labels
+        for repeat in range(repeats)
+    ]
+    total = len(tasks)
+    rows = []
+
+    def finished(chunk_rows):
+        rows.extend(chunk_rows)
+        if progress is not None:
+            progress(len(rows), total)
+
+    if progress is not None:
+        progress(0, total)
+    if scheduler is not None:
+        _run_dask(scheduler, tasks, workers, chunksize, finished)
+    else:
+        workers = _available_cores() if workers is None else int(workers)
+        if workers <= 1 or total == 1:
+            for task in tasks:
+                finished([_run(*task)])
+        else:
+            _run_processes(_chunks(tasks, chunksize, workers), workers, finished)
+    order = {task[:2] + task[3:5]: i for i, task in enumerate(tasks)}
+    rows.sort(key=lambda r: order[(r.n, r.width, r.labels, r.repeat)])
+    return SweepResult(tuple(rows), ns, tuple(str(r) for r in rules), labels, repeats, seed, time.perf_counter() - start)
+
+
+def _chunks(tasks, chunksize, workers):
+    """Round-robin chunks, so that each mixes small and large ``n``."""
+    count = max(1, math.ceil(len(tasks) / chunksize)) if chunksize else min(len(tasks), 4 * workers)
+    return [tasks[i::count] for i in range(count)]
+
+
+def _run_processes(chunks, workers, finished):
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)))
+    try:
+        futures = [pool.submit(_run_chunk, chunk) for chunk in chunks]
+        for future in as_completed(futures):
+            finished(future.result())
+    finally:  # on an error or Ctrl-C, drop the chunks not yet started
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_dask(scheduler, tasks, workers, chunksize, finished):
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if isinstance(scheduler, Client):
+        client, own = scheduler, False
+    else:
+        if isinstance(scheduler, str) and scheduler == "local":
+            cluster = LocalCluster(
+                n_workers=workers or _available_cores(), threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            scheduler = cluster
+        client, own = Client(scheduler), True
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        futures = client.map(_run_chunk, _chunks(tasks, chunksize, threads), pure=False)
+        for future in as_completed(futures):
+            finished(future.result())
+    finally:
+        if own:
+            client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,96 @@
+"""Tests of limitproc.finite.offsets: the λ-free log-norm offsets (seed 000 eq. (28),
+Lemma 12; seeds digest F8, F11) against their definition on the simulated flow
+(:func:`limitproc.flow.simulate.simulate_flow`): ``ln ||w_j(t)|| + ln(1/λ) e_j(τ)`` in
+the middle of each plateau, and against seed 000's closed form in the
+two-phase case.  The reductions behind the realignments (``_transit``) are
+checked against a brute-force integration of the linear flow.
+"""
+
+import numpy as np
+import pytest
+
+from limitproc import Problem, limit_process
+from limitproc.flow import simulate_flow
+from limitproc.finite.offsets import _transit, log_norm_offsets, offset_bound, offset_model
+
+from ..cases import REF3
+
+
+class TestOffsets:
+    """The λ-free offsets against their definition on the flow."""
+
+    def test_two_phase_closed_form(self):
+        # No wrong-sign components: the first-order model is exact (F11).
+        p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        process = limit_process(p)
+        offsets = log_norm_offsets(process)
+        y, n = np.array([3.0, 4.0, -1.0]), 3
+        for k, (sign, data) in enumerate([(1, [0, 1]), (-1, [2])]):
+            r = np.linalg.norm(y[data]) / n
+            z = np.abs(y[data]).sum() / np.sqrt(3) / np.linalg.norm(y[data])
+            closed = (np.log(n * r) - 2 * np.log(np.sqrt(3) * (1 + z) / 2)) / (2 * r)
+            assert offsets.jump_offsets[[s.k for s in process.jumps if s.neuron == k][0] - 1] == pytest.approx(closed)
+        assert offsets.jump_offsets == pytest.approx(offset_model(p, process), abs=1e-12)
+
+    def test_kappa_is_the_flow_log_norm_in_every_plateau(self):
+        # ln ||w_j(t)|| = −ln(1/λ) e_j(τ) + κ_j^k in the middle of plateau k
+        # (module docstring): initial phase with deactivations (REF3 has
+        # wrong-sign components) and the realignments through the jumps.
+        p = Problem(**REF3)
+        process = limit_process(p)
+        offsets = log_norm_offsets(process)
+        L = 200.0
+        run = simulate_flow(p, log_inv_lam=L, process=process)
+        edges = [0.0] + process.times.tolist()
+        for k in range(process.K):
+            tau = 0.5 * (edges[k] + edges[k + 1])
+            rho, _, _ = run.state(tau * L)
+            kappa = offsets.kappa(k)
+            waiting = np.isfinite(kappa)
+            assert waiting.sum() >= 1
+            predicted = -L * process.exponents(tau) + kappa
+            assert rho[waiting] == pytest.approx(predicted[waiting], abs=1e-6)
+
+    def test_first_order_model_is_validate_s(self):
+        from limitproc.flow import validation as module
+
+        p = Problem(**REF3)
+        process = limit_process(p)
+        assert module.offset_model is offset_model and module.offset_bound is offset_bound
+        assert offset_model(p, process) == pytest.approx([-1.80012258, -4.91658542, -76.9453652], abs=1e-7)
+        # the exact offsets differ where the first-order model is approximate
+        exact = log_norm_offsets(process).jump_offsets
+        assert exact == pytest.approx([-1.7433676, -4.4964321, -76.6506011], abs=1e-6)
+        assert np.all(np.abs(exact) <= offset_bound(p, process))
+
+    def test_transit_tends_to_the_instantaneous_switch(self):
+        # ρ → ∞: the residual is switched off at C; Δ = (r − r') C + ln((1 + r'/r)/2)
+        old, new, C = 0.5, 0.3, 1.7
+        lost = np.sqrt(old**2 - new**2)
+        step = (old - new) * C + np.log((1 + new / old) / 2)
+        errors = [abs(_transit(old, new, [(lost, rho, C)])[0] - step) for rho in (5.0, 50.0, 500.0)]
+        assert errors[0] > errors[1] > errors[2] and errors[2] < 1e-3
+
+    def test_transit_against_the_data_basis_flow(self):
+        # The three-dimensional reduction against the linear flow of a small
+        # neuron in the data basis, residual y on the kept data and y p(s) on
+        # the taken ones.
+        from scipy.integrate import solve_ivp
+
+        y_keep, y_lost, n, rho, C = np.array([0.7, 0.4]), np.array([0.9, 0.2, 0.5]), 5, 0.8, 0.6
+        old = np.linalg.norm(np.r_[y_keep, y_lost]) / n
+        new = np.linalg.norm(y_keep) / n
+
+        def rhs(s, z):
+            p = 0.5 * (1 - np.tanh(rho * (s - C)))
+            g = np.r_[y_keep, y_lost * p] / n
+            return np.r_[g @ z[1:], g * z[0]]
+
+        start, end = C - 40 / rho, C + 40 / rho + 40 / new
+        z0 = np.r_[1.0, np.r_[y_keep, y_lost] / n / old] * np.exp(old * start)
+        sol = solve_ivp(rhs, (start, end), z0, method="DOP853", rtol=1e-12, atol=1e-300)
+        brute = np.log(sol.y[0, -1]) - new * end
+        delta, remnant = _transit(old, new, [(np.linalg.norm(y_lost) / n, rho, C)])
+        assert delta == pytest.approx(brute, abs=1e-8)
+        lost_part = sol.y[3:, -1] @ (y_lost / np.linalg.norm(y_lost))
+        assert remnant[0] == pytest.approx(np.log(lost_part), abs=1e-8)
