@@ -39,7 +39,7 @@ from limitproc import Problem, limit_process
 from limitproc.finite.corrections import finite_lambda
 from limitproc.problem.npz import load_problem
 from limitproc.finite.offsets import log_norm_offsets, offset_model
-from limitproc.flow.validation import late_rate, validate
+from limitproc.flow import late_rate, validate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))

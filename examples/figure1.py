@@ -26,7 +26,7 @@ import numpy as np
 
 from limitproc import limit_process, load_problem
 from limitproc.flow.plots import plot_validation
-from limitproc.flow.validation import validate
+from limitproc.flow import validate
 
 BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "figure1.npz")
 

@@ -17,7 +17,7 @@ import math
 from dataclasses import replace
 
 from limitproc.studies.plots import plot_norm_vs_n
-from limitproc.studies.sweeps import sweep
+from limitproc.studies import sweep
 
 
 def main(argv=None):

@@ -16,7 +16,7 @@ import argparse
 
 from limitproc.studies.probability import two_phase_probability
 from limitproc.studies.plots import plot_norm_vs_width
-from limitproc.studies.sweeps import loglog_fit, sweep
+from limitproc.studies import loglog_fit, sweep
 
 
 def main(argv=None):

@@ -34,6 +34,9 @@ from .errors import (
     TieError,
     ZeroLabelError,
 )
+from .finite import FiniteLambdaPrediction, finite_lambda, log_norm_offsets
+from .flow import FlowRun, ValidationReport, simulate_flow, validate
+from .prediction import Prediction, predict
 from .problem import DEFAULT_TOL, Problem, load_problem, sample_dataset
 from .process import (
     AssumptionReport,
@@ -55,10 +58,7 @@ from .process import (
     min_norm_sq,
     two_phase,
 )
-from .finite import FiniteLambdaPrediction, finite_lambda, log_norm_offsets
-from .flow import FlowRun, ValidationReport, simulate_flow, validate
 from .studies import SweepResult, init_probabilities, sweep
-from .prediction import Prediction, predict
 
 __all__ = [
     # errors

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import __version__
-from .process.assumptions import assumption_report
-from .process.min_norm import implicit_bias_ratio, min_norm_sq
 from .process.algorithm1 import limit_process
+from .process.assumptions import assumption_report
 from .process.closed_forms import two_phase
+from .process.min_norm import implicit_bias_ratio, min_norm_sq
 
 __all__ = ["Prediction", "predict", "SCHEMA_VERSION"]
 

@@ -754,7 +754,7 @@ def test_zero_columns_and_equal_columns(problem):
 def test_numerical_flow_agrees_at_small_lambda(problem):
     """At a λ the resolution margin resolves (spec §8), the simulated gradient
     flow fits the predicted data with the predicted neurons (spec §7)."""
-    from limitproc.flow.validation import Verdict, validate
+    from limitproc.flow import Verdict, validate
 
     process = run(problem)
     if process is None:
@@ -790,8 +790,7 @@ def test_simulate_flow_default_solver():
     point of the direction flow; DOP853's drift off the sphere blew up
     ("Required step size is less than spacing between numbers") until the
     projection was normalized by ||ū||² (drift amplification at most e)."""
-    from limitproc.flow import simulate_flow
-    from limitproc.flow.validation import Verdict, validate
+    from limitproc.flow import Verdict, simulate_flow, validate
 
     problem = Problem([-1.0, -1.0], [[1, -1], [1, -1], [2, 1]], signs=[-1, -1, 1])
     for lam in (1e-8, 1e-30, 1e-100):

@@ -128,7 +128,13 @@ def build_parser():
 
 
 def _progress(console, description, disabled=False):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console, disable=disabled)
@@ -253,8 +259,8 @@ def _sample(args):
 
 def _validate(args):
     from ..flow.plots import plot_validation
-    from ..process.algorithm1 import limit_process
     from ..flow.validation import validate
+    from ..process.algorithm1 import limit_process
 
     if not args.lam and not args.log_inv_lam:
         raise LimitprocError("give at least one scale: --lam 1e-8 1e-16 … or --log-inv-lam 2000")
@@ -277,7 +283,7 @@ def _validate(args):
 
 
 def _sweep(args):
-    from ..studies.sweeps import parse_width, sweep
+    from ..studies import parse_width, sweep
 
     try:
         widths = [parse_width(w) for w in args.width]

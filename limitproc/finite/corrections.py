@@ -9,13 +9,9 @@ shared inside groups of equal columns (seeds digest F8), the rate of
 convergence after the last saddle, and the resolution verdict of spec §8.
 The derivation is in ``docs/finite-lambda.md``; in short:
 
-**Loss curve and rate** (seeds digest F12, F14, §5.3).  Each fitted block
-relaxes from its logistic along the neural tangent kernel of the fitted
-neurons, ``K = Σ_l n r_l (d_l d_lᵀ + I_{I_l}) + Σ_{later j} a_j² 1[A_ij]``
-(the last term: neurons that jump later keep a positive remnant on the data
-fitted before them).  The directions orthogonal to ``d_l`` start at size
-``O(λ)`` and the remnants are kicked in at size ``λ^{e}``; :class:`_LossModel`
-integrates the linear relaxation of every block with these amplitudes.
+**Loss curve and rate** (seeds digest F12, F14, §5.3): each fitted block
+relaxes along the neural tangent kernel of the fitted neurons
+(:mod:`limitproc.finite.relaxation`).
 
 **Resolution** (spec §8).  A competitor with exponent ``e`` at a jump holds a
 share ``≈ e^{−2 e ln(1/λ)}`` of the fit; below ``e ln(1/λ) = 5`` it shares
@@ -25,18 +21,22 @@ the fit visibly and the corrections (like the limit) do not describe the run.
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
+from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import lambda_label
 from ..schema import json_number
-from .offsets import LOGISTIC_TAIL, group_members, log_norm_offsets, logistic
-from ..process.algorithm1 import RESOLUTION_CONSTANT
+from .offsets import group_members, log_norm_offsets
+from .relaxation import (
+    RATE_WINDOW,
+    SLOPE_LEVELS,
+    local_slope,
+    loss_blocks,
+    ntk_blocks,
+    window_rate,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
-    "RATE_WINDOW",
-    "fitted_rate",
-    "SLOPE_LEVELS",
     "Competitor",
     "FiniteLambdaPrediction",
     "finite_lambda",
@@ -44,318 +44,6 @@ __all__ = [
 
 #: Version of the JSON schema of :meth:`FiniteLambdaPrediction.to_dict`.
 SCHEMA_VERSION = 1
-
-#: ``FiniteLambdaPrediction.rate`` is the decay rate of ``L − L(θ_K)`` fitted
-#: (least squares on ``ln(L − L(θ_K))``) over the times where that excess falls
-#: from the first to the second of these fractions of ``L(θ_0) − L(θ_K)``.
-#: The lower end is where a simulation at the default ``rtol = 1e-10`` still
-#: resolves the residuals to about 1e-4 relative (their size there is about
-#: ``1e-5 ||y||``); a single level at 1e-12 was not (``docs/finite-lambda.md`` §3.2).
-RATE_WINDOW = (1e-6, 1e-10)
-
-#: Levels (fractions of ``L(θ_0) − L(θ_K)``) at which :meth:`FiniteLambdaPrediction.to_dict`
-#: lists the predicted local rate :meth:`~FiniteLambdaPrediction.slope`: a run
-#: stopped early is compared at the level its loss reached.
-SLOPE_LEVELS = (1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12)
-
-#: Solver of the growth windows of :class:`_Block`: the block relaxes fast
-#: while a later group grows slowly, a stiff linear system (DOP853 was
-#: measured to leave error floors of 1e-7 on long windows).
-_WINDOW_METHOD = "BDF"
-
-#: Residuals below this fraction of a block's labels are left out of the
-#: relaxation model (a loss below ``1e-40`` of the block's drop).
-_FLOOR = 1e-20
-
-
-# -- the loss curve and the final rate ------------------------------------------------
-
-
-def _sqrt_logistic(n_rate, rate, t, t_half):
-    """``b = sqrt(u)`` and ``db/dt`` of a logistic ``u = n r/(1 + e^{-2r(t − t_half)})``."""
-    x = 2.0 * rate * (t - t_half)
-    b = np.sqrt(n_rate * logistic(-x))
-    return b, b * rate * logistic(x)
-
-
-class _Segment:
-    """Constant coefficients ``M`` from ``t0`` on: ``z(t) = e^{M (t − t0)} z(t0)``
-    (by an eigendecomposition when it is well conditioned)."""
-
-    def __init__(self, t0, matrix):
-        self.t0, self.matrix = t0, matrix
-        values, vectors = np.linalg.eig(matrix)
-        self.eigen = None
-        if np.linalg.cond(vectors) < 1e8:
-            self.eigen = values, vectors, np.linalg.inv(vectors)
-
-    def exponentials(self, times):
-        """``e^{M (t − t0)}`` at each time, shape (T, k, k)."""
-        dt = np.asarray(times, dtype=float) - self.t0
-        if self.eigen is not None:
-            values, vectors, inverse = self.eigen
-            scaled = np.exp(np.outer(dt, values))[:, None, :] * vectors[None]
-            return (scaled @ inverse).real
-        from scipy.linalg import expm
-
-        return np.array([expm(self.matrix * s) for s in dt])
-
-    def propagate(self, times, z0):
-        """``e^{M (t − t0)} z0`` at each time, shape (T, k)."""
-        if self.eigen is None:
-            return self.exponentials(times) @ z0
-        values, vectors, inverse = self.eigen
-        dt = np.asarray(times, dtype=float) - self.t0
-        return ((np.exp(np.outer(dt, values)) * (inverse @ z0)) @ vectors.T).real
-
-    def first_rows(self, times):
-        """First rows of ``e^{M (t − t0)}``, shape (T, k)."""
-        if self.eigen is None:
-            return self.exponentials(times)[:, 0, :]
-        values, vectors, inverse = self.eigen
-        dt = np.asarray(times, dtype=float) - self.t0
-        return ((np.exp(np.outer(dt, values)) * vectors[0]) @ inverse).real
-
-
-class _Block:
-    """Residual of the data fitted by one jump, after its logistic (module
-    docstring, "Loss curve and rate"; ``docs/finite-lambda.md`` §4).
-
-    ``R`` (signs flipped so that the labels are positive) and the remnants
-    ``C_G`` of the later jumping groups active on the block obey
-
-    .. math::
-
-        \\dot R = -r (R + d\\, d^T R) - Σ_G \\frac{u_G}{n} E_G R + Σ_G \\dot b_G E_G C_G,
-        \\qquad \\dot C_G = -\\frac{b_G}{n} E_G^T R ,
-
-    with ``b_G = sqrt(u_G)`` the logistic growth of group ``G``.  Data with the
-    same later groups form a class; along ``ŷ_c`` the classes couple through
-    ``d`` (state ``α_c``, and ``γ`` for the remnants); orthogonally to it each
-    class evolves by a small matrix acting alike on all its coordinates, so
-    only its fundamental matrix ``Φ_c`` and the Gram matrix of the initial
-    vectors are needed.  The coefficients are constant outside the growth
-    windows ``|t − t_G| ≤ 20/r_G`` (matrix exponentials there) and integrated
-    inside them.
-    """
-
-    def __init__(self, n, rate, t_half, labels, perp, later, start):
-        self.n, self.rate, self.t_half, self.start = n, rate, t_half, start
-        self.norm = float(np.linalg.norm(labels))
-        d = labels / self.norm
-        self.perp_sq = float(perp @ perp)  # ||W||², the O(λ) part orthogonal to d
-        # later groups: n r_G, r_G, t_G and {position in block: remnant component}
-        self.later_nr = np.array([item[0] for item in later], dtype=float)
-        self.later_rate = np.array([item[1] for item in later], dtype=float)
-        self.later_t = np.array([item[2] for item in later], dtype=float)
-        keys = [tuple(G for G, item in enumerate(later) if pos in item[3]) for pos in range(d.size)]
-        self.classes = sorted(set(keys))
-        members = [np.array([p for p, key in enumerate(keys) if key == c]) for c in self.classes]
-        P = len(self.classes)
-        self.eta = np.array([np.linalg.norm(d[idx]) for idx in members])
-        self.member = np.zeros((P, len(later)))
-        for ci, c in enumerate(self.classes):
-            self.member[ci, list(c)] = 1.0
-        x = 2.0 * rate * (start - t_half)
-        R0 = -self.norm * logistic(x) * d + np.sqrt(n * rate * logistic(-x) * logistic(x)) * perp
-        along, gammas, self.grams = [], [], []
-        for c, idx in zip(self.classes, members):
-            yhat = d[idx] / np.linalg.norm(d[idx])
-            alpha = float(yhat @ R0[idx])
-            rows = [R0[idx] - alpha * yhat]
-            for G in c:
-                vec = np.array([later[G][3][p] for p in idx])
-                gammas.append(float(yhat @ vec))
-                rows.append(vec - gammas[-1] * yhat)
-            along.append(alpha)
-            rows = np.array(rows)
-            self.grams.append(rows @ rows.T)
-        pairs = [(ci, G) for ci, c in enumerate(self.classes) for G in c]
-        self.pair_class = np.array([ci for ci, _ in pairs], dtype=int)
-        self.pair_group = np.array([G for _, G in pairs], dtype=int)
-        self.P, self.Q = P, len(pairs)
-        self.sizes = [1 + len(c) for c in self.classes]
-        # classes of equal size are integrated as one stack
-        self.stacks = []
-        for k in sorted(set(self.sizes)):
-            which = np.array([ci for ci, size in enumerate(self.sizes) if size == k], dtype=int)
-            groups = np.array([self.classes[ci] for ci in which], dtype=int).reshape(which.size, k - 1)
-            self.stacks.append((k, which, groups))
-        self._build(np.array(along + gammas, dtype=float))
-
-    # coefficients ---------------------------------------------------------------------
-
-    def _growth(self, t, phase=None):
-        """``(b_G, db_G/dt)`` at ``t``; ``phase`` forces the constant values
-        (``False``: before the growth, ``True``: after)."""
-        if phase is not None:
-            return np.where(phase, np.sqrt(self.later_nr), 0.0), np.zeros(self.later_nr.size)
-        return _sqrt_logistic(self.later_nr, self.later_rate, t, self.later_t)
-
-    def _matrices(self, b, bdot):
-        """The along matrix and the per-class matrices (constant segments)."""
-        n, r, P = self.n, self.rate, self.P
-        U = self.member @ b**2 / n
-        M = np.zeros((P + self.Q, P + self.Q))
-        M[:P, :P] = -r * np.outer(self.eta, self.eta) - np.diag(r + U)
-        q = np.arange(self.Q)
-        M[self.pair_class, P + q] = bdot[self.pair_group]
-        M[P + q, self.pair_class] = -b[self.pair_group] / n
-        A = []
-        for ci, c in enumerate(self.classes):
-            k = len(c) + 1
-            block = np.zeros((k, k))
-            block[0, 0] = -(r + U[ci])
-            block[0, 1:] = bdot[list(c)]
-            block[1:, 0] = -b[list(c)] / n
-            A.append(block)
-        return M, A
-
-    def _window_rhs(self, t, state):
-        n, r, P, Q = self.n, self.rate, self.P, self.Q
-        b, bdot = self._growth(t)
-        U = self.member @ b**2 / n
-        alpha, gamma = state[:P], state[P:P + Q]
-        dalpha = -(r + U) * alpha - r * self.eta * (self.eta @ alpha)
-        dalpha += np.bincount(self.pair_class, bdot[self.pair_group] * gamma, minlength=P)
-        out = [dalpha, -b[self.pair_group] / n * alpha[self.pair_class]]
-        offset = P + Q
-        for k, which, groups in self.stacks:
-            size = which.size * k * k
-            Psi = state[offset:offset + size].reshape(which.size, k, k)
-            new = np.empty_like(Psi)
-            new[:, 0, :] = (-(r + U[which])[:, None] * Psi[:, 0, :]
-                            + np.einsum("nq,nqj->nj", bdot[groups], Psi[:, 1:, :]))
-            new[:, 1:, :] = -(b[groups] / n)[:, :, None] * Psi[:, None, 0, :]
-            out.append(new.ravel())
-            offset += size
-        return np.concatenate(out)
-
-    def _window_jac(self, t, state):
-        """The (constant in the state) Jacobian of :meth:`_window_rhs`, sparse."""
-        from scipy.sparse import block_diag, identity, kron
-
-        M, A = self._matrices(*self._growth(t))
-        blocks = [M]
-        for k, stacked, _ in self.stacks:
-            blocks.extend(kron(A[ci], identity(k)) for ci in stacked)
-        return block_diag(blocks, format="csc")
-
-    def _pack(self, matrices):
-        return np.concatenate([np.array([matrices[ci] for ci in which]).ravel() for _, which, _ in self.stacks])
-
-    def _unpack(self, flat):
-        out = [None] * self.P
-        offset = 0
-        for k, which, _ in self.stacks:
-            size = which.size * k * k
-            for ci, Psi in zip(which, flat[offset:offset + size].reshape(which.size, k, k)):
-                out[ci] = Psi
-            offset += size
-        return out
-
-    def _build(self, z):
-        """Segments from ``start`` on: constant ones and growth windows."""
-        windows = sorted((tg - LOGISTIC_TAIL / r, tg + LOGISTIC_TAIL / r) for r, tg in zip(self.later_rate, self.later_t))
-        merged = []
-        for lo, hi in windows:
-            if hi <= self.start:
-                continue
-            lo = max(lo, self.start)
-            if merged and lo <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], hi)
-            else:
-                merged.append([lo, hi])
-        t = self.start
-        Phis = [np.eye(k) for k in self.sizes]
-        self.segments = []
-        for lo, hi in merged + [[np.inf, np.inf]]:
-            M, A = self._matrices(*self._growth(t, self.later_t <= t))
-            constant = (_Segment(t, M), [_Segment(t, a) for a in A])
-            self.segments.append(("const", t, z, Phis, constant))
-            if not np.isfinite(lo):
-                break
-            if lo > t:
-                z = constant[0].propagate([lo], z)[0]
-                Phis = [seg.exponentials([lo])[0] @ Phi for seg, Phi in zip(constant[1], Phis)]
-            # growth window: the scaled along state and fresh fundamental matrices
-            scale = float(np.linalg.norm(z)) or 1.0
-            state0 = np.concatenate([z / scale, self._pack([np.eye(k) for k in self.sizes])])
-            sol = solve_ivp(self._window_rhs, (lo, hi), state0, method=_WINDOW_METHOD, rtol=1e-10, atol=1e-12,
-                            dense_output=True, **({"jac": self._window_jac} if _WINDOW_METHOD != "DOP853" else {}))
-            self.segments.append(("window", lo, sol, scale, Phis))
-            end = sol.y[:, -1]
-            z = end[: self.P + self.Q] * scale
-            Phis = [Psi @ Phi for Psi, Phi in zip(self._unpack(end[self.P + self.Q:]), Phis)]
-            t = hi
-
-    # evaluation -----------------------------------------------------------------------
-
-    def _late_loss(self, t):
-        """Loss of the block at sorted times ``t ≥ start``."""
-        out = np.empty(t.size)
-        starts = [seg[1] for seg in self.segments]
-        which = np.searchsorted(starts, t, side="right") - 1
-        for s in np.unique(which):
-            sel = which == s
-            seg = self.segments[s]
-            if seg[0] == "const":
-                _, _, z0, Phis, (along, classes) = seg
-                z = along.propagate(t[sel], z0)
-                rows = [runner.first_rows(t[sel]) @ Phi for runner, Phi in zip(classes, Phis)]
-            else:
-                _, _, sol, scale, Phis = seg
-                states = sol.sol(t[sel]).T
-                z = states[:, : self.P + self.Q] * scale
-                rows = [None] * self.P
-                offset = self.P + self.Q
-                for k, stacked, _ in self.stacks:
-                    size = stacked.size * k * k
-                    first = states[:, offset:offset + size].reshape(-1, stacked.size, k, k)[:, :, 0, :]
-                    for position, ci in enumerate(stacked):
-                        rows[ci] = first[:, position, :] @ Phis[ci]
-                    offset += size
-            total = (z[:, : self.P] ** 2).sum(axis=1)
-            for row, gram in zip(rows, self.grams):
-                total += np.einsum("ti,ij,tj->t", row, gram, row)
-            out[sel] = total
-        return out / (2.0 * self.n)
-
-    def loss(self, t):
-        """``||R(t)||² / (2n)`` of the block (logistic and ``O(λ)`` orthogonal
-        part before ``start``, the linear relaxation after)."""
-        t = np.asarray(t, dtype=float)
-        flat = t.ravel()
-        out = np.empty(flat.shape)
-        early = flat < self.start
-        x = 2.0 * self.rate * (flat[early] - self.t_half)
-        p = logistic(x)
-        out[early] = (self.norm**2 * p**2 + self.perp_sq * self.n * self.rate * logistic(-x) * p) / (2.0 * self.n)
-        if (~early).any():
-            order = np.argsort(flat[~early])
-            late = np.empty(order.size)
-            late[order] = self._late_loss(flat[~early][order])
-            out[~early] = late
-        return out.reshape(t.shape)
-
-
-def _ntk_blocks(process):
-    """Final NTK ``K/n`` per fitted block and the remnant structure (module
-    docstring): ``r_l (I + d dᵀ) + diag(Σ_{later G active} n r_G)/n``."""
-    problem, mask = process.problem, process.mask
-    blocks = []
-    for s in process.jumps:
-        data = s.data
-        r = float(s.rate)
-        labels = np.abs(problem.y[data])
-        d = labels / np.linalg.norm(labels)
-        diag = np.full(data.size, r)
-        for later in process.jumps[s.k:]:
-            active = np.isin(data, mask.data_of(later.neuron))
-            diag[active] += float(later.rate)
-        blocks.append(np.diag(diag) + r * np.outer(d, d))
-    return blocks
-
 
 # -- the prediction --------------------------------------------------------------------
 
@@ -450,7 +138,7 @@ class FiniteLambdaPrediction:
         if "blocks" not in self._cache:
             blocks = ()
             if self.process.K and self.offsets._states is not None:
-                blocks = _loss_blocks(self.process, self.offsets, self.log_inv_lam, self.times)
+                blocks = loss_blocks(self.process, self.offsets, self.log_inv_lam, self.times)
             self._cache["blocks"] = blocks
         return self._cache["blocks"]
 
@@ -459,7 +147,7 @@ class FiniteLambdaPrediction:
         """``ν`` with ``L − L(θ_K) ∝ e^{−2νt}``, fitted where that excess falls
         through :data:`RATE_WINDOW` of ``L(θ_0) − L(θ_K)`` (``nan`` without jumps)."""
         if "rate" not in self._cache:
-            self._cache["rate"] = _window_rate(self, RATE_WINDOW)
+            self._cache["rate"] = window_rate(self, RATE_WINDOW)
         return self._cache["rate"]
 
     # -- scalars -------------------------------------------------------------------------
@@ -542,7 +230,7 @@ class FiniteLambdaPrediction:
     def slope(self, level):
         """``ν = −½ d ln(L − L(θ_K))/dt`` of the predicted curve where the excess
         first falls to ``level · (L(θ_0) − L(θ_K))`` after the last jump."""
-        return _slope(self, level)
+        return local_slope(self, level)
 
     # -- output --------------------------------------------------------------------------
 
@@ -550,7 +238,7 @@ class FiniteLambdaPrediction:
         """JSON-safe dict with a schema version (non-finite numbers as ``None``)."""
         p = self.process
         return {
-            "schema": "limitproc.finite.corrections",
+            "schema": "limitproc.finite_lambda",
             "schema_version": SCHEMA_VERSION,
             "log_inv_lam": json_number(self.log_inv_lam),
             "lam": json_number(self.lam),
@@ -632,98 +320,6 @@ def _lam_text(margin):
     return f"{10.0 ** exponent:.2g}" if exponent > -300 else f"1e{exponent:.4g}"
 
 
-def fitted_rate(t, excess, drop, window=RATE_WINDOW):
-    """``ν = −½ × slope`` of the least-squares line through ``ln(excess)``
-    against ``t`` over the samples where ``excess`` first falls from
-    ``window[0] · drop`` to ``window[1] · drop`` (seeds digest F14); ``nan``
-    when fewer than 3 samples lie there.
-
-    >>> t = np.linspace(0.0, 20.0, 201)
-    >>> round(fitted_rate(t, 2.0 * np.exp(-2 * 0.75 * t), 2.0), 12)
-    0.75
-    """
-    t, excess = np.asarray(t, dtype=float), np.asarray(excess, dtype=float)
-    hi, lo = window[0] * drop, window[1] * drop
-    start = np.flatnonzero(excess <= hi)
-    if start.size == 0:
-        return np.nan
-    after = np.flatnonzero(excess[start[0]:] < lo)
-    stop = start[0] + (after[0] if after.size else excess.size - start[0])
-    inside = np.arange(start[0], stop)
-    inside = inside[excess[inside] > 0]
-    if inside.size < 3:
-        return np.nan
-    return float(-0.5 * np.polyfit(t[inside], np.log(excess[inside]), 1)[0])
-
-
-def _window_rate(prediction, window):
-    """:func:`fitted_rate` of the predicted excess, sampled on 401 points
-    between the times it first falls to ``window[0]`` and ``window[1]`` of
-    the drop after the last jump."""
-    blocks = prediction._blocks
-    p = prediction.process
-    drop = float(p.losses[0] - p.final.loss)
-    if not blocks or not drop > 0:
-        return np.nan
-    start = float(np.max(prediction.times))
-    span = 20.0 / min(prediction.asymptotic_rate, min(b.rate for b in blocks))
-    for _ in range(8):
-        if prediction.excess(start + span) < window[1] * drop:
-            break
-        span *= 4.0
-    else:
-        return np.nan
-
-    def crossing(level):  # first time after the last jump the excess is ≤ level · drop (bisection)
-        lo, hi = start, start + span
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            lo, hi = (mid, hi) if prediction.excess(mid) > level * drop else (lo, mid)
-        return hi
-
-    grid = np.linspace(crossing(window[0]), crossing(window[1]), 401)
-    return fitted_rate(grid, prediction.excess(grid), drop, (np.inf, 0.0))
-
-
-def _slope(prediction, level):
-    """``−½ d ln(L − L(θ_K))/dt`` where the predicted excess first falls to
-    ``level · (L(θ_0) − L(θ_K))`` after the last jump (``nan`` if never)."""
-    blocks = prediction._blocks
-    p = prediction.process
-    drop = float(p.losses[0] - p.final.loss)
-    if not blocks or not drop > 0:
-        return np.nan
-    target = level * drop
-    start = float(np.max(prediction.times))
-    span = 20.0 / min(prediction.asymptotic_rate, min(b.rate for b in blocks))
-    for _ in range(8):
-        grid = np.linspace(start, start + span, 1001)
-        excess = prediction.excess(grid)
-        below = np.flatnonzero(excess <= target)
-        if below.size:
-            break
-        span *= 4.0
-    else:
-        return np.nan
-    i = int(below[0])
-    if i == 0:
-        lo = hi = grid[0]
-        local = 2.0 * prediction.asymptotic_rate
-    else:
-        lo, hi = grid[i - 1], grid[i]
-        ratio = excess[i - 1] / excess[i] if excess[i] > 0 else np.inf
-        local = np.log(ratio) / (hi - lo) if np.isfinite(ratio) and ratio > 1 else 2.0 * prediction.asymptotic_rate
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if prediction.excess(mid) > target:
-            lo = mid
-        else:
-            hi = mid
-    width = 0.05 / local  # the excess changes by about e^{±0.05} across
-    a, b = prediction.excess(hi - width), prediction.excess(hi + width)
-    return float(-np.log(b / a) / (4.0 * width)) if a > 0 and b > 0 else np.nan
-
-
 def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offsets=None):
     """Predictions of the limit process at a finite initialization scale ``λ``
     (module docstring; ``docs/finite-lambda.md``; seeds digest F8, F11, F12,
@@ -763,8 +359,8 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
     >>> round(pred.rate, 3), pred.asymptotic_rate, pred.resolved
     (5.0, 2.5, True)
     """
-    from ..scale import log_inv_lambda
     from ..process.algorithm1 import limit_process
+    from ..scale import log_inv_lambda
 
     if not hasattr(process, "saddles"):
         process = limit_process(process)
@@ -785,7 +381,7 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
         for step in offsets.realignments
     )
 
-    blocks_K = _ntk_blocks(process)
+    blocks_K = ntk_blocks(process)
     eigen = [np.linalg.eigvalsh(Kb) for Kb in blocks_K]
     ntk = np.sort(np.concatenate(eigen)) if eigen else np.empty(0)
     asymptotic = float(ntk[0]) if ntk.size else np.nan
@@ -797,68 +393,3 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
     return prediction
 
 
-def _loss_blocks(process, offsets, L, times):
-    """One :class:`_Block` per jump, with the O(λ) orthogonal amplitudes and
-    the ``λ^e`` remnants of the later jumping groups."""
-    problem, mask = process.problem, process.mask
-    n = problem.n
-    lam_log = -L
-    states = offsets._states
-    shares = offsets.shares
-    remnants = {}  # (jump k, leader) -> log size of the along part
-    for step in offsets.realignments:
-        for k, log_size in zip(step.jumps, step.remnant):
-            remnants[(k, step.neuron)] = step.exponent, log_size
-    out = []
-    for s in process.jumps:
-        data = s.data
-        labels = np.abs(problem.y[data])
-        d = labels / np.linalg.norm(labels)
-        r = float(s.rate)
-        group = list(s.group or (s.neuron,))
-        total = shares[group].sum()
-        W = np.zeros(data.size)
-        for g in group:
-            c = states[g][data]
-            W += np.sqrt(shares[g] / total) * (c - d * (d @ c))
-        W *= np.exp(lam_log)
-        t_half = float(times[s.k - 1])
-        # Amplitude bound of the block's residual at t_half: it decays at
-        # least at rate r (K/n ≥ r I); a later group is left out when both the
-        # residual at its window and its kick are below _FLOOR (a loss of
-        # _FLOOR² relative to the block's drop).
-        log_bound = np.log(np.linalg.norm(labels) + np.sqrt(n * r) * np.linalg.norm(W))
-        log_floor = np.log(_FLOOR * np.linalg.norm(labels))
-        later = []
-        for s2 in sorted(process.jumps[s.k:], key=lambda jump: float(times[jump.k - 1])):
-            if float(s2.tau) == float(s.tau):
-                continue
-            leader = s2.neuron
-            if (s.k, leader) not in remnants:
-                continue
-            active = np.isin(data, mask.data_of(leader))
-            lost = np.flatnonzero(active)
-            exponent, log_size = remnants[(s.k, leader)]
-            size = np.exp(log_size - exponent * L) if np.isfinite(log_size) else 0.0
-            direction = labels[lost] / np.linalg.norm(labels[lost])
-            group2 = list(s2.group or (s2.neuron,))
-            total2 = shares[group2].sum()
-            perp = np.zeros(lost.size)
-            for g in group2:
-                c = states[g][data[lost]]
-                perp += np.sqrt(shares[g] / total2) * (c - direction * (direction @ c))
-            vectors = size * direction + np.exp(lam_log) * perp
-            t_G, r_G = float(times[s2.k - 1]), float(s2.rate)
-            elapsed = max(t_G - LOGISTIC_TAIL / r_G - t_half, 0.0)
-            with np.errstate(divide="ignore"):
-                log_kick = np.log(np.sqrt(n * r_G) * np.linalg.norm(vectors))
-            if log_bound - r * elapsed < log_floor and log_kick < log_floor:
-                continue
-            log_bound = np.logaddexp(log_bound, log_kick + r * elapsed)
-            later.append((n * r_G, r_G, t_G, {int(p): vectors[q] for q, p in enumerate(lost)}))
-        # the linear relaxation starts once the logistic is over (p = e^{-20}),
-        # or halfway to the next jump that kicks this block (p ≥ e^{-4})
-        nearest = min([tg for _, _, tg, _ in later if tg > t_half], default=np.inf)
-        start = t_half + max(2.0 / r, min(10.0 / r, 0.5 * (nearest - t_half)))
-        out.append(_Block(n, r, t_half, labels, W, later, start))
-    return tuple(out)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.integrate import solve_ivp
+from scipy.special import expit, logsumexp, softmax
 
 from ..schema import json_number
 
@@ -208,8 +209,8 @@ def _initial_phase(problem, j, log_norm, inner):
 
 
 def logistic(x):
-    """``1/(1 + e^x)`` without overflow."""
-    return 0.5 * (1.0 - np.tanh(0.5 * np.asarray(x, dtype=float)))
+    """``1/(1 + e^x)`` (:func:`scipy.special.expit` of ``−x``)."""
+    return expit(-np.asarray(x, dtype=float))
 
 
 def _transit(old_rate, new_rate, blocks):
@@ -323,10 +324,9 @@ def log_norm_offsets(process, *, unit_init=False, model="transit"):
         for s in cluster:
             group = list(s.group or (s.neuron,))
             r = float(s.rate)
-            weights = np.exp(2.0 * (kappa[group] - np.max(kappa[group])))
-            log_amplitude = np.max(kappa[group]) + 0.5 * np.log(weights.sum())
+            log_amplitude = 0.5 * logsumexp(2.0 * kappa[group])
             offsets[s.k - 1] = (np.log(n * r) - 2.0 * log_amplitude) / (2.0 * r)
-            shares[group] = n * r * weights / weights.sum()
+            shares[group] = n * r * softmax(2.0 * kappa[group])
             waiting[group] = False
             fitted = np.zeros(n, dtype=bool)
             fitted[s.data] = True
@@ -345,8 +345,7 @@ def log_norm_offsets(process, *, unit_init=False, model="transit"):
                 continue
             old, new = rate[j], float(np.linalg.norm(y[data[unfitted[data]]])) / n
             members = group_members(mask, j)
-            top = np.max(kappa[members])
-            log_amp = float(top + 0.5 * np.log(np.exp(2.0 * (kappa[members] - top)).sum()))
+            log_amp = float(0.5 * logsumexp(2.0 * kappa[members]))
             lead = min(0.5 * np.log(n * r_jump / 2.0) - log_amp - old * C for _, r_jump, C in blocks)
             if model == "transit" and new > 0:
                 delta, remnant = _transit(old, new, blocks)

@@ -2,19 +2,17 @@
 
 * :mod:`~limitproc.flow.simulate`: :func:`simulate_flow`, a log-norm,
   data-basis simulator of the flow of spec §1 that works down to
-  ``λ = e^-2000``;
+  ``λ = e^-2000``, returning a :class:`~limitproc.flow.run.FlowRun`;
 * :mod:`~limitproc.flow.validation`: :func:`validate` measures a run's distance
-  to the predicted saddles, jump times, plateaus, norms and late rate;
+  to the predicted saddles, jump times, plateaus, norms and late rate, and
+  :mod:`~limitproc.flow.report` holds what it measured;
 * :mod:`~limitproc.flow.plots`: the validation figure (matplotlib).
 """
 
-from .simulate import FIT_FRACTION, FlowRun, crossing_time, default_t_max, simulate_flow, tolerance_error
+from .report import JumpCheck, PlateauCheck, RunCheck, ValidationReport, Verdict
+from .run import FIT_FRACTION, FlowRun, crossing_time
+from .simulate import default_t_max, simulate_flow, tolerance_error
 from .validation import (
-    JumpCheck,
-    PlateauCheck,
-    RunCheck,
-    ValidationReport,
-    Verdict,
     late_rate,
     late_slope,
     plateau_windows,

@@ -8,7 +8,12 @@ finiteness, orthonormality and balance, and everything downstream trusts it.
 
 from .npz import KEYS, load_arrays, load_problem
 from .problem import DEFAULT_TOL, Problem
-from .sampling import random_initialization, random_orthonormal, sample_dataset, sample_labels
+from .sampling import (
+    random_initialization,
+    random_orthonormal,
+    sample_dataset,
+    sample_labels,
+)
 
 __all__ = [
     "DEFAULT_TOL",

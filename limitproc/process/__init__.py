@@ -24,9 +24,14 @@ from .algorithm1 import (
 )
 from .assumptions import AssumptionReport, Check, assumption_report
 from .certificate import Certificate, certify
-from .mask import Mask
-from .min_norm import MinNormInterpolator, implicit_bias_ratio, min_norm_interpolator, min_norm_sq
 from .closed_forms import TwoPhase, label_norms, two_phase
+from .mask import Mask
+from .min_norm import (
+    MinNormInterpolator,
+    implicit_bias_ratio,
+    min_norm_interpolator,
+    min_norm_sq,
+)
 
 __all__ = [
     "NEAR_TIE_POLICIES",

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arithmetic import ExactArithmetic, FloatArithmetic
 from ..errors import NearTieError, TieError
+from .arithmetic import ExactArithmetic, FloatArithmetic
 from .mask import Mask
 
 __all__ = ["limit_process", "LimitProcess", "Saddle", "Interaction", "ResolutionMargin", "NEAR_TIE_POLICIES"]

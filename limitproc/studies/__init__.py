@@ -3,24 +3,28 @@
 * :mod:`~limitproc.studies.sweep`: Algorithm 1 over grids of sizes, label
   laws and seeds, in parallel (seed 002 Figures 5–6);
 * :mod:`~limitproc.studies.probability`: exact and Monte Carlo probabilities
-  that a random initialization satisfies the assumptions (spec §5);
+  that a random initialization satisfies the assumptions (spec §5), the
+  draws in :mod:`~limitproc.studies.monte_carlo`;
 * :mod:`~limitproc.studies.plots`: their figures (matplotlib).
 """
 
+from .fits import LogLogFit, loglog_fit
+from .grid import LABEL_DISTRIBUTIONS, LogWidth, SweepRow, parse_width, sample_problem
+from .monte_carlo import MonteCarloEstimate, sample_init_events
 from .probability import (
     InitProbabilities,
-    MonteCarloEstimate,
     assumption4_probability,
     init_probabilities,
     proposition2_bound,
     rows_nonzero_probability,
     rows_union_bound,
-    sample_init_events,
     two_phase_probability,
 )
-from .sweeps import LogLogFit, LogWidth, SweepResult, SweepRow, SweepStats, loglog_fit, parse_width, sample_problem, sweep
+from .sweeps import METRICS, SweepResult, SweepStats, sweep
 
 __all__ = [
+    "LABEL_DISTRIBUTIONS",
+    "METRICS",
     "InitProbabilities",
     "LogLogFit",
     "LogWidth",

@@ -111,7 +111,7 @@ def plot_norm_vs_n(result, *, labels="gaussian", widths=None, interpolating_only
 
     Examples
     --------
-    >>> from limitproc.studies.sweeps import sweep
+    >>> from limitproc.studies import sweep
     >>> figure = plot_norm_vs_n(sweep([8, 32, 128], ["6log"], repeats=2, workers=1))
     >>> [ax.get_xlabel() for ax in figure.axes]
     ['n (data)', 'n (data)']
@@ -179,7 +179,7 @@ def plot_norm_vs_width(result, *, n=None, labels="gaussian", interpolating_only=
 
     Examples
     --------
-    >>> from limitproc.studies.sweeps import sweep
+    >>> from limitproc.studies import sweep
     >>> figure = plot_norm_vs_width(sweep([16], [8, 32, 128], repeats=2, workers=1))
     >>> figure.axes[0].get_xlabel()
     'm (width)'
@@ -205,7 +205,7 @@ def plot_norm_vs_width(result, *, n=None, labels="gaussian", interpolating_only=
     label = "ratio − 1"
     keep = excess[0] > 0
     if keep.sum() >= 2:
-        from .sweeps import loglog_fit
+        from .fits import loglog_fit
 
         fit = loglog_fit(m[keep], excess[0][keep])
         label += f", slope {fit.slope:.3f}"
@@ -252,7 +252,11 @@ def plot_interpolation_threshold(ns, ms=None, *, mc_ms=None, samples=2000, seed=
     >>> figure.axes[1].get_xlabel()
     'm / ln n'
     """
-    from .probability import MonteCarloEstimate, rows_nonzero_probability, sample_init_events
+    from .probability import (
+        MonteCarloEstimate,
+        rows_nonzero_probability,
+        sample_init_events,
+    )
 
     ns = sorted(int(n) for n in ns)
     ms = list(range(1, math.ceil(6 * math.log(max(ns))) + 1)) if ms is None else sorted(int(m) for m in ms)

@@ -38,13 +38,20 @@ checks the equivalence end to end against masks built by
 :class:`~limitproc.process.mask.Mask` from Gaussian directions.
 """
 
-from dataclasses import dataclass
-from fractions import Fraction
 import math
 import sys
+from dataclasses import dataclass
+from fractions import Fraction
 from math import comb
 
-import numpy as np
+from scipy.stats import binom
+
+from .monte_carlo import (
+    _CI_METHODS,
+    MonteCarloEstimate,
+    _check_sizes,
+    sample_init_events,
+)
 
 __all__ = [
     "rows_nonzero_probability",
@@ -52,35 +59,20 @@ __all__ = [
     "two_phase_probability",
     "proposition2_bound",
     "rows_union_bound",
-    "sample_init_events",
     "init_probabilities",
     "InitProbabilities",
-    "MonteCarloEstimate",
     "EXACT_ASSUMPTION4_LIMIT",
     "SCHEMA",
 ]
 
 #: Schema tag of :meth:`InitProbabilities.to_dict`.
-SCHEMA = "limitproc.studies.probability/1"
+SCHEMA = "limitproc.probability/1"
 
 #: :func:`init_probabilities` computes the exact full Assumption 4(i)
 #: probability only when ``(n_+ + n_-) · m`` is at most this (the
 #: inclusion–exclusion sum handles integers of about ``n_± m`` bits).
 EXACT_ASSUMPTION4_LIMIT = 2**16
 
-_CI_METHODS = ("exact", "wilson")
-_EVENTS = ("rows_nonzero", "assumption4", "two_phase")
-
-
-def _check_sizes(n_pos, n_neg, m):
-    for name, value in (("n_pos", n_pos), ("n_neg", n_neg), ("m", m)):
-        if isinstance(value, bool) or int(value) != value or value < 0:
-            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-    if n_pos + n_neg == 0:
-        raise ValueError("n_pos + n_neg must be positive: at least one datum is needed")
-    if m == 0:
-        raise ValueError("m must be positive: the network needs at least one neuron")
-    return int(n_pos), int(n_neg), int(m)
 
 
 def _dyadic(numerator, exponent):
@@ -171,8 +163,7 @@ def _log_rows_factor(count, k):
 
 def _rows_nonzero_float(n_pos, n_neg, m):
     logs = [
-        math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) - m * math.log(2)
-        + _log_rows_factor(n_pos, k) + _log_rows_factor(n_neg, m - k)
+        binom.logpmf(k, m, 0.5) + _log_rows_factor(n_pos, k) + _log_rows_factor(n_neg, m - k)
         for k in range(m + 1)
     ]  # fmt: skip
     return math.fsum(math.exp(v) for v in logs if v > -math.inf)
@@ -365,155 +356,6 @@ def _fraction_text(value):
         return f"{value.numerator}/{value.denominator}"
     finally:
         sys.set_int_max_str_digits(saved)
-
-
-def _random_bits(rng, shape, nbits):
-    """Uniform bit strings of length ``nbits``, packed in uint64 words."""
-    words = -(-nbits // 64)
-    bits = rng.integers(0, np.iinfo(np.uint64).max, size=shape + (words,), dtype=np.uint64, endpoint=True)
-    if nbits % 64:
-        bits[..., -1] &= np.uint64((1 << (nbits % 64)) - 1)
-    return bits
-
-
-def _full_words(nbits):
-    words = np.full(-(-nbits // 64), np.iinfo(np.uint64).max, dtype=np.uint64)
-    if nbits % 64:
-        words[-1] = np.uint64((1 << (nbits % 64)) - 1)
-    return words
-
-
-def _events_block(n_pos, n_neg, m, samples, rng):
-    """The three events for ``samples`` independent initializations."""
-    positive = rng.integers(0, 2, size=(samples, m), dtype=np.int8).astype(bool)  # s_j = +1
-    bits_pos = _random_bits(rng, (samples, m), n_pos)  # B_ij on positive data
-    bits_neg = _random_bits(rng, (samples, m), n_neg)  # B_ij on negative data
-    full_pos, full_neg = _full_words(n_pos), _full_words(n_neg)
-    # rows: the OR of the patterns of the neurons of each sign covers that sign's data
-    cover_pos = np.bitwise_or.reduce(bits_pos, axis=1, where=positive[..., None], initial=0)
-    cover_neg = np.bitwise_or.reduce(bits_neg, axis=1, where=~positive[..., None], initial=0)
-    rows = (cover_pos == full_pos).all(axis=-1) & (cover_neg == full_neg).all(axis=-1)
-    # seed 000 Assumption 3: a positive neuron active on every positive datum, same for negative
-    all_pos = (bits_pos == full_pos).all(axis=-1)
-    all_neg = (bits_neg == full_neg).all(axis=-1)
-    two_phase = (positive & all_pos).any(axis=1) & (~positive & all_neg).any(axis=1)
-    # columns: the pattern of each neuron on the data of its own sign, keyed with its sign
-    width = max(bits_pos.shape[-1], bits_neg.shape[-1])
-    keys = np.zeros((samples, m, width + 1), dtype=np.uint64)
-    keys[..., 0] = positive
-    keys[..., 1 : 1 + bits_pos.shape[-1]] = np.where(positive[..., None], bits_pos, np.uint64(0))
-    keys[..., 1 : 1 + bits_neg.shape[-1]] |= np.where(positive[..., None], np.uint64(0), bits_neg)
-    columns = keys[..., 1:].any(axis=-1).all(axis=1)
-    order = np.lexsort(np.moveaxis(keys, -1, 0)[::-1], axis=-1)
-    ordered = np.take_along_axis(keys, order[..., None], axis=1)
-    repeated = (ordered[:, 1:] == ordered[:, :-1]).all(axis=-1).any(axis=1)
-    return rows, rows & columns & ~repeated, two_phase
-
-
-def sample_init_events(n_pos, n_neg, m, samples, seed=0, *, memory=2**25):
-    """Monte Carlo draws of the three initialization events (vectorized).
-
-    Samples the mask law of the module docstring (equivalent to spec §1's
-    Gaussian directions and uniform signs) in blocks of about ``memory``
-    bytes, without a Python loop over samples.
-
-    Parameters
-    ----------
-    n_pos, n_neg, m : int
-        Label counts and width.
-    samples : int
-        Number of independent initializations.
-    seed : int or numpy.random.SeedSequence
-        Seed of :func:`numpy.random.default_rng`; the draws are a function
-        of ``(seed, n_pos, n_neg, m, samples)`` only.
-    memory : int
-        Approximate working memory per block, in bytes.
-
-    Returns
-    -------
-    dict of str to ndarray of bool, shape (samples,)
-        ``"rows_nonzero"``, ``"assumption4"`` (seed 002 Assumption 4(i)) and
-        ``"two_phase"`` (seed 000 Assumption 3).
-
-    Examples
-    --------
-    >>> events = sample_init_events(2, 2, 6, 1000, seed=1)
-    >>> sorted(events), events["rows_nonzero"].shape
-    (['assumption4', 'rows_nonzero', 'two_phase'], (1000,))
-    >>> bool((events["assumption4"] <= events["rows_nonzero"]).all())
-    True
-    """
-    n_pos, n_neg, m = _check_sizes(n_pos, n_neg, m)
-    samples = int(samples)
-    if samples < 0:
-        raise ValueError(f"samples must be non-negative, got {samples}")
-    words = -(-n_pos // 64) + -(-n_neg // 64) + max(-(-n_pos // 64), -(-n_neg // 64)) + 1
-    block = max(1, int(memory) // (8 * 4 * m * words))
-    rng = np.random.default_rng(seed)
-    parts = {name: [] for name in _EVENTS}
-    for start in range(0, samples, block):
-        outcome = _events_block(n_pos, n_neg, m, min(block, samples - start), rng)
-        for name, values in zip(_EVENTS, outcome):
-            parts[name].append(values)
-    return {
-        name: np.concatenate(values) if values else np.zeros(0, dtype=bool) for name, values in parts.items()
-    }
-
-
-@dataclass(frozen=True)
-class MonteCarloEstimate:
-    """A binomial proportion with its confidence interval.
-
-    Attributes
-    ----------
-    successes, samples : int
-    low, high : float
-        Confidence interval at level ``confidence`` (``method`` ``"exact"``
-        is Clopper–Pearson, ``"wilson"`` the Wilson score interval; both
-        from :func:`scipy.stats.binomtest`).
-    confidence : float
-    method : str
-    """
-
-    successes: int
-    samples: int
-    low: float
-    high: float
-    confidence: float
-    method: str
-
-    @property
-    def estimate(self):
-        """``successes / samples``."""
-        return self.successes / self.samples
-
-    def contains(self, value):
-        """Whether ``value`` lies in the confidence interval."""
-        return self.low <= float(value) <= self.high
-
-    @classmethod
-    def from_counts(cls, successes, samples, confidence=0.95, method="exact"):
-        """The estimate and interval of ``successes`` out of ``samples``."""
-        from scipy.stats import binomtest
-
-        if method not in _CI_METHODS:
-            raise ValueError(f"method must be one of {_CI_METHODS}, got {method!r}")
-        ci = binomtest(int(successes), int(samples)).proportion_ci(confidence_level=confidence, method=method)
-        return cls(int(successes), int(samples), float(ci.low), float(ci.high), float(confidence), method)
-
-    def to_dict(self):
-        return {
-            "successes": self.successes,
-            "samples": self.samples,
-            "estimate": self.estimate,
-            "low": self.low,
-            "high": self.high,
-            "confidence": self.confidence,
-            "method": self.method,
-        }
-
-    def __str__(self):
-        return f"{self.estimate:.4f} [{self.low:.4f}, {self.high:.4f}] ({self.successes}/{self.samples})"
 
 
 @dataclass(frozen=True)

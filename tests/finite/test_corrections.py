@@ -21,10 +21,14 @@ import numpy as np
 import pytest
 
 from limitproc import Problem, limit_process
-from limitproc.finite.corrections import RATE_WINDOW, SLOPE_LEVELS, FiniteLambdaPrediction, finite_lambda
-from limitproc.flow import simulate_flow
+from limitproc.finite import (
+    RATE_WINDOW,
+    SLOPE_LEVELS,
+    FiniteLambdaPrediction,
+    finite_lambda,
+)
 from limitproc.finite.offsets import log_norm_offsets
-from limitproc.flow.validation import late_rate, late_slope, validate
+from limitproc.flow import late_rate, late_slope, simulate_flow, validate
 
 from ..cases import CHAIN, GROUPS, REF3, SHARED, TWO_PHASE, competing_problems
 
@@ -226,7 +230,7 @@ class TestOutput:
 
     def test_to_dict_is_json(self, prediction):
         data = json.loads(json.dumps(prediction.to_dict(), allow_nan=False))
-        assert data["schema"] == "limitproc.finite.corrections" and data["schema_version"] == 1
+        assert data["schema"] == "limitproc.finite_lambda" and data["schema_version"] == 1
         assert [j["t"] for j in data["jumps"]] == pytest.approx(prediction.times.tolist())
         assert data["rate"] == pytest.approx(prediction.rate)
         assert [s["level"] for s in data["slopes"]] == list(SLOPE_LEVELS)

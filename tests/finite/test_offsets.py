@@ -10,8 +10,13 @@ import numpy as np
 import pytest
 
 from limitproc import Problem, limit_process
+from limitproc.finite.offsets import (
+    _transit,
+    log_norm_offsets,
+    offset_bound,
+    offset_model,
+)
 from limitproc.flow import simulate_flow
-from limitproc.finite.offsets import _transit, log_norm_offsets, offset_bound, offset_model
 
 from ..cases import REF3
 

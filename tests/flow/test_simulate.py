@@ -8,10 +8,10 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from limitproc import InputError, Problem, limit_process
-from limitproc.flow import FlowRun, crossing_time, simulate_flow, tolerance_error
-from limitproc.scale import log_inv_lambda
 from limitproc.finite.offsets import offset_bound
+from limitproc.flow import FlowRun, crossing_time, simulate_flow, tolerance_error
 from limitproc.problem.sampling import random_orthonormal
+from limitproc.scale import log_inv_lambda
 
 from ..cases import REF3
 

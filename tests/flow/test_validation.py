@@ -20,10 +20,8 @@ import pytest
 
 from limitproc import Problem, limit_process
 from limitproc.flow import simulate_flow
-from limitproc.problem.sampling import random_orthonormal
+from limitproc.flow.report import SCHEMA_VERSION, Verdict
 from limitproc.flow.validation import (
-    SCHEMA_VERSION,
-    Verdict,
     late_rate,
     late_slope,
     offset_bound,
@@ -31,6 +29,7 @@ from limitproc.flow.validation import (
     plateau_windows,
     validate,
 )
+from limitproc.problem.sampling import random_orthonormal
 
 from ..cases import REF3, SIMULTANEOUS, TWO_PHASE
 

@@ -10,8 +10,8 @@ import pytest
 from limitproc import InputError, Problem
 from limitproc.errors import MissingKeyError
 from limitproc.problem.npz import KEYS, load_arrays, load_problem
-from limitproc.schema import json_number
 from limitproc.problem.sampling import sample_dataset
+from limitproc.schema import json_number
 
 
 def save(tmp_path, **arrays):

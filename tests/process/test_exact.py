@@ -3,9 +3,16 @@ numbers built from rationals, sums, products and rational powers (spec §6)."""
 
 import pytest
 import sympy
-from mpmath import mpf, mp
+from mpmath import mp, mpf
 
-from limitproc.process.exact import EQUALITY_PREC, START_PREC, compare, enclose, is_zero, order_candidates
+from limitproc.process.exact import (
+    EQUALITY_PREC,
+    START_PREC,
+    compare,
+    enclose,
+    is_zero,
+    order_candidates,
+)
 
 sqrt, R = sympy.sqrt, sympy.Rational
 

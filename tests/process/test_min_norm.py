@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from limitproc import Problem, implicit_bias_ratio, limit_process, min_norm_interpolator, min_norm_sq
+from limitproc import (
+    Problem,
+    implicit_bias_ratio,
+    limit_process,
+    min_norm_interpolator,
+    min_norm_sq,
+)
 
 
 @pytest.mark.parametrize("seed", range(8))

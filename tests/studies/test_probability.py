@@ -11,16 +11,15 @@ import numpy as np
 import pytest
 
 from limitproc import Mask, Problem
+from limitproc.studies import MonteCarloEstimate, sample_init_events
 from limitproc.studies.probability import (
     EXACT_ASSUMPTION4_LIMIT,
     InitProbabilities,
-    MonteCarloEstimate,
     assumption4_probability,
     init_probabilities,
     proposition2_bound,
     rows_nonzero_probability,
     rows_union_bound,
-    sample_init_events,
     two_phase_probability,
 )
 
@@ -179,7 +178,7 @@ def test_gaussian_directions_have_the_bernoulli_law():
 def test_to_dict_carries_exact_fraction_string():
     result = init_probabilities(3, 2, 6, samples=500, seed=1, method="wilson")
     data = json.loads(json.dumps(result.to_dict()))
-    assert data["schema"] == "limitproc.studies.probability/1"
+    assert data["schema"] == "limitproc.probability/1"
     assert Fraction(data["rows_nonzero_exact"]) == result.rows_nonzero_exact
     assert data["rows_nonzero_exact"] == f"{result.rows_nonzero_exact.numerator}/{result.rows_nonzero_exact.denominator}"
     assert data["rows_nonzero"] == float(result.rows_nonzero_exact)

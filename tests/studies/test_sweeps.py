@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from limitproc import limit_process
-from limitproc.studies.sweeps import (
+from limitproc.process import min_norm
+from limitproc.studies import (
     LABEL_DISTRIBUTIONS,
     LogWidth,
     SweepResult,
@@ -18,8 +19,6 @@ from limitproc.studies.sweeps import (
     sample_problem,
     sweep,
 )
-
-from limitproc.process import min_norm
 
 GRID = dict(ns=[8, 24, 64], ms=["6log", 12], labels=["gaussian", "uniform"], repeats=3)
 
@@ -152,7 +151,7 @@ def test_slopes_of_the_optimum():
 def test_files_round_trip(small, tmp_path):
     small.to_json(tmp_path / "sweep.json")
     assert SweepResult.read_json(tmp_path / "sweep.json") == small
-    assert json.loads(small.to_json("-"))["schema"] == "limitproc.studies.sweeps/1"
+    assert json.loads(small.to_json("-"))["schema"] == "limitproc.sweep/1"
     small.to_csv(tmp_path / "rows.csv")
     with open(tmp_path / "rows.csv") as handle:
         records = list(csv.DictReader(handle))

@@ -1,0 +1,299 @@
+"""One simulated run of the gradient flow: its recorded steps, dense output and measurements.
+
+:class:`FlowRun` is what :func:`~limitproc.flow.simulate.simulate_flow`
+returns (parametrization in that module's docstring): log-norms and
+data-basis directions at every recorded step, evaluation anywhere through the
+solver's dense output, and the measurements validation needs (fit times,
+growth times, balancedness, final parameters).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.interpolate import CubicHermiteSpline
+from scipy.optimize import brentq
+from scipy.special import logsumexp
+
+__all__ = ["FIT_FRACTION", "FlowRun", "crossing_time"]
+
+#: A datum counts as fitted once ``h(x_i)/y_i`` reaches this fraction (spec §7;
+#: seed 002 Appendix A.1).
+FIT_FRACTION = 0.5
+
+def crossing_time(t, values, level, rates=None):
+    """First time a sampled curve reaches ``level`` from below.
+
+    Between the two samples that bracket the first crossing the curve is
+    interpolated by the cubic Hermite polynomial of its values and ``rates``
+    (time derivatives; linearly without them).  ``nan`` if the samples never
+    reach ``level``.
+
+    Examples
+    --------
+    Exact for cubics: ``t³`` sampled at ``0, 1, 2, 3`` reaches ``3.375`` at
+    ``t = 1.5``, where linear interpolation says ``1.339``:
+
+    >>> t = np.arange(4.0)
+    >>> round(crossing_time(t, t**3, 3.375, 3 * t**2), 12), round(crossing_time(t, t**3, 3.375), 3)
+    (1.5, 1.339)
+    """
+    values = np.asarray(values, dtype=float)
+    above = np.flatnonzero(values >= level)
+    if above.size == 0:
+        return np.nan
+    k = int(above[0])
+    if k == 0:
+        return float(t[0])
+    t0, t1 = float(t[k - 1]), float(t[k])
+    v0, v1 = values[k - 1] - level, values[k] - level
+    linear = -v0 / (v1 - v0)
+    if rates is None or t1 == t0:
+        return float(t0 + (t1 - t0) * linear)
+    spline = CubicHermiteSpline([t0, t1], [v0, v1], [rates[k - 1], rates[k]])
+    roots = spline.solve(0.0, extrapolate=False)
+    return float(roots[0]) if roots.size else float(t0 + (t1 - t0) * linear)
+
+
+@dataclass(frozen=True, eq=False)
+class FlowRun:
+    """One simulated gradient flow (spec §1) at scale ``λ``.
+
+    Arrays are indexed by the recorded times: the accepted solver steps and
+    the deactivation events (``T`` of them).  :meth:`state` evaluates the
+    run at any time from the solver's dense output.
+
+    Attributes
+    ----------
+    problem : Problem
+    log_inv_lam : float
+        ``ln(1/λ)``; the accelerated time is ``τ = t / ln(1/λ)``.
+    t : ndarray, shape (T,)
+        Un-accelerated times.
+    log_norms : ndarray, shape (T, m)
+        ``ρ_j = ln ||w_j|| = ln |a_j|``.
+    directions : ndarray, shape (T, m, n)
+        ``<w_j, x_i> / ||w_j||`` (frozen components included, decayed).
+    outputs : ndarray, shape (T, n)
+        ``h(x_i)``.
+    loss : ndarray, shape (T,)
+        ``L(θ(t))`` (seed 000 eq. 1).
+    balance_defect : ndarray, shape (T, m)
+        ``1 − ||ū_j||²``; ``a_j² − ||w_j||² = a_j² · balance_defect``.  Zero for
+        the exact flow: its size measures the integration error.
+    log_norm_rates, output_rates : ndarray, shapes (T, m) and (T, n)
+        Exact derivatives ``dρ_j/dt`` and ``dh(x_i)/dt`` at the recorded
+        times, for Hermite interpolation of crossing times.
+    frozen_log_mass : ndarray, shape (m,)
+        ``q_j = ln ||w_j^frozen||``: the constant part of ``w_j`` (components
+        ``≤ 0`` at ``t = 0`` and the part orthogonal to the data span);
+        ``-inf`` when empty.
+    frozen_coefficients : ndarray, shape (m, n)
+        ``<w_j(0), x_i> / λ`` for the components frozen from the start, else 0.
+    deactivations : tuple of (float, int, int)
+        ``(t, j, i)``: component ``<w_j, x_i>`` reached 0 at ``t`` and froze.
+    nfev, steps, segments : int
+        Right-hand side evaluations, accepted steps, and integration segments
+        (one more than the deactivations that stopped the solver).
+    seconds : float
+        Wall-clock time of the integration.
+    method : str
+    rtol, atol : float
+    init_log_norms : ndarray, shape (m,)
+        ``ρ_j(0) + ln(1/λ) = ln(||w_j(0)|| / λ)``.
+    """
+
+    problem: object = field(repr=False)
+    log_inv_lam: float
+    t: np.ndarray = field(repr=False)
+    log_norms: np.ndarray = field(repr=False)
+    directions: np.ndarray = field(repr=False)
+    outputs: np.ndarray = field(repr=False)
+    loss: np.ndarray = field(repr=False)
+    balance_defect: np.ndarray = field(repr=False)
+    log_norm_rates: np.ndarray = field(repr=False)
+    output_rates: np.ndarray = field(repr=False)
+    frozen_log_mass: np.ndarray = field(repr=False)
+    frozen_coefficients: np.ndarray = field(repr=False)
+    deactivations: tuple = field(repr=False)
+    nfev: int = 0
+    steps: int = 0
+    segments: int = 0
+    seconds: float = 0.0
+    method: str = "DOP853"
+    rtol: float = 1e-10
+    atol: float = 1e-12
+    init_log_norms: np.ndarray = field(repr=False, default=None)
+    _dense: tuple = field(repr=False, default=())
+
+    # -- scalars and derived arrays -------------------------------------------------
+
+    @property
+    def lam(self):
+        """``λ`` as a float (0.0 when it underflows, e.g. ``e^-2000``)."""
+        return float(np.exp(-self.log_inv_lam))
+
+    @property
+    def unit_init(self):
+        """Whether the run started from ``λ z_j`` rather than ``λ W0_j``
+        (``simulate_flow(..., unit_init=True)``; the same when every
+        ``||W0_j|| = 1``, and then ``False``)."""
+        return bool(self.init_log_norms is not None and not np.any(self.init_log_norms)
+                    and np.any(np.log(self.problem.init_norms)))
+
+    @property
+    def t_max(self):
+        """The end of the run."""
+        return float(self.t[-1])
+
+    @property
+    def tau(self):
+        """Accelerated times ``τ = t / ln(1/λ)`` (spec §1)."""
+        return self.t / self.log_inv_lam
+
+    @property
+    def scaled_log_norms(self):
+        """``ln ||w_j|| / ln(1/λ)``, about ``-e_j(τ)`` (spec §2; seed 002 Fig. 3)."""
+        return self.log_norms / self.log_inv_lam
+
+    @property
+    def sq_norms(self):
+        """``||w_j||² = a_j²``, shape (T, m) (0.0 where it underflows)."""
+        return np.exp(2.0 * self.log_norms)
+
+    @property
+    def theta_sq_norm(self):
+        """``||θ||² = Σ_j a_j² + ||w_j||²``, shape (T,)."""
+        return (np.exp(2.0 * self.log_norms) * (2.0 - self.balance_defect)).sum(axis=1)
+
+    @property
+    def balancedness(self):
+        """``a_j² − ||w_j||²``, shape (T, m) (seed 000 Lemma 1: constant, here 0)."""
+        return np.exp(2.0 * self.log_norms) * self.balance_defect
+
+    @property
+    def fitted(self):
+        """``h(x_i) / y_i ≥ 1/2`` (spec §7), shape (T, n); zero labels never count."""
+        y = self.problem.y
+        return (self.outputs / np.where(y != 0, y, np.inf) >= FIT_FRACTION) & (y != 0)
+
+    # -- crossing times ---------------------------------------------------------------
+
+    def fit_times(self):
+        """First time each datum is fitted, ``h(x_i)/y_i = 1/2`` (spec §7;
+        ``nan`` if never), shape (n,)."""
+        y = self.problem.y
+        scale = np.where(y != 0, y, np.inf)
+        ratio, rates = self.outputs / scale, self.output_rates / scale
+        times = np.array([crossing_time(self.t, ratio[:, i], FIT_FRACTION, rates[:, i]) for i in range(len(y))])
+        return np.array([
+            self._refine(lambda s, i=i: self.state(s)[2][i] / scale[i] - FIT_FRACTION, t) for i, t in enumerate(times)
+        ])
+
+    def group_log_sq_norm(self, neurons):
+        """``ln Σ_{j ∈ neurons} ||w_j||²`` and its time derivative, shape (T,)
+        each (a group of equal mask columns acts as one neuron, spec §5)."""
+        neurons = np.atleast_1d(np.asarray(neurons, dtype=int))
+        values = logsumexp(2.0 * self.log_norms[:, neurons], axis=1)
+        weights = np.exp(2.0 * self.log_norms[:, neurons] - values[:, None])
+        rates = (weights * 2.0 * self.log_norm_rates[:, neurons]).sum(axis=1)
+        return values, rates
+
+    def growth_time(self, neurons, sq_norm):
+        """First time ``Σ_{j ∈ neurons} ||w_j||²`` reaches ``sq_norm`` (``nan``
+        if never), e.g. half the predicted ``n r`` of a jump."""
+        neurons = np.atleast_1d(np.asarray(neurons, dtype=int))
+        values, rates = self.group_log_sq_norm(neurons)
+        level = float(np.log(sq_norm))
+        guess = crossing_time(self.t, values, level, rates)
+        return self._refine(lambda s: logsumexp(2.0 * self.state(s)[0][neurons]) - level, guess)
+
+    def _refine(self, func, guess):
+        """Refine a crossing time located on the recorded grid with the dense
+        output (root of ``func`` in the bracketing step)."""
+        if not np.isfinite(guess) or not self._dense:
+            return guess
+        k = int(np.searchsorted(self.t, guess))
+        lo, hi = float(self.t[max(k - 1, 0)]), float(self.t[min(k, self.t.size - 1)])
+        try:
+            f_lo, f_hi = func(lo), func(hi)
+        except ValueError:
+            return guess
+        if not (f_lo < 0 <= f_hi) or hi <= lo:
+            return guess
+        return float(brentq(func, lo, hi, xtol=1e-12, rtol=1e-15))
+
+    # -- evaluation at any time -------------------------------------------------------
+
+    def state(self, t):
+        """``(ρ, U, h)`` at time ``t`` from the dense output: log-norms (m,),
+        directions in the data basis (m, n) and outputs (n,)."""
+        return tuple(x[0] for x in self.sample([float(t)]))
+
+    def sample(self, times):
+        """Log-norms (k, m), directions (k, m, n) and outputs (k, n) at the given
+        times (dense output; each segment between events evaluated at once)."""
+        times = np.atleast_1d(np.asarray(times, dtype=float))
+        outside = ~((times >= 0.0) & (times <= self.t_max * (1 + 1e-12)))
+        if not self._dense or outside.any():
+            t = times[outside][0] if outside.any() else times[0]
+            raise ValueError(f"t = {t} is outside the run [0, {self.t_max}] (or the run kept no dense output)")
+        m, n = self.problem.m, self.problem.n
+        starts = [seg[0] for seg in self._dense]
+        which = np.maximum(np.searchsorted(starts, times, side="right") - 1, 0)
+        rho = np.empty((times.size, m))
+        U = np.empty((times.size, m, n))
+        for segment in np.unique(which):
+            chosen = which == segment
+            _, solution, index, active0, frozen_log, frozen_sign = self._dense[segment]
+            z = solution(np.minimum(times[chosen], solution.t_max)).reshape(m + index.size, -1).T
+            u = np.zeros((z.shape[0], m * n))
+            u[:, index] = z[:, m:]
+            rho[chosen] = z[:, :m]
+            U[chosen] = _with_frozen(z[:, :m], u.reshape(-1, m, n), active0, frozen_log, frozen_sign)
+        h = np.einsum("km,kmn->kn", self.problem.signs * np.exp(2.0 * rho), np.maximum(U, 0.0))
+        return rho, U, h
+
+    def contributions(self, index=-1):
+        """``s_j ||w_j|| σ(<w_j, x_i>)`` at a recorded time, shape (m, n):
+        neuron ``j``'s share of ``h(x_i)``."""
+        s = self.problem.signs.astype(float)
+        return (s * np.exp(2.0 * self.log_norms[index]))[:, None] * np.maximum(self.directions[index], 0.0)
+
+    def parameters(self, index=-1):
+        """``(a, W)`` at a recorded time, in input coordinates (``W`` (m, d)).
+
+        Frozen components are restored from their initial values, so this is
+        the full flow state (entries of size ``λ`` underflow to 0 only below
+        ``λ ≈ 1e-308``).
+        """
+        p = self.problem
+        rho = self.log_norms[index]
+        a = p.signs * np.exp(rho)
+        live = np.exp(rho)[:, None] * np.where(self.frozen_coefficients == 0.0, self.directions[index], 0.0)
+        C = live + self.frozen_coefficients * self.lam
+        if p.X is None:
+            return a, C
+        perp = (p.directions - p.inner_products() @ p.X) * (np.exp(self.init_log_norms) * self.lam)[:, None]
+        return a, C @ p.X + perp
+
+    @property
+    def final_parameters(self):
+        """``(a, W)`` at the end of the run."""
+        return self.parameters(-1)
+
+    def __repr__(self):
+        lam = f"λ=e^-{self.log_inv_lam:.6g}" if self.lam < 1e-300 else f"λ={self.lam:.3g}"
+        return (
+            f"FlowRun({lam}, t_max={self.t[-1]:.6g} (τ={self.tau[-1]:.4g}), final loss={self.loss[-1]:.6g}, "
+            f"||θ||²={self.theta_sq_norm[-1]:.6g}, {self.method} rtol={self.rtol:g}: "
+            f"{self.nfev} evaluations, {self.steps} steps, {len(self.deactivations)} deactivations, "
+            f"{self.seconds:.2f} s)"
+        )
+
+
+def _with_frozen(rho, U, active0, frozen_log, frozen_sign):
+    """Directions (T, m, n) with the components frozen from the start put
+    back: they decay like ``e^{-ρ}`` in direction units, ``sign · e^{q − ρ}``
+    (components frozen by an event are exactly 0, already in ``U``)."""
+    decayed = frozen_sign * np.exp(frozen_log - rho[:, :, None])
+    return np.where(active0, U, decayed)

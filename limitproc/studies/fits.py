@@ -1,0 +1,54 @@
+"""Power-law fits in log-log coordinates (seed 002 Figure 5: ``||θ||² ∝ n^slope``)."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import linregress
+
+__all__ = ["LogLogFit", "loglog_fit"]
+
+
+@dataclass(frozen=True)
+class LogLogFit:
+    """Least-squares line ``ln y = slope · ln x + intercept``.
+
+    Attributes
+    ----------
+    slope, intercept, stderr : float
+        Slope, intercept and the standard error of the slope (NaN with two
+        points).
+    points : int
+    """
+
+    slope: float
+    intercept: float
+    stderr: float
+    points: int
+
+    def __call__(self, x):
+        """The fitted ``y`` at ``x``."""
+        return np.exp(self.intercept) * np.asarray(x, dtype=float) ** self.slope
+
+    def __str__(self):
+        error = "" if math.isnan(self.stderr) else f" ± {self.stderr:.3f}"
+        return f"slope {self.slope:.3f}{error} ({self.points} points)"
+
+
+def loglog_fit(x, y):
+    """Fit a power law ``y ≈ C x^slope`` by least squares in log-log.
+
+    Examples
+    --------
+    >>> fit = loglog_fit([1, 4, 16, 64], [2, 4, 8, 16])
+    >>> round(fit.slope, 6), round(float(np.exp(fit.intercept)), 6)
+    (0.5, 2.0)
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = (x > 0) & (y > 0) & np.isfinite(x) & np.isfinite(y)
+    lx, ly = np.log(x[keep]), np.log(y[keep])
+    if lx.size < 2 or np.ptp(lx) == 0:
+        raise ValueError(f"a log-log fit needs at least two distinct positive x values, got {lx.size}")
+    fit = linregress(lx, ly)
+    stderr = float(fit.stderr) if lx.size > 2 else math.nan
+    return LogLogFit(float(fit.slope), float(fit.intercept), stderr, int(lx.size))
