@@ -4,11 +4,13 @@ Everything downstream of a scale works in ``ln(1/λ)``, so scales below the
 float range (``λ = e^-2000``) are as good as ``λ = 1e-8``.
 """
 
+import math
+
 import numpy as np
 
 from .errors import InputError
 
-__all__ = ["lambda_label", "log_inv_lambda"]
+__all__ = ["effective_log_inv_lambda", "lambda_label", "log_inv_lambda"]
 
 
 def log_inv_lambda(lam=None, log_inv_lam=None):
@@ -45,3 +47,21 @@ def lambda_label(log_inv_lam):
     """
     lam = float(np.exp(-log_inv_lam))
     return f"{lam:.0e}" if lam > 1e-300 else f"e^-{log_inv_lam:g}"
+
+
+def effective_log_inv_lambda(log_inv_lam, label_scale):
+    """``ln(1/λ) + ½ ln c``: the log-scale of a run measured against labels of size 1.
+
+    Labels ``c ŷ`` at scale ``λ`` are the problem ``ŷ`` at scale ``λ/√c`` with
+    times divided by ``c`` (spec §1: ``θ → θ/√c`` maps one flow onto the
+    other), so finite-λ corrections and the resolution ``μ ln(1/λ)`` of
+    spec §8 use this value, with ``c`` the power of 4 of
+    :attr:`~limitproc.problem.Problem.label_scale` (labels in ``[1, 4)``).
+    It is ``ln(1/λ)`` itself for labels of size 1 to 4; labels far below
+    ``λ²`` make it negative: the initialization is then not small.
+
+    >>> effective_log_inv_lambda(18.42, 1.0), round(effective_log_inv_lambda(18.42, 4.0**-10), 4)
+    (18.42, 11.4885)
+    """
+    return float(log_inv_lam) + 0.5 * math.log(label_scale)
+

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..process.algorithm1 import RESOLUTION_CONSTANT
-from ..scale import lambda_label
+from ..errors import InputError
+from ..scale import effective_log_inv_lambda, lambda_label, log_inv_lambda
 from ..schema import json_number
 from .offsets import group_members, log_norm_offsets
 from .relaxation import (
@@ -117,6 +118,12 @@ class FiniteLambdaPrediction:
         ``μ`` (spec §8; ``inf`` without competitors).
     competitors : tuple of Competitor
         Every competitor at every jump; :attr:`sharing` those below 5.
+    label_scale : float
+        The power of 4 ``c`` of :attr:`~limitproc.problem.Problem.label_scale`.
+        For ``c ≠ 1`` every number is computed on the labels ``y / c`` at the
+        scale ``λ/√c`` (:func:`~limitproc.scale.effective_log_inv_lambda`) and
+        given back in the units of the labels (spec §3: times ``/c``, rates and
+        norms ``×c``, losses ``×c²``); :attr:`offsets` stay in the scaled units.
     """
 
     process: object = field(repr=False)
@@ -129,6 +136,8 @@ class FiniteLambdaPrediction:
     ntk_eigenvalues: np.ndarray = field(repr=False)
     margin: float
     competitors: tuple = field(repr=False)
+    label_scale: float = 1.0
+    _scaled: object = field(repr=False, default=None)
     _cache: dict = field(repr=False, default_factory=dict)
 
     # -- the relaxation model, built on first use ----------------------------------------
@@ -147,7 +156,8 @@ class FiniteLambdaPrediction:
         """``ν`` with ``L − L(θ_K) ∝ e^{−2νt}``, fitted where that excess falls
         through :data:`RATE_WINDOW` of ``L(θ_0) − L(θ_K)`` (``nan`` without jumps)."""
         if "rate" not in self._cache:
-            self._cache["rate"] = window_rate(self, RATE_WINDOW)
+            self._cache["rate"] = (window_rate(self, RATE_WINDOW) if self._scaled is None
+                                   else self.label_scale * self._scaled.rate)
         return self._cache["rate"]
 
     # -- scalars -------------------------------------------------------------------------
@@ -158,9 +168,14 @@ class FiniteLambdaPrediction:
         return float(np.exp(-self.log_inv_lam))
 
     @property
+    def effective_log_inv_lam(self):
+        """``ln(1/λ) + ½ ln c`` (:func:`~limitproc.scale.effective_log_inv_lambda`)."""
+        return effective_log_inv_lambda(self.log_inv_lam, self.label_scale)
+
+    @property
     def jump_offsets(self):
-        """``C_k = t_k − τ_k ln(1/λ)`` (λ-free)."""
-        return self.offsets.jump_offsets
+        """``C_k = t_k − τ_k ln(1/λ)`` (λ-free for labels of size 1 to 4)."""
+        return self.offsets.jump_offsets if self._scaled is None else self.times - self.leading_times
 
     @property
     def accelerated_times(self):
@@ -169,8 +184,8 @@ class FiniteLambdaPrediction:
 
     @property
     def margin_scale(self):
-        """``μ ln(1/λ)`` (spec §8)."""
-        return self.margin * self.log_inv_lam
+        """``μ ln(1/λ)`` (spec §8), with the effective ``ln(1/λ)``."""
+        return self.margin * self.effective_log_inv_lam
 
     @property
     def resolved(self):
@@ -222,6 +237,10 @@ class FiniteLambdaPrediction:
     def excess(self, t):
         """``L(t) − L(θ_K)``, summed over the fitted blocks (no cancellation)."""
         t = np.asarray(t, dtype=float)
+        if self._scaled is not None:
+            c = self.label_scale
+            with np.errstate(over="ignore", under="ignore"):
+                return self._scaled.excess(t * c) * c * c
         out = np.zeros(t.shape)
         for block in self._blocks:
             out = out + block.loss(t)
@@ -230,6 +249,8 @@ class FiniteLambdaPrediction:
     def slope(self, level):
         """``ν = −½ d ln(L − L(θ_K))/dt`` of the predicted curve where the excess
         first falls to ``level · (L(θ_0) − L(θ_K))`` after the last jump."""
+        if self._scaled is not None:
+            return self.label_scale * self._scaled.slope(level)
         return local_slope(self, level)
 
     # -- output --------------------------------------------------------------------------
@@ -241,6 +262,8 @@ class FiniteLambdaPrediction:
             "schema": "limitproc.finite_lambda",
             "schema_version": SCHEMA_VERSION,
             "log_inv_lam": json_number(self.log_inv_lam),
+            "label_scale": json_number(self.label_scale),
+            "effective_log_inv_lam": json_number(self.effective_log_inv_lam),
             "lam": json_number(self.lam),
             "margin": json_number(self.margin),
             "margin_scale": json_number(self.margin_scale),
@@ -360,11 +383,13 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
     (5.0, 2.5, True)
     """
     from ..process.algorithm1 import limit_process
-    from ..scale import log_inv_lambda
 
     if not hasattr(process, "saddles"):
         process = limit_process(process)
     L = log_inv_lambda(lam, log_inv_lam)
+    c = process.label_scale
+    if c != 1.0:
+        return _in_label_units(process, L, unit_init, None if offsets is None or offsets.process is process else offsets)
     if offsets is None:
         offsets = log_norm_offsets(process, unit_init=unit_init)
     elif offsets.process is not process:
@@ -392,4 +417,31 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
         arr.flags.writeable = False
     return prediction
 
+
+def _in_label_units(process, L, unit_init, offsets):
+    """:func:`finite_lambda` of a process whose labels are scaled by ``c ≠ 1``:
+    computed on the labels ``y / c`` at ``ln(1/λ) + ½ ln c`` and given back in
+    the units of the labels (class docstring of :class:`FiniteLambdaPrediction`)."""
+    from ..process.algorithm1 import limit_process
+
+    c = process.label_scale
+    effective = effective_log_inv_lambda(L, c)
+    if not effective > 0:
+        raise InputError(
+            f"λ = {lambda_label(L)} is not small against labels of size {process.problem.label_norm() :.3g}: "
+            f"ln(1/λ) + ½ ln c = {effective:.4g} ≤ 0 (labels c·ŷ at λ are labels ŷ at λ/√c, spec §1, §3), "
+            "so the limit process does not describe the run"
+        )
+    scaled_process = limit_process(process.problem.rescaled(), exact=process.backend == "exact",
+                                   ties="first" if process.ties else "raise")
+    inner = finite_lambda(scaled_process, log_inv_lam=effective, unit_init=unit_init, offsets=offsets)
+    with np.errstate(over="ignore", under="ignore"):
+        fields = dict(times=inner.times / c, sq_norms=inner.sq_norms * c, asymptotic_rate=inner.asymptotic_rate * c,
+                      ntk_eigenvalues=inner.ntk_eigenvalues * c)
+    for name in ("times", "sq_norms", "ntk_eigenvalues"):
+        fields[name].flags.writeable = False
+    leading = process.times * L
+    leading.flags.writeable = False
+    return FiniteLambdaPrediction(process, inner.offsets, L, leading_times=leading, margin=inner.margin,
+                                  competitors=inner.competitors, label_scale=c, _scaled=inner, **fields)
 

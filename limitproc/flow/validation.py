@@ -81,7 +81,7 @@ import numpy as np
 from ..finite import RATE_WINDOW, finite_lambda, fitted_rate
 from ..finite.offsets import log_norm_offsets, offset_bound, offset_model
 from ..process.algorithm1 import RESOLUTION_CONSTANT
-from ..scale import log_inv_lambda
+from ..scale import effective_log_inv_lambda, log_inv_lambda
 from .report import JumpCheck, PlateauCheck, RunCheck, ValidationReport, Verdict
 from .simulate import simulate_flow
 
@@ -358,7 +358,7 @@ def _check(problem, process, run, margin, model, bound):
         plateaus.append(PlateauCheck(k, (lo, hi_t / L), saddle_loss,
                                      float(np.abs(loss - saddle_loss).max()), float(distance.max())))
 
-    scale = margin * L
+    scale = margin * effective_log_inv_lambda(L, problem.label_scale)
     if same:
         verdict = Verdict.MATCH if scale >= RESOLUTION_CONSTANT else Verdict.UNRESOLVED_MATCH
     else:

@@ -5,6 +5,7 @@ finiteness, orthonormality of the inputs and balance of the initialization
 once; everything downstream trusts it.
 """
 
+import math
 from fractions import Fraction
 from numbers import Rational
 
@@ -67,6 +68,16 @@ def _exact_labels(y):
         except (TypeError, ValueError, ZeroDivisionError):
             raise InputError(f"y[{i}] = {value!r} is not a rational number") from None
     return tuple(exact)
+
+
+def _label_scale(y):
+    """``c = 4^k`` with ``max |y_i| / c`` in ``[1, 4)`` (1 when every label is 0);
+    representable for every finite label (``2^-1074 ≤ c ≤ 2^1022``)."""
+    top = float(np.abs(y).max()) if y.size else 0.0
+    if top == 0.0:
+        return 1.0
+    exponent = math.frexp(top)[1]  # top = f 2^e, f in [1/2, 1)
+    return math.ldexp(1.0, 2 * ((exponent - 1) // 2))
 
 
 def _format_pairs(pairs, values):
@@ -237,6 +248,7 @@ class Problem:
         set_(self, "tol", float(tol))
         set_(self, "gram_deviation", deviation)
         set_(self, "_y_exact", exact)
+        set_(self, "label_scale", _label_scale(y_float))
 
     def __setattr__(self, name, value):
         raise AttributeError("Problem is immutable")
@@ -276,6 +288,54 @@ class Problem:
         if self._y_exact is not None:
             return self._y_exact
         return tuple(Fraction(float(v)) for v in self.y)
+
+    @property
+    def scaled_labels(self):
+        """``y / c`` with ``c`` = :attr:`label_scale`, a power of 4 such that
+        ``max |y_i| / c ∈ [1, 4)``.
+
+        Spec §3: scaling the labels by ``c`` divides every jump time by ``c``
+        and multiplies rates and squared norms by ``c``, losses by ``c²`` and
+        the weights ``a``, ``w`` by ``√c``.  The float computations run on
+        these labels and scale back, so their answers are the same at every
+        representable label scale (the division by a power of 2 is exact, and
+        bitwise neutral where nothing under- or overflows).
+
+        >>> p = Problem([3e200, -1e200], [[1.0, 0.0]], signs=[1])
+        >>> p.label_scale == 4.0**332, bool(1 <= p.scaled_labels.max() < 4)
+        (True, True)
+        """
+        return self.y / self.label_scale
+
+    def rescaled(self):
+        """The same problem with the labels ``y / c`` of :attr:`scaled_labels`
+        (exact labels divided exactly); its :attr:`label_scale` is 1.
+
+        >>> float(Problem([3e200, -1e200], [[1.0, 0.0]], signs=[1]).rescaled().y.max()) < 4
+        True
+        """
+        if self.label_scale == 1.0:
+            return self
+        c = self.label_scale
+        copy = object.__new__(Problem)
+        for name, value in vars(self).items():
+            object.__setattr__(copy, name, value)
+        y = self.scaled_labels
+        y.flags.writeable = False
+        exact = None if self._y_exact is None else tuple(v / Fraction(c) for v in self._y_exact)
+        object.__setattr__(copy, "y", y)
+        object.__setattr__(copy, "_y_exact", exact)
+        object.__setattr__(copy, "label_scale", 1.0)
+        return copy
+
+    def label_norm(self, where=slice(None)):
+        """``||y[where]||`` computed on :attr:`scaled_labels`, so that it
+        neither overflows nor underflows where the result is representable.
+
+        >>> Problem([3e200, 4e200, -1.0], [[1.0, 0.0, 0.0]], signs=[1]).label_norm([0, 1])
+        5e+200
+        """
+        return float(self.label_scale * np.linalg.norm(self.scaled_labels[where]))
 
     def loss(self, outputs):
         """Training loss ``L = (1/(2n)) Σ_i (h(x_i) − y_i)²`` (spec §1) of

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import NearTieError, TieError
-from .arithmetic import ExactArithmetic, FloatArithmetic
+from ..errors import InputError, NearTieError, TieError
+from ..scale import effective_log_inv_lambda, log_inv_lambda
+from .arithmetic import ExactArithmetic, FloatArithmetic, Unrepresentable
 from .mask import Mask
 
 __all__ = ["limit_process", "LimitProcess", "Saddle", "Interaction", "ResolutionMargin", "NEAR_TIE_POLICIES"]
+
+_TINY = np.finfo(float).tiny  # below it float64 loses relative precision (subnormal numbers)
 
 #: ``μ ln(1/λ)`` above which the limit process describes a run (spec §8).
 RESOLUTION_CONSTANT = 5.0
@@ -113,6 +116,10 @@ class ResolutionMargin:
     share of the fit unless ``μ ln(1/λ) ≫ 1``.  ``value`` is ``inf`` when no
     jump has a competitor.
 
+    ``ln(1/λ)`` is measured against labels of size 1 to 4
+    (:func:`~limitproc.scale.effective_log_inv_lambda`: ``+ ½ ln c`` for
+    labels scaled by ``c``), so the margin means the same at every label scale.
+
     Attributes
     ----------
     value : number
@@ -120,30 +127,36 @@ class ResolutionMargin:
     k, neuron, competitor : int or None
         Where the minimum is attained: jump ``k`` of ``neuron`` against
         ``competitor``.
+    label_scale : float
+        The power of 4 ``c`` of :attr:`~limitproc.problem.Problem.label_scale`.
     """
 
     value: object
     k: object = None
     neuron: object = None
     competitor: object = None
+    label_scale: float = 1.0
 
-    def scale(self, lam):
-        """``μ ln(1/λ)``: the margin in units of the run's log-scale."""
-        return float(self.value) * np.log(1.0 / lam)
+    def scale(self, lam=None, *, log_inv_lam=None):
+        """``μ ln(1/λ)`` with the effective ``ln(1/λ)`` (class docstring)."""
+        return float(self.value) * effective_log_inv_lambda(log_inv_lambda(lam, log_inv_lam), self.label_scale)
 
-    def resolves(self, lam, constant=RESOLUTION_CONSTANT):
+    def resolves(self, lam=None, constant=RESOLUTION_CONSTANT, *, log_inv_lam=None):
         """Whether ``μ ln(1/λ) ≥ constant`` (about 5 for the fitted sets, spec §8)."""
-        return self.scale(lam) >= constant
+        return self.scale(lam, log_inv_lam=log_inv_lam) >= constant
 
     def log10_largest_lambda(self, constant=RESOLUTION_CONSTANT):
-        """``log10 exp(-constant / μ)`` (finite even where the λ underflows)."""
+        """``log10`` of :meth:`largest_lambda` (finite even where the λ underflows)."""
         mu = float(self.value)
-        return 0.0 if mu == np.inf else -constant / (mu * np.log(10)) if mu > 0 else -np.inf
+        shift = 0.5 * np.log10(self.label_scale)
+        return 0.0 if mu == np.inf else shift - constant / (mu * np.log(10)) if mu > 0 else -np.inf
 
     def largest_lambda(self, constant=RESOLUTION_CONSTANT):
-        """``exp(-constant / μ)``: the largest λ the limit describes (spec §8)."""
+        """``√c exp(-constant / μ)``: the largest λ the limit describes (spec §8)."""
         mu = float(self.value)
-        return 1.0 if mu == np.inf else float(np.exp(-constant / mu)) if mu > 0 else 0.0
+        if mu == np.inf:
+            return 1.0
+        return float(np.sqrt(self.label_scale) * np.exp(-constant / mu)) if mu > 0 else 0.0
 
 
 class _Undecided(Exception):
@@ -183,6 +196,10 @@ def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask
         jump at exactly the same time (outside the theory, spec §5).
     NearTieError
         With ``near_ties="raise"``, when the float backend cannot decide.
+    InputError
+        With ``near_ties="raise"`` or ``"report"``, when the labels span more
+        than float64 represents in one problem (the default hands such
+        problems to the exact backend).
 
     Examples
     --------
@@ -195,6 +212,13 @@ def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask
     [(0, [0, 1], 0.4)]
     >>> float(process.final.sq_norm), float(process.final.loss)
     (10.0, 0.0)
+
+    Labels scaled by ``c`` divide the times by ``c`` and multiply the squared
+    norms by ``c`` (spec §3), at any representable scale:
+
+    >>> big = limit_process(Problem([3e200, 4e200], [[1, 1], [1, -1]], signs=[1, 1]))
+    >>> float(big.jumps[0].tau) * 1e200, float(big.final.sq_norm) / 1e200
+    (0.4, 10.0)
     """
     if near_ties not in NEAR_TIE_POLICIES:
         raise ValueError(f"near_ties must be one of {NEAR_TIE_POLICIES}, got {near_ties!r}")
@@ -205,6 +229,13 @@ def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask
         return _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report", ties)
     try:
         return _algorithm1(problem, mask, FloatArithmetic(problem, mask), near_ties, ties)
+    except Unrepresentable as reason:
+        if near_ties != "exact":
+            raise InputError(f"the float backend cannot represent these labels: {reason}; "
+                             "rerun with exact=True (CLI: --exact)") from None
+        process = _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report", ties)
+        object.__setattr__(process, "deferred", (str(reason),))
+        return process
     except _Undecided as undecided:
         if near_ties == "raise":
             listed = "; ".join(map(repr, undecided.near_ties))
@@ -241,8 +272,8 @@ def _algorithm1(problem, mask, num, near_ties, ties):
                 raise _Undecided(close)
             undecided.extend(close)
         tau = num.T[winners[0]]
-        winners, fitted, tied = _simultaneous(winners, [unfitted_data(w) for w in winners], tau, ties)
-        broken.extend((num.number(tau), pair) for pair in tied)
+        winners, fitted, tied = _simultaneous(winners, [unfitted_data(w) for w in winners], tau, ties, num)
+        broken.extend((num.number(num.unscale(tau, "time")), pair) for pair in tied)
         for w, data in zip(winners, fitted):
             jumps.append((num.number(tau), w, data, num.number(num.rate[w])))
             unfitted[data] = False
@@ -261,17 +292,27 @@ def _algorithm1(problem, mask, num, near_ties, ties):
             waiting[affected[~alive]] = False
             new_rates = num.rate[affected]
             interactions.extend(
-                Interaction(k, int(j), num.number(old_rates[t]), num.number(new_rates[t]), num.number(exponents[t]))
+                Interaction(k, int(j), num.number(num.unscale(old_rates[t], "rate")),
+                            num.number(num.unscale(new_rates[t], "rate")), num.number(exponents[t]))
                 for t, j in enumerate(affected)
             )
         num.retire(winners)
+    saddles, out_of_range = _saddles(problem, mask, num, jumps, unfitted)
     return LimitProcess(
-        problem, mask, _saddles(problem, mask, num, jumps, unfitted), initial_rates,
-        tuple(interactions), tuple(undecided), "exact" if num.exact else "float", ties=tuple(broken),
+        problem, mask, saddles, num.unscale(initial_rates, "rate"),
+        tuple(interactions), tuple(_unscaled(tie, num) for tie in undecided), "exact" if num.exact else "float",
+        ties=tuple(broken), out_of_range=out_of_range,
     )
 
 
-def _simultaneous(winners, fitted, tau, ties):
+def _unscaled(near_tie, num):
+    """A near-tie recorded on the scaled labels, in the units of the labels given."""
+    times = tuple(float(num.unscale(t, "time")) for t in near_tie.times)
+    return type(near_tie)(near_tie.neurons, times, float(num.unscale(near_tie.gap, "time")),
+                          float(num.unscale(near_tie.bound, "time")))
+
+
+def _simultaneous(winners, fitted, tau, ties, num):
     """The neurons that jump at ``tau``, their data, and the ties broken.
 
     A true tie is a simultaneous jump when the unfitted sets are disjoint;
@@ -287,6 +328,7 @@ def _simultaneous(winners, fitted, tau, ties):
             continue
         if ties == "raise":
             shared = np.intersect1d(own, data[kept.index(clash)])
+            tau = num.unscale(tau, "time")
             raise TieError(
                 f"neurons {clash} and {w} jump at exactly the same time τ = {tau} "
                 f"and share unfitted data {shared[:5].tolist()}: a tie between overlapping sets is "
@@ -300,7 +342,8 @@ def _simultaneous(winners, fitted, tau, ties):
 
 
 def _saddles(problem, mask, num, jumps, unfitted):
-    """Saddles ``θ_0..θ_K`` from the jump records (losses summed without cancellation)."""
+    """Saddles ``θ_0..θ_K`` from the jump records (losses summed without
+    cancellation), in the units of the labels given (``num.unscale``)."""
     n = problem.n
     fitted_sq = [num.total(num.y2[data]) for _, _, data, _ in jumps]
     never = num.total(num.y2[np.flatnonzero(unfitted)])
@@ -308,22 +351,34 @@ def _saddles(problem, mask, num, jumps, unfitted):
     for value in reversed(fitted_sq):
         tails.append(tails[-1] + value)
     tails.reverse()  # tails[k] = Σ_{i ∉ F_k} y_i²
+
+    lost = set()
+
+    def unscaled(value, kind):
+        out = num.number(num.unscale(value, kind))
+        as_float = float(out)
+        if not np.isfinite(as_float) or (abs(as_float) < _TINY and value != 0):  # overflow, or subnormal/0
+            lost.add(kind)
+        return out
+
     groups = {g[0]: g for g in mask.groups}
     empty = np.empty(0, dtype=np.int64)
-    saddles = [Saddle(0, num.zero, None, (), empty, num.zero, num.number(tails[0] / (2 * n)), num.zero, num.zero, empty)]
+    saddles = [Saddle(0, num.zero, None, (), empty, num.zero, unscaled(tails[0] / (2 * n), "loss"), num.zero, num.zero,
+                      empty)]
     sq_norm = num.zero
     for k, (tau, j, data, rate) in enumerate(jumps, start=1):
         sign = int(problem.signs[j])
         scale = num.sqrt(n * rate)  # ||w_j||  = |a_j| = sqrt(n r)
         sq_norm = sq_norm + 2 * n * rate
-        coefficients = sign * num.y[data] / scale
+        coefficients = num.unscale(sign * num.y[data] / scale, "weight")
         data = data.copy()
         data.flags.writeable = False
         saddles.append(
-            Saddle(k, tau, int(j), groups.get(j, (int(j),)), data, rate, num.number(tails[k] / (2 * n)),
-                   num.number(sq_norm), num.number(sign * scale), coefficients)
+            Saddle(k, unscaled(tau, "time"), int(j), groups.get(j, (int(j),)), data, unscaled(rate, "rate"),
+                   unscaled(tails[k] / (2 * n), "loss"), unscaled(sq_norm, "sq_norm"),
+                   unscaled(sign * scale, "weight"), coefficients)
         )
-    return tuple(saddles)
+    return tuple(saddles), tuple(sorted(lost))
 
 
 @dataclass(frozen=True, eq=False)
@@ -346,6 +401,16 @@ class LimitProcess:
         Near-ties that made the float backend hand over to the exact one.
     ties : tuple of (time, (int, int))
         True ties between overlapping neurons broken by index (``ties="first"``).
+    out_of_range : tuple of str
+        Kinds of outputs (``"loss"``, ``"time"``, ``"rate"``, ``"sq_norm"``,
+        ``"weight"``) that overflow or underflow float64 (to 0 or to the
+        imprecise subnormal range) in the units of the labels given, e.g. the
+        losses ``~1e400`` of labels near ``1e200``; :attr:`scaled_losses`
+        gives the losses on the scaled labels.
+        The float backend computes on labels scaled to ``[1, 4)`` and scales
+        back (spec §3), so everything else is exact to rounding; the exact
+        backend's values are exact, and this names those whose ``float()``
+        is out of range.
     """
 
     problem: object = field(repr=False)
@@ -357,6 +422,13 @@ class LimitProcess:
     backend: str = "float"
     deferred: tuple = ()
     ties: tuple = ()
+    out_of_range: tuple = ()
+
+    @property
+    def label_scale(self):
+        """The power of 4 ``c`` the float backend divides the labels by
+        (:attr:`~limitproc.problem.Problem.label_scale`)."""
+        return self.problem.label_scale
 
     @property
     def jumps(self):
@@ -387,6 +459,19 @@ class LimitProcess:
     def losses(self):
         """``L(θ_0..θ_K)`` as floats."""
         return np.array([float(s.loss) for s in self.saddles])
+
+    @property
+    def scaled_losses(self):
+        """``L(θ_k) / c²`` for ``k = 0..K`` with ``c`` = :attr:`label_scale`:
+        the losses on the labels ``y / c``, finite where :attr:`losses`
+        overflow (labels near 1e200) or underflow (near 1e-200)."""
+        y2 = self.problem.scaled_labels ** 2
+        fitted = np.zeros(self.problem.n, dtype=bool)
+        out = [y2.sum()]
+        for s in self.jumps:
+            fitted[s.data] = True
+            out.append(y2[~fitted].sum())
+        return np.array(out) / (2 * self.problem.n)
 
     @property
     def sq_norms(self):
@@ -448,7 +533,7 @@ class LimitProcess:
     def resolution_margin(self):
         """The resolution margin ``μ`` of spec §8 (:class:`ResolutionMargin`)."""
         if not self.interactions:
-            return ResolutionMargin(np.inf)
+            return ResolutionMargin(np.inf, label_scale=self.label_scale)
         values = [float(step.exponent) for step in self.interactions]
         best = int(np.argmin(values))
         step = self.interactions[best]
@@ -458,7 +543,7 @@ class LimitProcess:
             close = [i for i, v in enumerate(values) if v <= values[best] * (1 + 1e-9) + 1e-300]
             best = close[order_candidates([self.interactions[i].exponent for i in close])[0]]
             step = self.interactions[best]
-        return ResolutionMargin(step.exponent, step.k, self.saddles[step.k].neuron, step.neuron)
+        return ResolutionMargin(step.exponent, step.k, self.saddles[step.k].neuron, step.neuron, self.label_scale)
 
     def __repr__(self):
         final = self.final

@@ -12,11 +12,21 @@ Candidate times are kept rather than exponents: between two changes of
 ``j`` from ``r`` to ``r'``, ``T_j ← τ + (r/r')(T_j − τ)``.  Only neurons whose
 rate a jump lowers are touched, so a run costs time linear in the mask size.
 
+Label scale.  The float backend runs on the labels ``y / c`` of
+:attr:`~limitproc.problem.Problem.scaled_labels` (``c`` a power of 4, the
+largest label in ``[1, 4)``) and scales its results back (:meth:`FloatArithmetic.unscale`;
+spec §3: times ``/c``, rates and squared norms ``×c``, losses ``×c²``), so
+labels of any representable size give the same answer; the exact backend
+needs no scale.
+
 Float error bound (derivation in ``docs/theory.md``, first order in the unit
-roundoff ``u = 2^-53``).  Sums are taken with :func:`math.fsum` (error
-``2u S``: squares and final rounding); a fitted part is subtracted with its
-own bound, and ``S_j`` is recomputed from its unfitted data when its bound
-exceeds ``2^-46 S_j``.  Rates carry ``δ_j = ES_j/(2 S_j) + 2u`` relative.
+roundoff ``u = 2^-53``, plus ``η = 2^-1074`` per rounding for results on the
+subnormal grid, where rounding errors are absolute).  Sums are taken with
+:func:`math.fsum` (error ``2u S + (count + 1) η``: squares and final
+rounding); a fitted part is subtracted with its own bound, and ``S_j`` is
+recomputed from its unfitted data when its bound exceeds ``2^-46 S_j``.  A
+sum that its bound does not separate from 0 cannot give a rate: the float
+backend then stops (:class:`Unrepresentable`) and the exact backend decides.  Rates carry ``δ_j = ES_j/(2 S_j) + 2u`` relative.
 Only differences of candidate times decide the argmin, so the error of
 ``T_j`` is tracked up to a shift common to all neurons: ``X_j`` bounds it.
 At a jump of ``w`` that changes ``r_j`` by the factor ``ρ = r/r'``,
@@ -33,10 +43,20 @@ import sympy
 
 from .exact import order_candidates, to_sympy
 
-__all__ = ["FloatArithmetic", "ExactArithmetic", "NearTie"]
+__all__ = ["FloatArithmetic", "ExactArithmetic", "NearTie", "Unrepresentable"]
 
 _U = 2.0**-53
+_ETA = 2.0**-1074  # spacing of the subnormal grid: the absolute error of a rounding there
 _RECOMPUTE = 2.0**-46
+
+#: Powers of the label scale ``c`` carried by each output (spec §3).
+_POWERS = {"time": -1.0, "rate": 1.0, "sq_norm": 1.0, "loss": 2.0, "weight": 0.5}
+
+
+class Unrepresentable(Exception):
+    """The scaled labels are beyond what float64 represents with a bound: a
+    label underflows to 0, or a neuron's label sum is within its float error
+    of 0 (labels spanning more than float64's range in one problem)."""
 
 
 class NearTie:
@@ -66,15 +86,21 @@ class FloatArithmetic:
 
     def __init__(self, problem, mask):
         self.n = problem.n
-        self.y = problem.y
-        self.y2 = problem.y * problem.y
+        self.scale = problem.label_scale
+        self.y = problem.scaled_labels
+        lost = np.flatnonzero((self.y == 0) & (problem.y != 0))
+        if lost.size:
+            raise Unrepresentable(f"y[{lost[0]}] = {problem.y[lost[0]]:g} underflows to 0 once the labels are "
+                                  f"divided by c = {self.scale:g} (max |y| / |y[{lost[0]}]| > 2^1075)")
+        self.y2 = self.y * self.y
         m = problem.m
         ptr = mask.by_neuron.indptr
         values = self.y2[mask.by_neuron.indices]
         S = np.array([math.fsum(values[ptr[j] : ptr[j + 1]]) for j in range(m)])  # Σ_{i: A_ij = 1} y_i²
         self.S = S
-        self.ES = 2 * _U * S
+        self.ES = 2 * _U * S + (mask.counts + 1) * _ETA
         live = mask.counts > 0
+        self._check_separated(np.flatnonzero(live))
         self.rate = np.sqrt(S) / self.n
         self.T = np.full(m, np.inf)
         self.X = np.zeros(m)
@@ -85,6 +111,28 @@ class FloatArithmetic:
     def _rate_error(self, js):
         """Relative error bound ``δ_j`` of ``rate[js]``."""
         return self.ES[js] / (2 * self.S[js]) + 2 * _U
+
+    def _check_separated(self, js):
+        """Raise :class:`Unrepresentable` unless every ``S[js]`` exceeds its error bound."""
+        bad = js[~(self.S[js] > self.ES[js])]
+        if bad.size:
+            raise Unrepresentable(f"the label sums of neurons {bad[:5].tolist()} are within float64 rounding of 0 "
+                                  f"once the labels are divided by c = {self.scale:g}")
+
+    def unscale(self, value, kind):
+        """A value computed on the scaled labels, in the units of the labels
+        given (``kind`` one of ``time``, ``rate``, ``sq_norm``, ``loss``,
+        ``weight``; spec §3).  Exact for every power of 4 that stays in range;
+        a value beyond float64 in those units becomes ``inf`` or 0 (losses of
+        labels near 1e±200; :attr:`~limitproc.process.algorithm1.LimitProcess.out_of_range`
+        names them)."""
+        if self.scale == 1.0:
+            return value
+        with np.errstate(over="ignore", under="ignore"):
+            factor = np.float64(self.scale) ** _POWERS[kind]
+            if np.isfinite(factor) and factor > 0:
+                return value * factor
+            return value * np.float64(self.scale) ** (_POWERS[kind] / 2) * np.float64(self.scale) ** (_POWERS[kind] / 2)
 
     @staticmethod
     def sqrt(x):
@@ -135,15 +183,17 @@ class FloatArithmetic:
         """Subtract fitted label sums from ``S[js]``; recompute on cancellation."""
         new = self.S[js] - sums[js]
         self.S[js] = new
-        self.ES[js] += 2 * _U * sums[js] + _U * np.abs(new)
+        self.ES[js] += 2 * _U * sums[js] + _U * np.abs(new) + (counts[js] + 2) * _ETA
         for j in js[self.ES[js] > _RECOMPUTE * np.abs(new)]:
-            self.S[j] = math.fsum(remaining(j))
-            self.ES[j] = 2 * _U * self.S[j]
+            left = remaining(j)
+            self.S[j] = math.fsum(left)
+            self.ES[j] = 2 * _U * self.S[j] + (left.size + 1) * _ETA
 
     def retime(self, js, tau, e, winner, alive):
         """New rates of ``js[alive]`` and their times ``τ + e_j / r'_j``."""
         delta, old_error = self._pending
         delta, old_error, js, e = delta[alive], old_error[alive], js[alive], e[alive]
+        self._check_separated(js)
         ratio = self.rate[js] / (np.sqrt(self.S[js]) / self.n)  # ρ = r / r' ≥ 1
         self.rate[js] = np.sqrt(self.S[js]) / self.n
         T = tau + e / self.rate[js]
@@ -170,6 +220,12 @@ class ExactArithmetic:
     exact = True
     zero = sympy.Integer(0)
     infinity = sympy.oo
+    scale = 1
+
+    @staticmethod
+    def unscale(value, kind):
+        """Exact numbers need no label scale."""
+        return value
 
     def __init__(self, problem, mask):
         self.n = problem.n

@@ -101,7 +101,7 @@ def assumption_report(process, two_phase=None):
               f"|a_j(0)| = ||w_j(0)|| within {problem.tol:.0e} relative, or signs given"),
     ]
     rows = mask.zero_rows
-    lost = float(np.sum(y[rows] ** 2)) / (2 * problem.n)
+    lost = problem.label_norm(rows) ** 2 / (2 * problem.n)
     checks.append(Check(
         "rows non-zero", "seed 002 Asm. 4(i)", rows.size == 0,
         "every datum has an initially active neuron of its label's sign" if rows.size == 0 else

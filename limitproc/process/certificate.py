@@ -60,7 +60,10 @@ def _relative(measured, reported):
 def certify(process, tol=1e-9):
     """Rebuild every saddle and measure how far it is from the definitions.
 
-    ``tol`` is relative to the label scale ``max |y_i|``.  Pre-activations
+    ``tol`` is relative to the label scale ``max |y_i|``.  The checks run on
+    the labels and weights scaled by the power of 4 of
+    :attr:`~limitproc.problem.Problem.label_scale` (spec §3), so they hold at
+    any representable label scale.  Pre-activations
     ``<w_j, x_i>`` within rounding of 0 are taken as the exact zeros they are
     in ``θ_k`` (the hidden weights are stored in input coordinates).
 
@@ -73,9 +76,14 @@ def certify(process, tol=1e-9):
     """
     problem = process.problem
     n = problem.n
-    y = problem.y
+    c = problem.label_scale  # everything is measured on the labels y / c (spec §3), exact for powers of 4
+    root = np.sqrt(c)
+    y = problem.scaled_labels
     scale = max(float(np.abs(y).max()), np.finfo(float).tiny)
-    loss_scale = float(process.saddles[0].loss)
+    scaled_losses = process.scaled_losses  # L(θ_k) / c², where the reported L(θ_k) is out of float64's range
+    reported_losses = [float(s.loss) / c / c if "loss" not in process.out_of_range else scaled_losses[s.k]
+                       for s in process.saddles]
+    loss_scale = float(scaled_losses[0])
     rounding = 8 * problem.d * np.finfo(float).eps
     worst = dict(gradient=0.0, fit=0.0, balance=0.0, loss=0.0, sq_norm=0.0)
     zero_neurons = True
@@ -84,6 +92,7 @@ def certify(process, tol=1e-9):
         if s.neuron is not None:
             jumped.add(s.neuron)
         a, W = process.parameters(s.k)
+        a, W = a / root, W / root
         pre = W if problem.X is None else W @ problem.X.T  # <w_j, x_i>, shape (m, n)
         pre[np.abs(pre) <= rounding * np.abs(W).sum(axis=1, keepdims=True)] = 0.0  # exact zeros of θ_k
         active = pre > 0
@@ -97,8 +106,8 @@ def certify(process, tol=1e-9):
             worst["fit"] = max(worst["fit"], np.abs(residual[fitted]).max() / scale)
         worst["balance"] = max(worst["balance"], np.abs(a**2 - (W**2).sum(axis=1)).max() / scale)
         loss = residual @ residual / (2 * n)
-        worst["loss"] = max(worst["loss"], abs(loss - float(s.loss)) / loss_scale if loss_scale else 0.0)
-        worst["sq_norm"] = max(worst["sq_norm"], _relative(a @ a + (W**2).sum(), float(s.sq_norm)))
+        worst["loss"] = max(worst["loss"], abs(loss - reported_losses[s.k]) / loss_scale if loss_scale else 0.0)
+        worst["sq_norm"] = max(worst["sq_norm"], _relative(a @ a + (W**2).sum(), float(s.sq_norm) / c))
         idle = [j for j in range(problem.m) if j not in jumped]
         if np.any(a[idle]) or np.any(W[idle]):
             zero_neurons = False

@@ -32,8 +32,7 @@ def label_norms(problem, exact=False):
             sympy.sqrt(sum((v * v for v in y if v > 0), sympy.Integer(0))),
             sympy.sqrt(sum((v * v for v in y if v < 0), sympy.Integer(0))),
         )
-    y = problem.y
-    return float(np.linalg.norm(y[y > 0])), float(np.linalg.norm(y[y < 0]))
+    return problem.label_norm(problem.y > 0), problem.label_norm(problem.y < 0)
 
 
 @dataclass(frozen=True)

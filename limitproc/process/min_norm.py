@@ -74,7 +74,7 @@ def min_norm_interpolator(problem):
             D = np.where(part, problem.y, 0.0) / n  # D_± in input coordinates
         else:
             D = problem.y[part] @ problem.X[part] / n
-        norm = float(np.linalg.norm(problem.y[part])) / n
+        norm = problem.label_norm(part) / n
         W.append(sign * np.sqrt(n / norm) * D)
         a.append(sign * np.sqrt(n * norm))
     a = np.array(a)
