@@ -442,9 +442,18 @@ class InitProbabilities:
             "seed": self.seed,
         }
 
+    def _monte_carlo_meaning(self):
+        if not self.monte_carlo:
+            return "not sampled (samples = 0)"
+        some = next(iter(self.monte_carlo.values()))
+        return (f"fraction of {some.samples} sampled initializations, with its {some.confidence:.0%} "
+                f"{'Clopper–Pearson' if some.method == 'exact' else 'Wilson'} confidence interval")
+
     def _lines(self):
         def show(value):
-            return "n/a (too large)" if value is None else f"{float(value):.6g}"
+            if value is None:
+                return "n/a (too large)"
+            return f"{float(value):.6g}" if value > 0 else "vacuous (≤ 0)"
 
         rows = [
             ("all rows non-zero (interpolation)", show(self.rows_nonzero_exact), self.monte_carlo.get("rows_nonzero")),
@@ -462,15 +471,14 @@ class InitProbabilities:
         return "\n".join(lines)
 
     def __rich__(self):
-        from rich.table import Table
+        from ..tables import Column, DataTable
 
-        table = Table(title=f"n_+ = {self.n_pos}, n_- = {self.n_neg}, m = {self.m}")
-        table.add_column("event")
-        table.add_column("exact", justify="right")
-        table.add_column("Monte Carlo [CI]", justify="right")
-        for row in self._lines():
-            table.add_row(*row)
-        return table
+        columns = (
+            Column("event", numeric=False, meaning="what must hold at initialization (spec §5)"),
+            Column("exact", meaning="its probability under spec §1's initialization; a bound where marked"),
+            Column("Monte Carlo [CI]", meaning=self._monte_carlo_meaning()),
+        )
+        return DataTable(f"n_+ = {self.n_pos}, n_- = {self.n_neg}, m = {self.m}", columns, tuple(self._lines()))
 
 
 def init_probabilities(n_pos, n_neg, m, *, samples=10_000, seed=0, confidence=0.95, method="exact"):
