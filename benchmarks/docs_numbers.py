@@ -10,7 +10,8 @@ comments (invisible when the markdown is rendered)::
     ...
     <!-- END generated -->
 
-The BEGIN marker has fields separated by `` | ``:
+Markers inside fenced code blocks are examples, not blocks.  The BEGIN
+marker has fields separated by `` | ``:
 
 * the command (first field): ``python`` followed by a script of
   ``benchmarks/`` or ``examples/`` and its arguments, run from the repository
@@ -248,9 +249,13 @@ def parse_file(path):
     """The generated blocks of a markdown file; :class:`FormatError` on malformed markers."""
     path = Path(path)
     lines = path.read_text(encoding="utf-8").split("\n")
-    blocks, open_at, parsed = [], None, None
+    blocks, open_at, parsed, fenced = [], None, None, False
     for index, line in enumerate(lines):
         where = f"{_relative(path)}:{index + 1}"
+        if line.lstrip().startswith("```"):  # markers inside code fences are examples
+            fenced = not fenced
+        if fenced:
+            continue
         if "generated" in line and line.lstrip().startswith("<!--") and not (BEGIN.match(line) or END.match(line)):
             raise FormatError(f"{where}: malformed marker {line.strip()!r}")
         if BEGIN.match(line):
