@@ -41,8 +41,8 @@ def grouped(value):
 
 
 def main(quick=False):
-    print("| n | m | mask entries | K | mask s | process s | ns per entry |")
-    print("| --: | --: | --: | --: | --: | --: | --: |")
+    print("| n | m | mask entries | K | backend | mask s | process s | ns per entry |")
+    print("| --: | --: | --: | --: | --- | --: | --: | --: |")
     rows = []
     ns = [10_000, 100_000] if quick else [10_000, 30_000, 100_000, 300_000, 1_000_000]
     grid = [(n, 64) for n in ns] + [(100_000, m) for m in ([16, 256] if quick else [16, 128, 256, 512])]
@@ -51,7 +51,7 @@ def main(quick=False):
         t_mask, mask = timed(lambda: Mask(p), repeats=1)
         t_run, process = timed(lambda: limit_process(p, mask=mask))
         rows.append((n, m, mask.size, t_run))
-        print(f"| {grouped(n)} | {m} | {grouped(mask.size)} | {process.K} | {t_mask:.3f} | {t_run:.3f} "
+        print(f"| {grouped(n)} | {m} | {grouped(mask.size)} | {process.K} | {process.backend} | {t_mask:.3f} | {t_run:.3f} "
               f"| {1e9 * t_run / mask.size:.1f} |")
     per_entry = np.array([t / size for _, _, size, t in rows])
     sizes = np.array([size for _, _, size, _ in rows])
