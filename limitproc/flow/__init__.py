@@ -9,6 +9,7 @@
 * :mod:`~limitproc.flow.plots`: the validation figure (matplotlib).
 """
 
+from .plots import plot_validation
 from .report import JumpCheck, PlateauCheck, RunCheck, ValidationReport, Verdict
 from .run import FIT_FRACTION, FlowRun, crossing_time
 from .simulate import default_t_max, simulate_flow, tolerance_error
@@ -33,6 +34,7 @@ __all__ = [
     "late_rate",
     "late_slope",
     "plateau_windows",
+    "plot_validation",
     "run_prediction",
     "simulate_flow",
     "tolerance_error",
