@@ -348,6 +348,9 @@ class ValidationReport:
     def __rich__(self):
         return self.table()
 
+    def _repr_html_(self):
+        return self.table()._repr_html_()
+
     def __str__(self):
         lines = [f"Flow vs limit process: K = {self.process.K}, μ = {self.margin:.4g}"]
         for r in self.runs:

@@ -480,6 +480,9 @@ class InitProbabilities:
         )
         return DataTable(f"n_+ = {self.n_pos}, n_- = {self.n_neg}, m = {self.m}", columns, tuple(self._lines()))
 
+    def _repr_html_(self):
+        return self.__rich__()._repr_html_()
+
 
 def init_probabilities(n_pos, n_neg, m, *, samples=10_000, seed=0, confidence=0.95, method="exact"):
     """Exact probabilities, seed bounds and Monte Carlo for one ``(n_+, n_-, m)``.
