@@ -10,9 +10,12 @@ import pytest
 from limitproc import InputError, Problem, limit_process
 from limitproc.flow import simulate_flow, validate
 from limitproc.flow.gd import GDStatus, default_gd_steps, flow_time_step, gd_rate, simulate_gd, transit_offset
+from limitproc.finite.offsets import offset_bound
 from limitproc.problem.sampling import random_orthonormal
+from limitproc.runs.prediction import gd_limit_process
 
-from ..cases import REF3, TWO_PHASE
+from ..cases import CHAIN, REF3, SHARED, TWO_PHASE
+from ..reference import GD_SWAP
 
 ONE_JUMP = dict(y=[3.0, 4.0], W0=[[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
 
@@ -238,3 +241,76 @@ class TestSingleNeuronOffset:
                 run = simulate_gd(p, log_inv_lam=L, step=h, record_every=1)
                 error = run.growth_time([0], 2.5) - L / g - expected
                 assert -1e-9 <= error <= (h * r) ** 2 / (8 * r)
+
+
+class TestGDLimitProcess:
+    """docs/gradient-descent.md §3: GD's half-fit times approach τ_k^GD ln(1/λ),
+    τ^GD from Algorithm 1 with exponents falling at g(r) = ln(1 + h r)/h."""
+
+    PROBLEMS = {"REF3": REF3, "CHAIN": CHAIN, "SHARED": SHARED}
+
+    @staticmethod
+    def offsets(problem, process, gd, h, L):
+        run = simulate_gd(problem, log_inv_lam=L, step=h, process=process)
+        assert run.status is GDStatus.COMPLETED
+        t_hat = np.array([run.growth_time(list(j.group), problem.n * j.rate / 2) for j in gd.jumps])
+        return t_hat - gd.times * L
+
+    @pytest.mark.parametrize("name", sorted(PROBLEMS))
+    @pytest.mark.parametrize("h", [0.5, 1.0])
+    def test_offsets_converge(self, name, h):
+        self.check(name, h)
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("name", sorted(PROBLEMS))
+    @pytest.mark.parametrize("h", [0.02, 0.1])
+    def test_offsets_converge_small_steps(self, name, h):
+        self.check(name, h)
+
+    def check(self, name, h):
+        problem = Problem(**self.PROBLEMS[name])
+        process = limit_process(problem)
+        gd = gd_limit_process(problem, h)
+        assert [j.neuron for j in gd.jumps] == [s.neuron for s in process.jumps]  # same order here
+        rates = np.array([j.rate for j in gd.jumps])
+        early, late = (self.offsets(problem, process, gd, h, L) for L in (np.log(1e16), 300.0))
+        # Converged constants: the offsets move only by the step phase of the
+        # half-fit crossing, at most (h r)²/(8 r) (TestSingleNeuronOffset), and by
+        # competitors of size e^{-2 μ ln(1/λ)} (μ ln(1e16) ≥ 8 here).
+        np.testing.assert_array_less(np.abs(late - early), h**2 * rates / 8 + 0.01)
+        # O(1) in t: within the flow's offset bound (docs/validation.md), its time
+        # scale 1/r stretched to 1/g(r), plus the transit ψ and one step.
+        bound = np.array(offset_bound(problem, process)) * rates / gd_rate(rates, h) + 0.5 / rates + h
+        np.testing.assert_array_less(np.abs(late), bound)
+        # ... while the flow's τ_k is off by an amount growing like ln(1/λ):
+        # between the two λ its error moves by |τ^GD − τ| Δln(1/λ) (> 100 h here).
+        drift = np.abs(gd.times - process.times) * (300.0 - np.log(1e16))
+        assert drift.min() > 100 * h
+        np.testing.assert_array_less(np.abs(late - early), drift / 100)
+
+    def test_order_and_fitted_sets_differ_from_the_flow(self):
+        # GD_SWAP (docs/gradient-descent.md §4): at h = 1 neuron 1 fits datum 1
+        # before neuron 2 can, which under the flow fits {1, 2}.
+        problem = Problem(**GD_SWAP)
+        process = limit_process(problem)
+        gd = gd_limit_process(problem, 1.0)
+        assert [(s.neuron, s.data.tolist()) for s in process.jumps] == [(0, [0, 3]), (2, [1, 2])]
+        assert [(j.neuron, list(j.data)) for j in gd.jumps] == [(0, [0, 3]), (1, [1]), (2, [2])]
+        L = 300.0  # μ ln(1/λ) ≥ 10 for both processes
+        run = simulate_gd(problem, log_inv_lam=L, step=1.0, process=process)
+        assert fitters(run, problem) == [0, 1, 2, 0]
+        assert run.theta_sq_norm[-1] == pytest.approx(gd.sq_norms[-1], rel=1e-5)  # still relaxing at rate 0.075
+        offsets = np.array([run.growth_time([j.neuron], problem.n * j.rate / 2) for j in gd.jumps]) - gd.times * L
+        assert np.abs(offsets).max() < 20.0  # O(1) in t, against τ L ≈ 3500
+        flow = simulate_flow(problem, log_inv_lam=L, process=process)
+        assert fitters(flow, problem) == [0, 2, 2, 0]
+        assert flow.theta_sq_norm[-1] == pytest.approx(float(process.final.sq_norm), rel=1e-8)
+
+
+def fitters(run, problem):
+    """The largest contributor to each datum when it is half fitted (spec §7)."""
+    out = []
+    for i, t in enumerate(run.fit_times()):
+        rho, U, _ = run.state(t)
+        out.append(int(np.argmax(problem.signs * np.exp(2 * rho) * np.maximum(U[:, i], 0) * np.sign(problem.y[i]))))
+    return out
