@@ -49,12 +49,14 @@ interpolated linearly between records.
 
 Divergence
 ----------
-Gradient descent is stable along the predicted path only when
-``h ν_max < 2`` (``docs/gradient-descent.md`` §6).  A run whose loss
-becomes non-finite or exceeds ``DIVERGENCE_FACTOR · L(θ_0)``, or whose
-parameters grow past ``e^{DIVERGENCE_LOG_NORM}`` times the largest norm the
-limit process reaches, stops there with :attr:`GDRun.status`
-:attr:`GDStatus.DIVERGED` and a message; it is returned, not raised.
+Gradient descent stays on the predicted path only when ``h`` is below the
+stability limit of ``docs/gradient-descent.md`` §6.  Above it, a fitted
+neuron overshoots and a step pushes one of its sizeable components through 0,
+where ``σ'(0) = 0`` freezes it: a *catapult through the ReLU kink*.  A run
+stops at such a step, or once its loss becomes non-finite or exceeds
+``DIVERGENCE_FACTOR · L(θ_0)``, or a neuron grows ``e^{DIVERGENCE_LOG_NORM}``
+past any saddle's norm, with :attr:`GDRun.status` :attr:`GDStatus.DIVERGED`
+and a message; the run is returned, not raised.
 """
 
 import enum
