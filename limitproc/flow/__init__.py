@@ -40,3 +40,8 @@ __all__ = [
     "tolerance_error",
     "validate",
 ]
+
+# Gradient descent (docs/gradient-descent.md).
+from .gd import GDRun, GDStatus, flow_time_step, gd_rate, simulate_gd, transit_offset  # noqa: E402
+
+__all__ += ["GDRun", "GDStatus", "flow_time_step", "gd_rate", "simulate_gd", "transit_offset"]
