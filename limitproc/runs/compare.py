@@ -277,6 +277,10 @@ def _num(value, spec):
 def compare(process, log, *, lam=None, log_inv_lam=None, lr=None, reduction=None):
     """Compare a training log with the predicted path (module docstring).
 
+    The predicted jump steps come from
+    :func:`~limitproc.runs.prediction.predict_run`: ``τ_k^GD ln(1/λ)/h`` (the
+    place where the library's GD limit process plugs in).
+
     Parameters
     ----------
     process : LimitProcess or Problem
@@ -288,10 +292,6 @@ def compare(process, log, *, lam=None, log_inv_lam=None, lr=None, reduction=None
         The learning rate; default the log's.
     reduction : {"spec", "mean", "sum"}, optional
         Which loss ``lr`` and the logged ``loss`` refer to; default the log's.
-
-    The predicted jump steps come from
-    :func:`~limitproc.runs.prediction.predict_run`: ``τ_k^GD ln(1/λ)/h`` (the
-    place where the library's GD limit process plugs in).
 
     Returns
     -------
