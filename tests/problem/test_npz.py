@@ -61,7 +61,7 @@ def test_sampled_width_follows_the_input_dimension(tmp_path):
         (dict(y=np.ones(2), W0=np.eye(2)), {}, MissingKeyError, "add 'a0' (balanced) or 'signs'"),
         (dict(y=np.ones(2), W0=np.eye(2), signs=np.ones(2)), dict(width=3), InputError, "drop them"),
         (dict(y=np.ones(2), signs=np.ones(2)), dict(width=3), InputError, "'signs' given without 'W0'"),
-        (dict(y=np.ones(2)), dict(width=0), InputError, "at least 1"),
+        (dict(y=np.ones(2)), dict(width=0), InputError, "width must be an integer >= 1"),
         (dict(y=np.ones(2) + 1j, W0=np.eye(2), signs=np.ones(2)), {}, InputError, "real numbers"),
         (dict(y=np.ones(2), W0=np.array([["a", "b"], ["c", "d"]]), signs=np.ones(2)), {}, InputError,
          "key 'W0' has dtype"),
