@@ -4,6 +4,8 @@ import numpy as np
 from rich.console import Group
 from rich.table import Table
 
+from .scale import lambda_label
+
 __all__ = ["prediction_renderable", "saddle_table", "summary_table", "number"]
 
 
@@ -35,7 +37,7 @@ def saddle_table(prediction):
     table.add_column("k", justify="right")
     table.add_column("τ_k (accelerated)", justify="right", overflow="fold")
     if scale is not None:
-        table.add_column(f"t_k = τ_k ln(1/λ), λ={prediction.lam:g}", justify="right")
+        table.add_column(f"t_k = τ_k ln(1/λ), λ={lambda_label(scale)}", justify="right")
     table.add_column("neuron j_k", justify="right")
     table.add_column("data fitted (count)", justify="right")
     table.add_column("loss L(θ_k)", justify="right", overflow="fold")
@@ -85,10 +87,10 @@ def summary_table(prediction):
                       f"{margin.neuron} vs {margin.competitor})")
         table.add_row("largest λ described", f"10^{margin.log10_largest_lambda():.1f}",
                       "exp(−5/μ): below it the fitted sets match (spec §8)")
-        if prediction.lam is not None:
-            scaled = margin.scale(prediction.lam)
+        if prediction.log_inv_lambda is not None:
+            scaled = float(margin.value) * prediction.log_inv_lambda
             verdict = "resolved" if scaled >= 5 else "NOT resolved: neighbouring neurons will share the fit"
-            table.add_row("μ ln(1/λ)", f"{scaled:.3g}", f"at λ = {prediction.lam:g}: {verdict}")
+            table.add_row("μ ln(1/λ)", f"{scaled:.3g}", f"at λ = {lambda_label(prediction.log_inv_lambda)}: {verdict}")
     table.add_row("independent sub-processes", str(process.mask.n_components), "connected components of the mask graph")
     return table
 
