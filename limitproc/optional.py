@@ -16,7 +16,7 @@ EXTRAS = {
     "dask": ("dask", "sweep --scheduler (dask.distributed)"),
     "dask.distributed": ("dask", "sweep --scheduler (dask.distributed)"),
     "distributed": ("dask", "sweep --scheduler (dask.distributed)"),
-    "matplotlib": ("plot", "--plot (matplotlib)"),
+    "matplotlib": (None, "--plot (matplotlib)"),
 }
 
 
