@@ -42,7 +42,7 @@ def log_inv_lambda(lam=None, log_inv_lam=None):
     return value
 
 
-_NUMBER = re.compile(r"^\s*(?P<sign>[+-]?)(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d{1,400}))?\s*$")
+_NUMBER = re.compile(r"^\s*(?P<sign>[+-]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]{1,400}))?\s*$")
 
 #: Most significant digits read from the text of a scale.
 _MAX_DIGITS = 400
