@@ -73,8 +73,21 @@ def _say(prefix, message):
         pass
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    _say("warning: ", f"{category.__name__}: {message}")
+class _Warnings:
+    """Warnings of a run, shown once each on one line after it succeeds (a
+    failed run prints only its error line)."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __call__(self, message, category, filename, lineno, file=None, line=None):
+        text = f"{category.__name__}: {message}"
+        if text not in self.seen:
+            self.seen.append(text)
+
+    def show(self):
+        for text in self.seen:
+            _say("warning: ", text)
 
 
 def _json_option(argv):
@@ -133,10 +146,13 @@ def main(argv=None):
     the exit code (never raises, except with ``--debug`` on an internal error)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     previous = _install_handlers()
-    shown = warnings.showwarning
-    warnings.showwarning = _show_warning
+    shown, collected = warnings.showwarning, _Warnings()
+    warnings.showwarning = collected
     try:
-        return _run(argv)
+        code = _run(argv)
+        if code in (0, 1):
+            collected.show()
+        return code
     finally:
         warnings.showwarning = shown
         _restore_handlers(previous)
