@@ -126,8 +126,9 @@ def check_real(value, name, low=None, high=None, *, low_open=True, high_open=Tru
 
 
 def memory_limit():
-    """Bytes of memory this process may use at most: the physical memory, or
-    the cgroup limit when lower (``None`` when unknown)."""
+    """Bytes of memory this process may use at most: the smallest of the
+    physical memory, the cgroup limit and the memory available now
+    (``None`` when unknown)."""
     limits = []
     try:
         limits.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
@@ -141,6 +142,13 @@ def memory_limit():
             continue
         if text.isdigit():
             limits.append(int(text))
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    limits.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
     limits = [v for v in limits if v > 0]
     return min(limits) if limits else None
 
@@ -158,6 +166,6 @@ def check_memory(nbytes, what):
     :func:`memory_limit` (``what`` names the array in the message)."""
     limit = memory_limit()
     if nbytes > np.iinfo(np.intp).max or (limit is not None and nbytes > limit):
-        where = f"this machine's memory ({_bytes(limit)})" if limit is not None else "the address space"
+        where = f"the memory available ({_bytes(limit)})" if limit is not None else "the address space"
         raise SizeError(f"{what} needs {_bytes(nbytes)}, more than {where}")
     return int(nbytes)

@@ -124,8 +124,11 @@ def _read_member(archive, info, key, where, kinds):
             with archive.open(info) as again:
                 try:
                     shape, _, dtype = _header(again)
-                except ValueError as exc:
-                    raise FileFormatError(f"{prefix} has a malformed .npy header ({str(exc).splitlines()[0]})") from None
+                except _READ_ERRORS:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - numpy's parser of untrusted text raises many kinds
+                    why = (str(exc).splitlines() or [type(exc).__name__])[0]
+                    raise FileFormatError(f"{prefix} has a malformed .npy header ({why})") from None
                 data_bytes = info.file_size - again.tell()
     except _READ_ERRORS as exc:
         raise FileFormatError(f"{prefix} cannot be read: the member is corrupt ({exc})") from None

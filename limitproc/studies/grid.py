@@ -77,9 +77,10 @@ def parse_width(text):
     text = str(text)
     if text.strip().isdecimal():
         try:
-            return _fixed_width(int(text))
+            value = int(text)
         except ValueError:  # more digits than int() reads
             raise ArgumentError(f"cannot read the width {text[:20]!r}…: too many digits") from None
+        return _fixed_width(value)
     match = _LOG_WIDTH.match(text)
     if match is None:
         raise ArgumentError(f"cannot read the width {text!r}: give an integer (32) or a log rule (4log, 4*log(n))")
