@@ -3,7 +3,10 @@
 Every file limitproc writes goes first to a temporary file in the folder of
 the requested path, and is renamed onto that path only once it is complete
 (:func:`os.replace`, atomic within a file system).  A full disk, an error or
-a signal therefore never leaves a truncated file at a requested path.
+a signal therefore never leaves a truncated file at a requested path.  A
+symbolic link is written through (its target is replaced); a path that is
+not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is written
+directly, since renaming onto it would replace the device.
 :class:`OutputFiles` groups the outputs of one command: they are renamed
 into place together, only after every one of them has been written, and
 their temporaries are removed on any failure.
@@ -12,6 +15,7 @@ their temporaries are removed on any failure.
 import contextlib
 import os
 import signal
+import stat
 import tempfile
 
 from .errors import ArgumentTypeError, OutputError
@@ -62,7 +66,7 @@ class OutputFiles:
 
     def __init__(self, inputs=()):
         self._inputs = [os.fspath(p) for p in inputs if p is not None]
-        self._entries = []  # (requested path, temporary path, option)
+        self._entries = []  # (requested path, temporary path or None, option, path replaced)
 
     def reserve(self, path, option=None):
         """A temporary path to write the output ``path`` to.
@@ -83,12 +87,24 @@ class OutputFiles:
             raise OutputError(f"{name}: the folder {_shown(folder)} does not exist")
         if os.path.isdir(path):
             raise OutputError(f"{name}: is a folder")
-        for other, _, other_option in self._entries:
-            if _same_file(other, path):
+        target = os.path.realpath(path) if os.path.islink(path) else path  # write through a symlink
+        special = _special(path)
+        for other, _, other_option, _ in self._entries:
+            if not special and _same_file(other, path):
                 raise OutputError(f"{name}: the same file as {other_option or other}; give each output its own path")
         for source in self._inputs:
-            if os.path.exists(path) and _same_file(source, path):
+            if not special and os.path.exists(path) and _same_file(source, path):
                 raise OutputError(f"{name} would overwrite the input {_shown(source)}; choose another path")
+        if special:
+            # a device, a pipe or a socket (/dev/null, /dev/stdout, a FIFO): written
+            # directly, since renaming onto it would replace it
+            if os.path.exists(path) and not os.access(path, os.W_OK):
+                raise OutputError(f"{name}: permission denied")
+            self._entries.append((path, None, option, path))
+            return path
+        folder = os.path.dirname(target) or "."
+        if not os.path.isdir(folder):
+            raise OutputError(f"{name}: the folder {_shown(folder)} does not exist")
         suffix = os.path.splitext(path)[1].lower()
         suffix = suffix if 1 < len(suffix) <= 16 and suffix[1:].isalnum() else ""
         try:
@@ -96,9 +112,9 @@ class OutputFiles:
         except OSError as exc:
             raise OutputError(f"{name}: cannot write in {_shown(folder)} ({exc.strerror or exc})") from None
         os.close(handle)
-        self._entries.append((path, temp, option))
+        self._entries.append((path, temp, option, target))
         try:
-            mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o666 & ~_umask()
+            mode = os.stat(target).st_mode & 0o777 if os.path.exists(target) else 0o666 & ~_umask()
             os.chmod(temp, mode)
         except OSError:
             pass
@@ -107,7 +123,7 @@ class OutputFiles:
     @property
     def paths(self):
         """The requested paths, in the order reserved."""
-        return [path for path, _, _ in self._entries]
+        return [path for path, _, _, _ in self._entries]
 
     def commit(self):
         """Rename every temporary onto its requested path.
@@ -119,10 +135,12 @@ class OutputFiles:
         blocked = _block_signals()
         done = []
         try:
-            for path, temp, option in self._entries:
+            for path, temp, option, target in self._entries:
+                if temp is None:  # written directly
+                    continue
                 try:
                     _flush_to_disk(temp)
-                    os.replace(temp, path)
+                    os.replace(temp, target)
                 except OSError as exc:
                     for finished in done:
                         with contextlib.suppress(OSError):
@@ -130,16 +148,17 @@ class OutputFiles:
                     self.discard()
                     name = f"{option} {_shown(path)}" if option else _shown(path)
                     raise OutputError(f"{name}: cannot be written ({exc.strerror or exc})") from None
-                done.append(path)
+                done.append(target)
             self._entries = []
         finally:
             _unblock_signals(blocked)
 
     def discard(self):
         """Remove every temporary file (the requested paths are untouched)."""
-        for _, temp, _ in self._entries:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+        for _, temp, _, _ in self._entries:
+            if temp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
         self._entries = []
 
     def __enter__(self):
@@ -150,6 +169,19 @@ class OutputFiles:
             self.commit()
         else:
             self.discard()
+        return False
+
+
+def _special(path):
+    """Whether ``path`` is not a regular file to replace: a device, a pipe, a
+    socket, or a name under ``/dev`` or ``/proc`` (``/dev/stdout`` leads to
+    whatever the standard output is)."""
+    names = (os.path.abspath(path), os.path.realpath(path))
+    if any(name.startswith(("/dev/", "/proc/")) for name in names):
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # does not exist (yet): a regular file will be created
         return False
 
 

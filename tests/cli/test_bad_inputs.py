@@ -661,3 +661,31 @@ def test_sigterm_leaves_no_output(tmp_path):
     assert process.returncode == 128 + signal.SIGTERM, err
     assert "interrupted by SIGTERM" in err and "Traceback" not in err
     assert not target.exists() and not plot.exists() and not _leftovers(tmp_path)
+
+
+def test_special_files_and_symlinks(tmp_path, capsys):
+    """A named pipe (like /dev/null or /dev/stdout) is written directly, never
+    replaced by a regular file; a symbolic link is written through."""
+    import stat
+    import threading
+
+    npz(**GOOD)(tmp_path / "data.npz")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(pipe, "rb").read()))
+    reader.start()
+    code, _, err = run(["predict", str(tmp_path / "data.npz"), "--json", str(pipe), "--quiet"], capsys)
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode) and strict_loads(received[0])["schema"] == "limitproc.prediction"
+    target = tmp_path / "target.npz"
+    target.write_bytes(b"old")
+    (tmp_path / "link.npz").symlink_to(target)
+    code, _, _ = run(["predict", str(tmp_path / "data.npz"), "--out", str(tmp_path / "link.npz"), "--quiet"], capsys)
+    assert code == 0 and (tmp_path / "link.npz").is_symlink() and target.read_bytes()[:2] == b"PK"
+    assert not _leftovers(tmp_path)
+
+
+def strict_loads(data):
+    return json.loads(data, parse_constant=_refuse)
