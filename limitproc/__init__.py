@@ -22,15 +22,22 @@ seed equation it implements.
 __version__ = "0.1.0"
 
 from .errors import (
+    ArgumentError,
+    ArgumentTypeError,
     AssumptionError,
     BalanceError,
+    FileFormatError,
+    FloatRangeError,
     InputError,
     LimitprocError,
+    MissingDependencyError,
     MissingKeyError,
     NearTieError,
     NonFiniteError,
     OrthonormalityError,
+    OutputError,
     ShapeError,
+    SizeError,
     TieError,
     ZeroLabelError,
 )
@@ -62,15 +69,22 @@ from .studies import SweepResult, init_probabilities, sweep
 
 __all__ = [
     # errors
+    "ArgumentError",
+    "ArgumentTypeError",
     "AssumptionError",
     "BalanceError",
+    "FileFormatError",
+    "FloatRangeError",
     "InputError",
     "LimitprocError",
+    "MissingDependencyError",
     "MissingKeyError",
     "NearTieError",
     "NonFiniteError",
     "OrthonormalityError",
+    "OutputError",
     "ShapeError",
+    "SizeError",
     "TieError",
     "ZeroLabelError",
     # the input

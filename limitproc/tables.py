@@ -13,6 +13,8 @@ from html import escape
 
 import numpy as np
 
+from .scale import lambda_label
+
 __all__ = ["Column", "DataTable", "number", "prediction_renderable", "saddle_table", "summary_table"]
 
 
@@ -163,7 +165,7 @@ def saddle_table(prediction):
         Column("τ_k", meaning="accelerated jump time t/ln(1/λ) (spec §3)"),
     ]
     if scale is not None:
-        columns.append(Column("τ_k ln(1/λ)", meaning=f"leading-order gradient-flow time at λ = {prediction.lam:g}"))
+        columns.append(Column("τ_k ln(1/λ)", meaning=f"leading-order gradient-flow time at λ = {lambda_label(scale)}"))
     columns += [
         Column("neuron", meaning="the neuron j_k that jumps (its group of equal mask columns in brackets)"),
         Column("fitted", meaning="number of data fitted at this jump"),
@@ -218,10 +220,10 @@ def summary_table(prediction):
                      f"{margin.neuron} vs {margin.competitor})"))
         rows.append(("largest λ described", f"10^{margin.log10_largest_lambda():.1f}",
                      "√c exp(−5/μ): below it the fitted sets match (spec §8)"))
-        if prediction.lam is not None:
-            scaled = margin.scale(prediction.lam)
+        if prediction.log_inv_lambda is not None:
+            scaled = margin.scale(log_inv_lam=prediction.log_inv_lambda)
             verdict = "resolved" if scaled >= 5 else "NOT resolved: neighbouring neurons will share the fit"
-            rows.append(("μ ln(1/λ)", f"{scaled:.3g}", f"at λ = {prediction.lam:g}: {verdict}"))
+            rows.append(("μ ln(1/λ)", f"{scaled:.3g}", f"at λ = {lambda_label(prediction.log_inv_lambda)}: {verdict}"))
     rows.append(("independent sub-processes", str(process.mask.n_components), "connected components of the mask graph"))
     columns = (Column("quantity", numeric=False), Column("value"), Column("meaning / source", numeric=False))
     return DataTable("Summary", columns, tuple(rows))

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import lambda_label
-from ..schema import json_number
+from ..schema import document, json_number
 
 __all__ = ["SCHEMA_VERSION", "JumpCheck", "PlateauCheck", "RunCheck", "ValidationReport", "Verdict"]
 
@@ -293,9 +293,7 @@ class ValidationReport:
     def to_dict(self):
         """JSON-safe dict with a schema version."""
         p = self.process
-        return {
-            "schema": "limitproc.validation",
-            "schema_version": SCHEMA_VERSION,
+        return document("validation", {
             "ok": bool(self.ok),
             "margin": json_number(self.margin),
             "largest_resolved_lambda": json_number(p.resolution_margin.largest_lambda()),
@@ -307,7 +305,7 @@ class ValidationReport:
                 "sq_norm": json_number(p.final.sq_norm),
             },
             "runs": [r.to_dict() for r in self.runs],
-        }
+        })
 
     def table(self):
         """A :class:`~limitproc.tables.DataTable`, one row per ``λ``, with a legend."""

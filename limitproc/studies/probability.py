@@ -46,6 +46,9 @@ from math import comb
 
 from scipy.stats import binom
 
+from ..arguments import check_choice, check_int, check_real
+from ..schema import document
+
 from .monte_carlo import (
     _CI_METHODS,
     MonteCarloEstimate,
@@ -65,8 +68,9 @@ __all__ = [
     "SCHEMA",
 ]
 
-#: Schema tag of :meth:`InitProbabilities.to_dict`.
-SCHEMA = "limitproc.probability/1"
+#: Schema tag of :meth:`InitProbabilities.to_dict` (``limitproc.schema``; the
+#: document also has ``"schema_version"``).
+SCHEMA = "limitproc.probability"
 
 #: :func:`init_probabilities` computes the exact full Assumption 4(i)
 #: probability only when ``(n_+ + n_-) · m`` is at most this (the
@@ -425,8 +429,7 @@ class InitProbabilities:
         def number(value):
             return None if value is None else float(value)
 
-        return {
-            "schema": SCHEMA,
+        return document("probability", {
             "n_pos": self.n_pos,
             "n_neg": self.n_neg,
             "m": self.m,
@@ -440,7 +443,7 @@ class InitProbabilities:
             "rows_union_bound": number(self.rows_union_bound),
             "monte_carlo": {name: estimate.to_dict() for name, estimate in self.monte_carlo.items()},
             "seed": self.seed,
-        }
+        })
 
     def _monte_carlo_meaning(self):
         if not self.monte_carlo:
@@ -515,10 +518,10 @@ def init_probabilities(n_pos, n_neg, m, *, samples=10_000, seed=0, confidence=0.
     {'rows_nonzero': True, 'assumption4': True, 'two_phase': True}
     """
     n_pos, n_neg, m = _check_sizes(n_pos, n_neg, m)
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
-    if method not in _CI_METHODS:
-        raise ValueError(f"method must be one of {_CI_METHODS}, got {method!r}")
+    samples = check_int(samples, "samples", minimum=0)
+    seed = check_int(seed, "seed", minimum=0)
+    confidence = check_real(confidence, "confidence", 0.0, 1.0)
+    check_choice(method, _CI_METHODS, "method")
     full = assumption4_probability(n_pos, n_neg, m) if (n_pos + n_neg) * m <= EXACT_ASSUMPTION4_LIMIT else None
     monte_carlo = {}
     if samples:
