@@ -110,6 +110,12 @@ class Prediction:
                 "gram_deviation": problem.gram_deviation,
             },
             "saddles": saddles,
+            "label_scale": {
+                "c": problem.label_scale,
+                "out_of_range": list(process.out_of_range),
+                "scaled_times": [json_number(t) for t in process.scaled_times],
+                "scaled_losses": [json_number(v) for v in process.scaled_losses],
+            },
             "final": {
                 "K": process.K,
                 "loss": float(final.loss),
@@ -126,7 +132,7 @@ class Prediction:
                 "competitor": margin.competitor,
                 "largest_lambda": margin.largest_lambda(),
                 "log10_largest_lambda": None if margin.value == 0 else margin.log10_largest_lambda(),
-                "mu_log_inv_lambda": None if scale is None or margin.value == np.inf else json_number(float(margin.value) * scale),
+                "mu_log_inv_lambda": None if scale is None or margin.value == np.inf else json_number(margin.scale(log_inv_lam=scale)),
             },
             "structure": {
                 "components": process.mask.n_components,
@@ -142,7 +148,7 @@ class Prediction:
             ],
             "assumptions": self.report.to_dict(),
             "near_ties": [t.to_dict() for t in process.near_ties],
-            "deferred_to_exact": [t.to_dict() for t in process.deferred],
+            "deferred_to_exact": [{"reason": t} if isinstance(t, str) else t.to_dict() for t in process.deferred],
             "ties_broken": [{"tau": float(t), "exact": str(t) if exact else None, "neurons": list(pair)}
                             for t, pair in process.ties],
         })

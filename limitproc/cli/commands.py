@@ -99,9 +99,15 @@ def _finite_lambda(result, mode):
     if scale > FINITE_LAMBDA_MAX_LOG_INV_LAM:
         return None, (f"finite-λ corrections not computed: ln(1/λ) = {scale:g} > {FINITE_LAMBDA_MAX_LOG_INV_LAM:g}, "
                       "where the O(1) offsets are below the float resolution of the times τ ln(1/λ)")
+    from ..errors import InputError
     from ..finite.corrections import finite_lambda
 
-    return finite_lambda(result.process, log_inv_lam=scale), None
+    try:
+        return finite_lambda(result.process, log_inv_lam=scale), None
+    except InputError as exc:  # e.g. labels far below λ²: the initialization is not small
+        if mode == "on":
+            raise
+        return None, f"finite-λ corrections not computed: {exc}"
 
 
 def check(args, out):

@@ -160,11 +160,14 @@ def _argmin_check(process):
     and equal jump times of neurons with disjoint unfitted data (a
     simultaneous jump: the process is still well defined)."""
     name, source = "argmin unique", "seed 002 Asm. 4(ii)"
-    times = [float(s.tau) for s in process.jumps]
     exact = process.backend == "exact"
+    # compared on the scaled labels, where the float backend decided them (finite where the times overflow)
+    times = [float(s.tau) for s in process.jumps] if exact else list(process.scaled_times)
+    taus = [s.tau for s in process.jumps] if exact else times
     broken = {tuple(pair) for _, pair in process.ties}
-    simultaneous = [(a.neuron, b.neuron, a.tau) for a, b in zip(process.jumps, process.jumps[1:])
-                    if a.tau == b.tau and (a.neuron, b.neuron) not in broken]
+    simultaneous = [(a.neuron, b.neuron, process.jumps[i].tau)
+                    for i, (a, b) in enumerate(zip(process.jumps, process.jumps[1:]))
+                    if taus[i] == taus[i + 1] and (a.neuron, b.neuron) not in broken]
     together = ""
     if simultaneous:
         listed = ", ".join(f"{a}&{b} at τ = {tau}" for a, b, tau in simultaneous[:_LISTED])
@@ -178,7 +181,8 @@ def _argmin_check(process):
                   "and the other lose the shared data, as done here")
         return Check(name, source, False, detail + (f"; also {together}" if together else ""))
     if process.deferred:
-        listed = "; ".join(f"neurons {t.neurons} gap {t.gap:.1e} ≤ bound {t.bound:.1e}" for t in process.deferred)
+        listed = "; ".join(t if isinstance(t, str) else f"neurons {t.neurons} gap {t.gap:.1e} ≤ bound {t.bound:.1e}"
+                           for t in process.deferred)
         tie = f"; exact ties found: {together}" if simultaneous else "; the exact order was used"
         return Check(name, source, not simultaneous,
                      f"float near-tie ({listed}) decided by the exact backend{tie}")
@@ -190,6 +194,7 @@ def _argmin_check(process):
     if simultaneous:
         return Check(name, source, False, together)
     how = "proved by exact arithmetic" if exact else "float order certain within its error bound"
-    gaps = np.diff(times)
+    with np.errstate(over="ignore"):  # a gap beyond float64 in the labels' units is inf (out_of_range)
+        gaps = np.diff(times) / (1.0 if exact else process.label_scale)
     return Check(name, source, True,
                  f"every jump decided ({how})" + (f"; smallest gap between jump times {gaps.min():.3g}" if gaps.size else ""))
