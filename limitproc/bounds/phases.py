@@ -371,6 +371,37 @@ class PhaseBounds:
     lemma4_others_norm_max: float
     lemma12_distance: float
     lemma5_radius: float
+    c: float = 1.0
+    c_low: float = 1.0
+    r: float = 1.0
+
+    #: The norm bounds and their ``(log constant, power of λ)``: ``ln(bound) = ln(constant) − power · L``.
+    _NORMS = {
+        "lemma7_norm_max": ("2c", lambda b: (1 - b.timeline.eps)),
+        "lemma2_norm_max": ("2c", lambda b: (1 - b.r * b.timeline.eps)),
+        "lemma9_plus_norm_min": ("c_low/2", lambda b: (1 + b.timeline.eps)),
+        "lemma9_minus_norm_min": ("c_low/2", lambda b: (1 + b.r * b.timeline.eps)),
+        "lemma3_others_norm_max": ("2c", lambda b: b.timeline.eps),
+        "lemma4_others_norm_max": ("3c", lambda b: b.timeline.eps),
+    }
+
+    def log_norm_bound(self, name):
+        """``ln`` of a norm bound (``lemma7_norm_max``, ``lemma2_norm_max``,
+        ``lemma9_plus_norm_min``, ``lemma9_minus_norm_min``,
+        ``lemma3_others_norm_max``, ``lemma4_others_norm_max``), finite where
+        the bound itself underflows (``λ = e^-2000``).
+
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0, -2.0, -1.0], [[1, 1, -1, 1], [-1, 1, 1, 1], [1, -1, 1, 1]], signs=[1, 1, -1])
+        >>> b = phase_bounds(p, eps=0.02, log_inv_lam=2000.0)
+        >>> b.lemma7_norm_max, round(b.log_norm_bound("lemma7_norm_max"), 4)   # 2c λ^(1−ε), c = 2
+        (0.0, -1958.6137)
+        """
+        if name not in self._NORMS:
+            raise KeyError(f"{name!r} is not a norm bound; choose from {sorted(self._NORMS)}")
+        constant, power = self._NORMS[name]
+        value = {"2c": 2 * self.c, "3c": 3 * self.c, "c_low/2": self.c_low / 2}[constant]
+        return math.log(value) - power(self) * self.timeline.log_inv_lam
 
 
 def phase_bounds(problem, lam=None, eps=None, *, log_inv_lam=None):
@@ -409,6 +440,7 @@ def phase_bounds(problem, lam=None, eps=None, *, log_inv_lam=None):
         lemma4_others_norm_max=3 * c * power(eps),
         lemma12_distance=power(eps / 31),
         lemma5_radius=power(eps / 240),
+        c=c, c_low=k.c_low, r=r,
     )
 
 
