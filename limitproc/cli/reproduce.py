@@ -9,13 +9,14 @@ a feature or is out of scope (its reason on stderr); 3 internal error (under
     limitproc reproduce                         # list every experiment and its status
     limitproc reproduce seed002-fig1 --quick    # run one (reduced sizes), write its PNG
     limitproc reproduce seed000-fig1 --outdir out --json out/seed000-fig1.json
+    python -m limitproc.cli.reproduce seed002-fig1   # the same, before the command is wired into limitproc
 """
 
 import json
 import os
 import sys
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "main", "run"]
 
 #: Table width when the output is not a terminal (a file, a pipe, a CI log).
 PIPE_WIDTH = 200
@@ -102,3 +103,16 @@ def run(args):
     if args.json:
         _write_json(result.to_dict(), args.json)
     return 0
+
+
+def main(argv=None):
+    """``python -m limitproc.cli.reproduce [NAME] [--quick] …`` (the same as ``limitproc reproduce``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="limitproc")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    return run(parser.parse_args(["reproduce", *(sys.argv[1:] if argv is None else argv)]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -259,6 +259,9 @@ def write_atomically(path, writer, mode="w"):
     os.makedirs(directory, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.splitext(path)[1], dir=directory)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
         with os.fdopen(descriptor, mode) as handle:
             writer(handle)
         os.replace(temporary, path)
