@@ -603,7 +603,6 @@ def limit_point(problem):
     >>> lp.neurons_plus, lp.neurons_minus, [round(float(v), 4) for v in lp.sq_norms]
     ((0, 1), (2,), [1.4483, 3.5517, 1.0])
     """
-    n = problem.n
     plus, minus = (float(v) for v in label_norms(problem))
     tp = two_phase(problem, Mask(problem))
     W0 = np.asarray(problem.directions) * np.asarray(problem.init_norms)[:, None]

@@ -19,7 +19,7 @@ step, inputs of non-unit norm, non-orthogonal data) are registered with a
 status that says so, and refuse to run.
 """
 
-from . import seed000, seed001, seed002, seed003  # noqa: F401  (register the experiments)
+from . import seed000, seed001, seed002, seed003  # importing them registers the experiments
 from .registry import (
     Claim,
     Experiment,
@@ -32,6 +32,10 @@ from .registry import (
 )
 
 __all__ = [
+    "seed000",
+    "seed001",
+    "seed002",
+    "seed003",
     "Claim",
     "Experiment",
     "ExperimentUnavailable",

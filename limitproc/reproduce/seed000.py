@@ -15,7 +15,6 @@ import numpy as np
 from ..bounds import (
     admissible_epsilon_corrected,
     admissible_epsilon_printed,
-    curvature,
     data_constants,
     lemma14_bound,
     lemma15_constant,
@@ -177,7 +176,7 @@ register(Experiment(
     title="two phases, the intermediate saddle and convergence to the minimum-norm interpolator",
     parameters={"assumptions": "orthonormal inputs, y_k ≠ 0, S₊,₁ and S₋,₁ non-empty, balanced Gaussian init"},
     quick={"lambda": [1e-8]}, full={"lambda": [1e-4, 1e-8, 1e-16]},
-    seconds="full 3 s, quick 1.4 s (measured, 2 shared cores)", runner=_run_two_phase,
+    seconds="full 3–6 s, quick 1.4 s (measured, 2 shared cores)", runner=_run_two_phase,
 ))
 
 
@@ -323,7 +322,7 @@ register(Experiment(
     parameters={"timeline": "t₁ = −ε ln λ/‖D₋‖, t₂ ≤ −(1+3ε) ln λ/‖D₊‖, Fact 1 window, t₃ ≤ −(1+3rε) ln λ/‖D₋‖",
                 "eps": "App. B.2 (admissible)"},
     quick={"log_inv_lambda": [500]}, full={"log_inv_lambda": [18.42, 100, 500, 2000]},
-    seconds="full 4 s, quick 2.4 s (measured, 2 shared cores)", runner=_run_timeline,
+    seconds="full 4–11 s, quick 2.4 s (measured, 2 shared cores)", runner=_run_timeline,
 ))
 
 

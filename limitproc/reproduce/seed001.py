@@ -160,7 +160,7 @@ register(Experiment(
                 "training": "GD, lr 1, t_∞ = 1.5 √(np)/4 · log(np)", "reported": "slopes close to −1/2"},
     quick={"n": [16, 32, 64], "repeats": 1},
     full={"n": [32, 64, 128, 256], "repeats": 3},
-    seconds="full 51 s, quick 3.7 s (measured, 2 shared cores)",
+    seconds="full 51–57 s, quick 3.7 s (measured, 2 shared cores)",
     runner=_run_exp2,
 ))
 
@@ -274,7 +274,7 @@ register(Experiment(
                 "reported": "L_n → L_∞ piecewise constant, transitions at 1/||D_j^∞||; no numbers given"},
     quick={"n": [16, 64, 256]},
     full={"n": [16, 64, 256, 1024, 4096]},
-    seconds="full 32 s, quick 1.4 s (measured, 2 shared cores)",
+    seconds="full 32–33 s, quick 1.4 s (measured, 2 shared cores)",
     runner=_run_fig1,
 ))
 
@@ -343,7 +343,7 @@ register(Experiment(
     parameters={"statement": "p ≥ 4 log(n/ε) ⇒ P(I) ≥ 1−ε; p ≤ 3 log(n/ε) − 2 ⇒ P(I) ≤ 1−ε"},
     quick={"cases": "n = 10, 100, 1000 at ε = 0.05"},
     full={"cases": "n = 10, 100, 1000, 3000 at ε = 0.05; (100, 0.01); (1000, 1e-4)"},
-    seconds="full 2 s, quick 0.7 s (measured, 2 shared cores)",
+    seconds="full 2–4 s, quick 0.7 s (measured, 2 shared cores)",
     runner=_run_lemma5,
 ))
 

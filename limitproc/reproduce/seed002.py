@@ -237,7 +237,7 @@ register(Experiment(
     title="log-norms are piecewise linear; slopes r_j^k drop at jumps (memory across saddles)",
     parameters={"as": "Fig. 1", "reported": "slopes and jump times predicted by Algorithm 1"},
     quick={"lambda": "e^-500"}, full={"lambda": ["1e-30", "1e-100", "e^-500", "e^-2000"]},
-    seconds="full 6 s, quick 2.2 s (measured, 2 shared cores)", runner=_run_fig3,
+    seconds="full 6–7 s, quick 2.2 s (measured, 2 shared cores)", runner=_run_fig3,
 ))
 
 
@@ -344,7 +344,7 @@ register(Experiment(
     title="norms and directions around the first jump: unfitted neurons turn to their new direction",
     parameters={"as": "Fig. 1", "tau_1": "epoch ≈ 507,000", "panels": "epochs 506k, 508k, 510k, 538k"},
     quick={"lambda": "e^-(5070/τ_1) ≈ e^-505"}, full={"lambda": "e^-(5070/τ_1) ≈ e^-505 (same as quick)"},
-    seconds="full 3 s, quick 2.6 s (measured, 2 shared cores)", runner=_run_fig4,
+    seconds="full 3–4 s, quick 2.6 s (measured, 2 shared cores)", runner=_run_fig4,
 ))
 
 
@@ -464,7 +464,7 @@ register(Experiment(
     quick={"n": "8–256", "widths": ["5log"], "repeats": 3, "flows": "n = 8, 16, 32 at λ = 1e-8"},
     full={"n": "8–4096", "widths": ["5log", "10log", "20log"], "repeats": 10,
           "flows": "n = 8–128 × 3 repeats at λ = 1e-8 and 1e-32"},
-    seconds="full 74 s, quick 2.1 s (measured, 2 shared cores)", runner=_run_fig5,
+    seconds="full 67–74 s, quick 2.1 s (measured, 2 shared cores)", runner=_run_fig5,
 ))
 
 
@@ -536,7 +536,7 @@ register(Experiment(
     parameters={"n": 32, "X": "I_n", "labels": "N(0,1)", "training": "GD lr 1", "runs": 3},
     quick={"m": "16–1024", "repeats": 3, "flows": "m = 16 at λ = 1e-8"},
     full={"m": "16–32768", "repeats": 10, "flows": "m = 16, 64, 256 × 3 at λ = 1e-8"},
-    seconds="full 104 s, quick 2.1 s (measured, 2 shared cores)", runner=_run_fig6,
+    seconds="full 70–104 s, quick 2.1 s (measured, 2 shared cores)", runner=_run_fig6,
 ))
 
 register(Experiment(
