@@ -26,6 +26,7 @@ from .errors import (
     ArgumentTypeError,
     AssumptionError,
     BalanceError,
+    ExperimentUnavailable,
     FileFormatError,
     FloatRangeError,
     InputError,
@@ -68,6 +69,7 @@ from .process import (
 from .studies import SweepResult, init_probabilities, sweep
 
 __all__ = [
+    "ExperimentUnavailable",
     # errors
     "ArgumentError",
     "ArgumentTypeError",

@@ -33,6 +33,7 @@ class                      raised for
 """
 
 __all__ = [
+    "ExperimentUnavailable",
     "LimitprocError",
     "InputError",
     "ArgumentError",
@@ -155,3 +156,9 @@ class NearTieError(LimitprocError):
     def __init__(self, message, near_ties=()):
         super().__init__(message)
         self.near_ties = tuple(near_ties)
+
+
+class ExperimentUnavailable(ArgumentError):
+    """An experiment of ``limitproc reproduce`` that cannot run: unknown, waiting
+    for a feature, or outside the library's scope (the message says which and why)."""
+

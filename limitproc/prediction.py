@@ -12,11 +12,11 @@ import numpy as np
 
 from . import __version__
 from .arguments import check_bool, check_choice, check_problem
-from .schema import document, json_number
 from .process.algorithm1 import limit_process
 from .process.assumptions import assumption_report
 from .process.closed_forms import two_phase
 from .process.min_norm import implicit_bias_ratio, min_norm_sq
+from .schema import document, json_number
 
 __all__ = ["Prediction", "predict", "SCHEMA_VERSION"]
 

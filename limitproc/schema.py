@@ -23,6 +23,8 @@ SCHEMAS = {
     "finite_lambda": 1,   # FiniteLambdaPrediction.to_dict, also under "finite_lambda" of a prediction
     "sweep": 1,           # limitproc sweep --json (SweepResult.to_dict)
     "probability": 1,     # limitproc probability --json (InitProbabilities.to_dict)
+    "comparison": 1,      # limitproc compare --json (Comparison.to_dict)
+    "reproduction": 1,    # limitproc reproduce NAME --json (Reproduction.to_dict)
     "error": 1,           # any command with --json that exits with code 2
 }
 

@@ -1,4 +1,4 @@
-"""The six commands: parse results in, library calls, rendering out.
+"""The commands: parse results in, library calls, rendering out.
 
 Each command first reserves its output paths (so a bad path fails before
 any work), then checks what it can about its inputs, runs the library, and
@@ -246,9 +246,74 @@ def probability(args, out):
     if args.plot:
         from ..studies.plots import plot_interpolation_threshold
 
-        ns = args.ns or [max(2, args.n_pos + args.n_neg)]
-        plot_interpolation_threshold(ns, path=out.temp(args.plot), seed=args.seed)
+        plot_interpolation_threshold(args.ns or (), splits=[(args.n_pos, args.n_neg)], width=args.width,
+                                     samples=args.samples, seed=args.seed, confidence=args.confidence,
+                                     method=args.ci, path=out.temp(args.plot))
         out.after(f"wrote {args.plot}")
+    return 0
+
+
+#: Verdicts of ``compare`` that exit 0 (the run follows the path, or ends before its last jump and agrees so far).
+AGREEING = ("MATCH", "UNRESOLVED_MATCH", "INCOMPLETE")
+
+
+def compare(args, out):
+    from rich.text import Text
+
+    from ..problem.npz import load_problem
+    from ..process.algorithm1 import limit_process
+    from ..runs import compare as run
+    from ..runs import read_log
+
+    _check_image(args.plot, "--plot")
+    out.reserve(args.json, "--json")
+    out.reserve(args.plot, "--plot")
+    problem = load_problem(args.data, tol=args.tol, allow_zero_labels=args.allow_zero_labels)
+    log = read_log(args.log)
+    lam, log_inv_lam = args.lam if args.lam is not None else (None, args.log_inv_lam)
+    comparison = run(limit_process(problem), log, lam=lam, log_inv_lam=None if lam is not None else log_inv_lam,
+                     lr=args.lr, reduction=args.reduction)
+    if not args.quiet:
+        out.show(comparison)
+        for note in comparison.notes:
+            out.show(Text(f"note: {note}"))
+    if args.json:
+        out.write_json(comparison.to_dict(), args.json)
+    if args.plot:
+        comparison.plot(out.temp(args.plot))
+        out.after(f"wrote {args.plot}")
+    return 0 if comparison.verdict.name in AGREEING else 1
+
+
+def reproduce(args, out):
+    import dataclasses
+    import os
+    import tempfile
+
+    from ..reproduce import experiment, experiments, listing
+
+    out.reserve(args.json, "--json")
+    if not args.name:
+        out.show(listing(experiments()))
+        return 0
+    chosen = experiment(args.name)  # ExperimentUnavailable (exit 2) for an unknown name
+    if not chosen.ready:
+        raise ArgumentError(f"{chosen.name} is {chosen.status.value}: {chosen.reason}")
+    if not os.path.isdir(args.outdir):
+        raise OutputError(f"--outdir {args.outdir}: no such folder")
+    png = os.path.join(args.outdir, f"{chosen.name}.png")
+    out.reserve(png, "--outdir")
+    with tempfile.TemporaryDirectory(dir=args.outdir, prefix=".limitproc-") as scratch, \
+            _progress(out.console, f"{chosen.name}{' (--quick)' if args.quick else ''}", args.no_progress) as bar:
+        task = bar.add_task("run", total=None)
+        result = chosen.run(quick=args.quick, outdir=scratch,
+                            progress=lambda done, total: bar.update(task, completed=done, total=total))
+        os.replace(result.figure, out.temp(png))  # renamed onto png with the other outputs, once all succeeded
+    result = dataclasses.replace(result, figure=png)
+    out.show(result)
+    if args.json:
+        out.write_json(result.to_dict(), args.json)
+    out.after(f"wrote {png}")
     return 0
 
 
@@ -273,4 +338,6 @@ COMMANDS = {
     "validate": validate,
     "sweep": sweep,
     "probability": probability,
+    "compare": compare,
+    "reproduce": reproduce,
 }

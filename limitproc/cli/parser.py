@@ -28,7 +28,8 @@ FINITE_LAMBDA_MAX_LOG_INV_LAM = 1e9
 EXIT_CODES = {
     0: "success",
     1: "the command ran and found a failure: `check`, a required assumption fails; "
-       "`validate`, a resolved run contradicts the prediction",
+       "`validate`, a resolved run contradicts the prediction; `compare`, the logged run departs from the "
+       "predicted path, is above the stability limit or diverged",
     2: "invalid input or option, a problem outside the theory, an output that cannot be written, "
        "a missing optional dependency or not enough memory (one line `limitproc: error: …` on stderr; "
        "with --json, an error document)",
@@ -237,5 +238,36 @@ def build_parser():
     probability.add_argument("--plot", metavar="IMAGE", type=_path,
                              help="probability that every row is non-zero against m, for --ns")
     probability.add_argument("--ns", type=_integer(2, 4096), nargs="+", default=None,
-                             help="numbers of data for --plot, in [2, 4096]")
+                             help="numbers of data for --plot, in [2, 4096] (besides the given n_+/n_- split)")
+
+    compare = _command(commands, "compare", "hold a training log against the predicted path "
+                                            "(exit 1 if the run departs from it)")
+    compare.add_argument("data", type=_path, help="npz file with the run's y, X (optional), W0 and a0 or signs: "
+                                                   "its data and initialization (docs/formats.md)")
+    compare.add_argument("--log", type=_path, required=True, metavar="PATH",
+                         help="training log, npz or csv: step, loss; optional lr, reduction, lam, a_j "
+                              "(docs/from-training-script.md)")
+    scale = compare.add_mutually_exclusive_group()
+    scale.add_argument("--lam", type=_lambda, metavar="λ", help="initialization scale (default: the log's lam)")
+    scale.add_argument("--log-inv-lam", type=_real(0.0), metavar="L", help="the scale given as ln(1/λ) instead")
+    compare.add_argument("--lr", type=_real(0.0), metavar="η", help="learning rate (default: the log's lr)")
+    compare.add_argument("--reduction", choices=("mean", "sum", "spec"),
+                         help="the loss the learning rate and the logged loss are for: mean = torch MSELoss() (2L), "
+                              "sum = MSELoss(reduction='sum') (2nL), spec = L of spec §1 (default: the log's)")
+    compare.add_argument("--tol", type=_real(0.0, 1.0), default=DEFAULT_TOL,
+                         help=f"tolerance on orthonormality and balance, in (0, 1) (default {DEFAULT_TOL:g})")
+    compare.add_argument("--allow-zero-labels", action="store_true",
+                         help="treat data with label 0 as fitted from the start (spec §5)")
+    compare.add_argument("--json", metavar="PATH", type=_path, help="write the comparison as JSON; '-' for stdout")
+    compare.add_argument("--plot", metavar="IMAGE", type=_path, help="logged loss and log-norms over the predicted ones")
+    compare.add_argument("--quiet", action="store_true", help="no table")
+
+    reproduce = _command(commands, "reproduce", "list the seed papers' experiments, or run one with the papers' "
+                                                "numbers beside ours (docs/reproductions.md)")
+    reproduce.add_argument("name", nargs="?", help="experiment to run, e.g. seed002-fig1 (omit to list them)")
+    reproduce.add_argument("--quick", action="store_true", help="reduced sizes (each experiment states them)")
+    reproduce.add_argument("--outdir", type=_path, default=".", metavar="DIR",
+                           help="folder for the experiment's PNG (default: the current folder)")
+    reproduce.add_argument("--json", metavar="PATH", type=_path, help="write the result as JSON; '-' for stdout")
+    reproduce.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser

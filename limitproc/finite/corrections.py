@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..errors import InputError
+from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import effective_log_inv_lambda, lambda_label, log_inv_lambda
 from ..schema import json_number
 from .offsets import group_members, log_norm_offsets

@@ -78,10 +78,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..finite import RATE_WINDOW, finite_lambda, fitted_rate
-from ..finite.offsets import log_norm_offsets, offset_bound, offset_model
 from ..arguments import check_bool, check_problem, check_real
 from ..errors import ArgumentError, ArgumentTypeError
+from ..finite import RATE_WINDOW, finite_lambda, fitted_rate
+from ..finite.offsets import log_norm_offsets, offset_bound, offset_model
 from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import effective_log_inv_lambda, log_inv_lambda
 from .report import JumpCheck, PlateauCheck, RunCheck, ValidationReport, Verdict

@@ -19,7 +19,12 @@ step, inputs of non-unit norm, non-orthogonal data) are registered with a
 status that says so, and refuse to run.
 """
 
-from . import seed000, seed001, seed002, seed003  # importing them registers the experiments
+from . import (  # importing them registers the experiments
+    seed000,
+    seed001,
+    seed002,
+    seed003,
+)
 from .registry import (
     Claim,
     Experiment,
@@ -29,6 +34,7 @@ from .registry import (
     compare,
     experiment,
     experiments,
+    listing,
 )
 
 __all__ = [
@@ -44,4 +50,5 @@ __all__ = [
     "compare",
     "experiment",
     "experiments",
+    "listing",
 ]

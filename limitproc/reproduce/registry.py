@@ -17,14 +17,15 @@ simulated flow), a verdict ("reproduced", "differs by …", or
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
 
-from ..errors import LimitprocError
+from ..atomic import atomic_path
+from ..errors import ExperimentUnavailable
+from ..schema import document
 
 __all__ = [
     "Claim",
@@ -40,7 +41,6 @@ __all__ = [
 ]
 
 #: Version of the JSON document of :meth:`Reproduction.to_dict`.
-SCHEMA = "limitproc.reproduction/1"
 
 
 class Status(Enum):
@@ -49,11 +49,6 @@ class Status(Enum):
     READY = "ready"
     WAITING = "waiting"
     OUT_OF_SCOPE = "out of scope"
-
-
-class ExperimentUnavailable(LimitprocError):
-    """The experiment is registered but cannot run: it waits for a feature or
-    is outside the library's scope (the message says which and why)."""
 
 
 @dataclass(frozen=True)
@@ -181,8 +176,7 @@ class Reproduction:
         return sum(c.reproduced for c in self.claims)
 
     def to_dict(self):
-        return {
-            "schema": SCHEMA,
+        return document("reproduction", {
             "name": self.name,
             "title": self.title,
             "quick": self.quick,
@@ -192,7 +186,7 @@ class Reproduction:
             "seconds": self.seconds,
             "notes": list(self.notes),
             "data": _plain(self.data),
-        }
+        })
 
     def table(self):
         from rich.table import Table
@@ -250,25 +244,13 @@ def _plain(value):
 
 
 def write_atomically(path, writer, mode="w"):
-    """Write ``path`` through a temporary file in the same directory, then
-    rename it over ``path`` (readers never see a partial file).
-
-    ``writer(handle)`` writes the content; returns ``path``.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.splitext(path)[1], dir=directory)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
-        with os.fdopen(descriptor, mode) as handle:
-            writer(handle)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    """Write ``path`` through a temporary file in the same directory, renamed
+    over ``path`` once complete (:func:`limitproc.atomic.atomic_path`; the
+    directory is created if needed).  ``writer(handle)`` writes the content;
+    returns ``path``."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with atomic_path(path) as temporary, open(temporary, mode) as handle:
+        writer(handle)
     return path
 
 
@@ -368,3 +350,27 @@ def experiment(name):
         close = [e.name for e in experiments() if name.split("-")[0] in e.name]
         hint = f"; experiments of that paper: {', '.join(close)}" if close else ""
         raise ExperimentUnavailable(f"no experiment called {name!r}{hint} (limitproc reproduce lists them)") from None
+
+
+def listing(entries):
+    """A :class:`~limitproc.tables.DataTable` of experiments: name, paper,
+    figure, status, what it reproduces (or why it cannot run yet) and its
+    measured run times."""
+    from ..tables import Column, DataTable
+
+    columns = (
+        Column("name", numeric=False, meaning="run it with limitproc reproduce NAME [--quick]"),
+        Column("paper", numeric=False, meaning="the seed paper (000, 001, 002, 003)"),
+        Column("figure", numeric=False, meaning="the figure or section reproduced"),
+        Column("status", numeric=False, meaning="ready; waiting (for a feature named in the last column); "
+                                                "out of scope (why, in the last column)"),
+        Column("what / why", numeric=False),
+        Column("run time", numeric=False, meaning="measured full / --quick run (2-core machine)"),
+    )
+    rows = []
+    for e in entries:
+        style = {"ready": "green", "waiting": "yellow"}.get(e.status.value, "red")
+        what = e.title if e.ready else f"{e.title}. [{style}]{e.reason}[/]"
+        rows.append((e.name, e.paper.split()[0], e.figure, f"[{style}]{e.status.value}[/]", what, e.seconds or "—"))
+    return DataTable("Experiments of the seed papers", columns, tuple(rows))
+

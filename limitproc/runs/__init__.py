@@ -13,7 +13,14 @@
 
 from .compare import Comparison, JumpComparison, PlateauComparison, RunVerdict, compare
 from .log import LOG_KEYS, TrainingLog, log_from_run, read_log, write_log
-from .prediction import GDLimitProcess, RunPrediction, StabilityLimit, gd_limit_process, predict_run, stability_limit
+from .prediction import (
+    GDLimitProcess,
+    RunPrediction,
+    StabilityLimit,
+    gd_limit_process,
+    predict_run,
+    stability_limit,
+)
 from .torch_bridge import TrainingLogger, problem_from_torch
 
 __all__ = [

@@ -40,22 +40,19 @@ smaller adjacent drop.
 
 import enum
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..atomic import atomic_path
 from ..errors import InputError
 from ..process.algorithm1 import RESOLUTION_CONSTANT, LimitProcess
 from ..scale import lambda_label, log_inv_lambda
-from ..schema import json_number
+from ..schema import json_number, schema_of
 from .prediction import predict_run
 
 __all__ = ["Comparison", "JumpComparison", "PlateauComparison", "RunVerdict", "compare"]
 
-SCHEMA = "limitproc.compare"
-SCHEMA_VERSION = 1
 
 #: Fallback tolerance, relative to the predicted time, for jumps in another
 #: order than the flow's (no derived bound there yet).
@@ -177,8 +174,7 @@ class Comparison:
         pred = self.prediction
         limit = pred.stability
         return {
-            "schema": SCHEMA,
-            "schema_version": SCHEMA_VERSION,
+            **schema_of("comparison"),
             "verdict": self.verdict.name.lower(),
             "message": self.verdict.value,
             "notes": list(self.notes),
@@ -248,21 +244,8 @@ class Comparison:
 
     def write_json(self, path):
         """Write :meth:`to_dict` as JSON, atomically."""
-        atomic_write_text(path, json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
-
-
-def atomic_write_text(path, text):
-    """Write a text file through a temporary file in the same folder and a rename."""
-    path = os.fspath(path)
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".limitproc-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+        with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
 
 
 def _short(data, limit=4):

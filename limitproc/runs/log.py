@@ -36,12 +36,12 @@ atomically (a temporary file in the same folder, then a rename).
 import csv
 import io
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..atomic import atomic_path
 from ..errors import InputError, MissingKeyError, NonFiniteError, ShapeError
 from ..flow.gd import REDUCTIONS, flow_time_step
 
@@ -352,10 +352,8 @@ def _read_csv(path):
 
 def write_log(path, log):
     """Write a :class:`TrainingLog` as npz (``.npz``) or csv (any other
-    suffix; no snapshots), atomically: a temporary file in the same folder,
-    then :func:`os.replace`."""
+    suffix; no snapshots), atomically (:func:`limitproc.atomic.atomic_path`)."""
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
     as_npz = path.endswith(".npz")
     if not as_npz and log.snapshot_steps is not None:
         raise InputError(f"{path}: csv logs hold no weight snapshots; write an .npz file")
@@ -364,9 +362,8 @@ def write_log(path, log):
         steps = np.append(steps, log.diverged_step)
         loss = np.append(loss, np.inf)
         a = None if a is None else np.vstack([a, np.full((1, a.shape[1]), np.nan)])
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".limitproc-", suffix=".npz" if as_npz else ".csv")
-    try:
-        with os.fdopen(handle, "wb" if as_npz else "w") as out:
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb" if as_npz else "w") as out:
             if as_npz:
                 arrays = {"step": steps, "loss": loss}
                 for key, value in (("lr", log.lr), ("lam", log.lam), ("a", a),
@@ -390,11 +387,6 @@ def write_log(path, log):
                     if a is not None:
                         values += [repr(float(v)) for v in a[row]]
                     writer.writerow(values)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def log_from_run(run, *, snapshots=True):

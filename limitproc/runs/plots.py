@@ -8,9 +8,10 @@ jump steps.  Written atomically (temporary file, then rename).
 """
 
 import os
-import tempfile
 
 import numpy as np
+
+from ..atomic import atomic_path
 
 __all__ = ["plot_comparison"]
 
@@ -61,14 +62,8 @@ def plot_comparison(comparison, path):
         ax2.set_ylim(bottom=max(-1.05 * pred.log_inv_lam - 5, np.nanmin(observed[np.isfinite(observed)]) - 1))
     axes[-1, 0].set_xlabel("step")
     fig.tight_layout()
-    path = os.fspath(path)
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".limitproc-",
-                                         suffix=".png")
-    os.close(handle)
     try:
-        fig.savefig(temporary, dpi=110, format="png")
-        os.replace(temporary, path)
+        with atomic_path(os.fspath(path)) as temporary:
+            fig.savefig(temporary, dpi=110, format="png")
     finally:
         plt.close(fig)
-        if os.path.exists(temporary):
-            os.unlink(temporary)

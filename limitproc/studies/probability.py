@@ -48,7 +48,6 @@ from scipy.stats import binom
 
 from ..arguments import check_choice, check_int, check_real
 from ..schema import document
-
 from .monte_carlo import (
     _CI_METHODS,
     MonteCarloEstimate,

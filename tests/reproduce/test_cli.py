@@ -1,21 +1,18 @@
-"""``limitproc reproduce`` (limitproc.cli.reproduce) through its own parser."""
+"""``limitproc reproduce`` through the command-line entry point."""
 
-import argparse
 import json
 
 import pytest
 
-from limitproc.cli.reproduce import add_parser, run
+from limitproc.cli import main
 
 
-def parse(*argv):
-    parser = argparse.ArgumentParser(prog="limitproc")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(["reproduce", *argv])
+def run(*argv):
+    return main(["reproduce", *argv])
 
 
 def test_listing(capsys):
-    assert run(parse()) == 0
+    assert run() == 0
     out = capsys.readouterr().out
     for name in ("seed000-fig1", "seed001-exp2", "seed002-fig4", "seed003-fig9", "seed000-e1"):
         assert name in out
@@ -26,15 +23,16 @@ def test_listing(capsys):
                                          ("seed002-nothing", "no experiment")])
 def test_unavailable_exit_2_with_the_reason(name, words, capsys, tmp_path):
     path = tmp_path / "e.json"
-    assert run(parse(name, "--json", str(path), "--outdir", str(tmp_path))) == 2
+    assert run(name, "--json", str(path), "--outdir", str(tmp_path)) == 2
     assert words in capsys.readouterr().err
     assert words in json.loads(path.read_text())["error"]["message"]
 
 
 def test_run_writes_png_and_json(tmp_path, capsys):
     path = tmp_path / "sub" / "r.json"
-    code = run(parse("seed001-lemma5", "--quick", "--outdir", str(tmp_path / "img"), "--json", str(path),
-                     "--no-progress"))
+    (tmp_path / "img").mkdir()
+    (tmp_path / "sub").mkdir()
+    code = run("seed001-lemma5", "--quick", "--outdir", str(tmp_path / "img"), "--json", str(path), "--no-progress")
     assert code == 0
     data = json.loads(path.read_text())
     assert data["name"] == "seed001-lemma5" and data["quick"] is True
@@ -45,7 +43,7 @@ def test_run_writes_png_and_json(tmp_path, capsys):
 
 
 def test_json_to_stdout(tmp_path, capsys):
-    assert run(parse("seed003-alignment", "--quick", "--outdir", str(tmp_path), "--json", "-", "--no-progress")) == 0
+    assert run("seed003-alignment", "--quick", "--outdir", str(tmp_path), "--json", "-", "--no-progress") == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)  # stdout holds the JSON document only
     assert data["name"] == "seed003-alignment" and "claims" in data

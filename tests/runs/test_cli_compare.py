@@ -1,22 +1,15 @@
-"""Tests of limitproc.cli.compare through its own parser (add_parser) and run(args)."""
+"""``limitproc compare`` through the command-line entry point."""
 
-import argparse
 import json
 
 import numpy as np
 
 from limitproc import Problem, limit_process
-from limitproc.cli.compare import add_parser, run
+from limitproc.cli import main
 from limitproc.flow.gd import simulate_gd
 from limitproc.runs import log_from_run, write_log
 
 from ..cases import REF3
-
-
-def parse(argv):
-    parser = argparse.ArgumentParser(prog="limitproc")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(argv)
 
 
 def files(tmp_path, lam=1e-16):
@@ -33,11 +26,10 @@ def files(tmp_path, lam=1e-16):
 def test_json_and_plot(tmp_path, capsys):
     data, log = files(tmp_path)
     out, png = tmp_path / "c.json", tmp_path / "c.png"
-    args = parse(["compare", data, "--log", log, "--lam", "1e-16", "--lr", "0.25", "--json", str(out), "--plot", str(png)])
-    assert args.handler is run
-    assert run(args) == 0
+    assert main(["compare", data, "--log", log, "--lam", "1e-16", "--lr", "0.25", "--json", str(out),
+                 "--plot", str(png)]) == 0
     document = json.loads(out.read_text())
-    assert document["schema"] == "limitproc.compare" and document["verdict"] == "match"
+    assert document["schema"] == "limitproc.comparison" and document["verdict"] == "match"
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert "on time" in capsys.readouterr().out
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".limitproc-")]
@@ -46,14 +38,14 @@ def test_json_and_plot(tmp_path, capsys):
 
 def test_json_to_stdout_table_to_stderr(tmp_path, capsys):
     data, log = files(tmp_path)
-    code = run(parse(["compare", data, "--log", log, "--lam", "1e-16", "--lr", "0.25", "--json", "-"]))
+    code = main(["compare", data, "--log", log, "--lam", "1e-16", "--lr", "0.25", "--json", "-"])
     out, err = capsys.readouterr()
     assert code == 0 and json.loads(out)["verdict"] == "match" and "on time" in err
 
 
 def test_mismatch_exits_1(tmp_path, capsys):
     data, log = files(tmp_path)
-    assert run(parse(["compare", data, "--log", log, "--lam", "1e-10", "--lr", "0.25", "--quiet"])) == 1
+    assert main(["compare", data, "--log", log, "--lam", "1e-10", "--lr", "0.25", "--quiet"]) == 1
 
 
 def test_bad_inputs_exit_2_with_one_line(tmp_path, capsys):
@@ -68,7 +60,7 @@ def test_bad_inputs_exit_2_with_one_line(tmp_path, capsys):
          "reduction"),
     ]
     for argv, message in cases:
-        assert run(parse(argv)) == 2
+        assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("limitproc: error:") and message in err
     assert json.loads(out.read_text())["error"]["type"] == "InputError"

@@ -36,7 +36,7 @@ def test_a_matching_run(ref3, tmp_path):
         assert j.observed_sq_norm == pytest.approx(j.predicted_sq_norm, rel=1e-6)
     assert all(p.agrees in (True, None) for p in comparison.plateaus) and comparison.plateaus[0].agrees
     data = comparison.to_dict()
-    assert data["schema"] == "limitproc.compare" and data["schema_version"] == 1
+    assert data["schema"] == "limitproc.comparison" and data["schema_version"] == 1
     assert data["verdict"] == "match" and data["step_size"] == 0.5 and len(data["jumps"]) == 3
     json.dumps(data, allow_nan=False)
     assert "MATCH" in str(comparison)
