@@ -11,12 +11,20 @@ largest ``|t̂_k − τ_k ln(1/λ)|`` against the flow's ``τ_k`` (it grows like
 ``ln(1/λ)``), whether each jump's data are fitted by its neuron, and the
 delay of each GD jump behind the simulated flow's in units of ``h ln(1/λ)/2``.
 
-    python benchmarks/gd_accuracy.py                 # all (a few minutes)
-    python benchmarks/gd_accuracy.py --quick         # h ∈ {0.5, 1}, two λ
-    python benchmarks/gd_accuracy.py --swap          # only the GD_SWAP check
+Below the table: the largest spread of an offset across λ at a fixed ``h``
+over the resolved runs (``μ^GD ln(1/λ) ≥ 5``, spec §8).
 
 GD_SWAP (docs/gradient-descent.md §4) is also run at ``h = 1`` and
 ``λ = e^-300, e^-600`` against the simulated flow: who fits each datum.
+
+``--table NAME`` prints one block of docs/gradient-descent.md, in its
+markdown, instead of everything:
+
+    python benchmarks/gd_accuracy.py                 # all (a few minutes)
+    python benchmarks/gd_accuracy.py --quick         # h ∈ {0.5, 1}, two λ
+    python benchmarks/gd_accuracy.py --swap          # only the GD_SWAP check
+    python benchmarks/gd_accuracy.py --table jumps   # the §7 table (5 min on 2 cores)
+    python benchmarks/gd_accuracy.py --table swap    # the §4 check, as a table
 """
 
 import argparse
@@ -72,14 +80,25 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--swap", action="store_true")
+    parser.add_argument("--table", choices=["jumps", "swap"], help="print one block of the docs")
     args = parser.parse_args(argv)
+    if args.table == "swap":
+        return table_swap()
     if args.swap:
         return swap()
-    steps = (0.5, 1.0) if args.quick else STEPS
-    scales = (np.log(1e8), 300.0) if args.quick else SCALES
-    print("| problem | h | λ | μ ln(1/λ) | GD order (flow) | offsets t̂ − τ^GD ln(1/λ) | max |t̂ − τ ln(1/λ)| (flow τ) "
+    jumps(quick=args.quick)
+    if args.table is None:
+        swap()
+
+
+def jumps(quick=False):
+    """The §7 table, then the largest spread of the offsets across λ."""
+    steps = (0.5, 1.0) if quick else STEPS
+    scales = (np.log(1e8), 300.0) if quick else SCALES
+    print("| problem | h | λ | μ ln(1/λ) | GD order (flow) | offsets t̂ − τ^GD ln(1/λ) | max \\|t̂ − τ ln(1/λ)\\| (flow τ) "
           "| fitted by its neuron | delay behind the flow / (h ln(1/λ)/2) | steps | s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+    spread = (0.0, None)
     for name, case in PROBLEMS.items():
         problem = Problem(**case)
         process = limit_process(problem)
@@ -89,12 +108,15 @@ def main(argv=None):
         for h in steps:
             gd = gd_limit_process(problem, h)
             limit = stability_limit(gd)
+            resolved = []
             for L in scales:
                 started = time.perf_counter()
                 run = simulate_gd(problem, log_inv_lam=L, step=h, process=process)
                 seconds = time.perf_counter() - started
                 t_hat, matches = detect(run, problem, gd.jumps)
                 offsets = t_hat - gd.times * L
+                if gd.margin * L >= 5:
+                    resolved.append(offsets)
                 flow_error = max(abs(t - flow_taus[j.neuron] * L) if j.neuron in flow_taus else np.nan
                                  for t, j in zip(t_hat, gd.jumps))
                 delays = [(t - flows[L][j.neuron]) / (h * L / 2) if j.neuron in flows[L] else np.nan
@@ -105,8 +127,15 @@ def main(argv=None):
                       f"| {''.join('y' if m else 'n' for m in matches)} "
                       f"| {', '.join('—' if not np.isfinite(d) else f'{d:.3f}' for d in delays)} "
                       f"| {run.steps} | {seconds:.1f} |")
+            if len(resolved) > 1:
+                ranges = np.ptp(np.array(resolved), axis=0)
+                k = int(np.argmax(ranges))
+                if ranges[k] > spread[0]:
+                    spread = (float(ranges[k]), f"{name}, `h = {h:g}`, jump {k + 1}")
             print(f"<!-- {name} h = {h:g}: stability limit h_max = {limit.step_max:.3f} -->", file=sys.stderr)
-    swap()
+    print()
+    print(f"Largest spread of an offset across λ at a fixed `h`, over the resolved runs (`μ ln(1/λ) ≥ 5`, "
+          f"at least two per `h`): {spread[0]:.3f} ({spread[1]}).")
 
 
 def swap():
@@ -125,6 +154,26 @@ def swap():
         print(f"  λ = e^-{L:g}: flow {fitters(flow, problem)}, final ‖θ‖² {flow.theta_sq_norm[-1]:.4f}; "
               f"GD {fitters(run, problem)}, final ‖θ‖² {run.theta_sq_norm[-1]:.4f} "
               f"(limit: flow {process.sq_norms[-1]:.4f}, GD {gd.sq_norms[-1]:.4f})")
+
+
+def table_swap():
+    """The GD_SWAP check as a markdown table (docs/gradient-descent.md §4)."""
+    problem = Problem(**GD_SWAP)
+    process = limit_process(problem)
+    gd = gd_limit_process(problem, 1.0)
+    flow_fit = [next((s.neuron for s in process.jumps if i in s.data), None) for i in range(problem.n)]
+    gd_fit = [next((j.neuron for j in gd.jumps if i in j.data), None) for i in range(problem.n)]
+    flow_rows = [("flow, limit process (spec §3)", flow_fit, process.sq_norms[-1])]
+    gd_rows = [("GD `h = 1`, limit process (§3)", gd_fit, gd.sq_norms[-1])]
+    for L in (300.0, 600.0):
+        flow = simulate_flow(problem, log_inv_lam=L, process=process)
+        run = simulate_gd(problem, log_inv_lam=L, step=1.0, process=process)
+        flow_rows.append((f"flow, simulated, λ = e^-{L:g}", fitters(flow, problem), flow.theta_sq_norm[-1]))
+        gd_rows.append((f"GD `h = 1`, simulated, λ = e^-{L:g}", fitters(run, problem), run.theta_sq_norm[-1]))
+    print("| GD_SWAP | fitter of data 0, 1, 2, 3 | final ‖θ‖² |")
+    print("| --- | --- | --- |")
+    for label, fit, sq in flow_rows + gd_rows:
+        print(f"| {label} | {', '.join(map(str, fit))} | {sq:.4f} |")
 
 
 def fitters(run, problem):

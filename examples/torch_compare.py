@@ -13,10 +13,18 @@ rounding of ``<w_j, x_i>`` wakes frozen components at small λ.
 
 Writes the log (``run.npz``), prints the comparison table, and writes its
 JSON (``--json``) and figure (``--plot``).
+
+``--table comparison`` prints the comparison as the markdown of
+docs/from-training-script.md §4 on stdout, and writes the log to a temporary
+folder unless ``--out`` is given:
+
+    python examples/torch_compare.py --table comparison
 """
 
 import argparse
+import os
 import sys
+import tempfile
 
 import numpy as np
 
@@ -47,11 +55,23 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=0.05, help="learning rate of MSELoss() (default 0.05: h = 0.1)")
     parser.add_argument("--steps", type=int, default=None, help="default: 1.3 × the predicted last jump step")
     parser.add_argument("--every", type=int, default=10, help="log one row every this many steps")
-    parser.add_argument("--out", default="run.npz", help="the training log (npz or csv)")
+    parser.add_argument("--out", default=None,
+                        help="the training log (npz or csv; default run.npz, or a temporary file with --table)")
     parser.add_argument("--json", default=None, help="write the comparison as JSON")
     parser.add_argument("--plot", default=None, help="write the comparison figure (PNG)")
+    parser.add_argument("--table", choices=["comparison"],
+                        help="print the comparison as the markdown of docs/from-training-script.md")
     args = parser.parse_args(argv)
+    if args.out is None and args.table:
+        with tempfile.TemporaryDirectory(prefix="torch_compare-") as folder:
+            args.out = os.path.join(folder, "run.npz")
+            return run(args)
+    args.out = args.out or "run.npz"
+    return run(args)
 
+
+def run(args):
+    """Train, log to ``args.out``, compare; the exit status of :func:`main`."""
     import torch
 
     torch.set_default_dtype(torch.float64)
@@ -86,11 +106,34 @@ def main(argv=None):
     from rich.console import Console
 
     Console(stderr=True, width=200).print(comparison)
+    if args.table:
+        print_markdown(comparison, args, steps)
     if args.json:
         comparison.write_json(args.json)
     if args.plot:
         comparison.plot(args.plot)
     return 0 if comparison.verdict.name in ("MATCH", "UNRESOLVED_MATCH", "INCOMPLETE") else 1
+
+
+def print_markdown(comparison, args, steps):
+    """The run's settings, the jumps table and the verdict, in markdown."""
+    pred = comparison.prediction
+
+    def num(value, spec):
+        return "—" if value is None or not np.isfinite(value) else format(value, spec)
+
+    print(f"n = {args.n}, m = {args.m}, `λ = {np.exp(-pred.log_inv_lam):.2g}` (read off the model), "
+          f"`lr = {args.lr:g}` on `MSELoss()` (`h = {pred.step_size:g}`), {steps} steps in float64, data basis.")
+    print()
+    print("| k | neuron | data | predicted step | observed step | Δ/pred | ± tol | ‖w‖² pred / obs | status |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for j in comparison.jumps:
+        print(f"| {j.k} | {j.neuron} | {{{', '.join(map(str, j.data))}}} | {j.predicted_step:.1f} "
+              f"| {num(j.observed_step, '.1f')} | {num(j.relative_error, '+.1%')} | {j.tolerance_steps:.1f} "
+              f"| {j.predicted_sq_norm:.4g} / {num(j.observed_sq_norm, '.4g')} | {j.status} |")
+    print()
+    print(f"Verdict `{comparison.verdict.name}` (`μ ln(1/λ) = {pred.margin_scale:.3g}`, "
+          f"`h_max = {pred.stability.step_max:.3g}`).")
 
 
 if __name__ == "__main__":
