@@ -57,7 +57,7 @@ def claims_table(result):
     comparable = sum(c.verdict.startswith("not comparable") for c in result.claims)
     differ = len(result.claims) - result.reproduced - comparable
     counts = [f"{result.reproduced} of {len(result.claims)} claims reproduced"]
-    counts += [f"{comparable} not comparable"] * bool(comparable) + [f"{differ} differ"] * bool(differ)
+    counts += [f"{comparable} not comparable"] * bool(comparable) + [f"{differ} differ{'s' * (differ == 1)}"] * bool(differ)
     sizes = "`--quick` sizes" if result.quick else "full sizes"
     return table(COLUMNS, rows) + ["", f"{result.name}, {sizes}: " + ", ".join(counts) + ".",
                                    f"Run time: {result.seconds:.1f} s."]
