@@ -17,6 +17,8 @@ __all__ = [
     "AssumptionError",
     "TieError",
     "NearTieError",
+    "UnsupportedProblemError",
+    "SignUndecidedError",
 ]
 
 
@@ -82,3 +84,23 @@ class NearTieError(LimitprocError):
     def __init__(self, message, near_ties=()):
         super().__init__(message)
         self.near_ties = tuple(near_ties)
+
+
+class UnsupportedProblemError(InputError):
+    """A valid problem that this computation does not handle yet.
+
+    :class:`~limitproc.problem.Problem` accepts orthogonal inputs of any norm
+    and unbalanced initializations (``docs/general-inputs.md``), and
+    :func:`~limitproc.flow.simulate_flow` simulates them; code written for
+    spec §1's unit-norm orthonormal inputs and balanced initialization
+    (Algorithm 1, the finite-λ offsets) refuses them with this error rather
+    than answer for another problem.
+    """
+
+
+class SignUndecidedError(BalanceError):
+    """An unbalanced neuron whose growing mode vanishes within rounding.
+
+    Its effective sign, and whether it grows at all, depend on terms of order
+    ``λ²`` that the limit does not see (``docs/general-inputs.md`` §3).
+    """
