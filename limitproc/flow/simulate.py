@@ -203,7 +203,9 @@ def simulate_flow(
     n, m = problem.n, problem.m
     y = problem.y.astype(float)
     c = input_scale(problem)
-    G = np.array(problem.data_coordinates(), dtype=float)  # <z_j, x_i> / ||x_i||
+    # <z_j, x_i> / ||x_i|| (for unit norms within rounding, <z_j, x_i>: spec §7's data basis)
+    G = np.array(problem.data_coordinates() if c is not None or problem.X is None else problem.directions @ problem.X.T,
+                 dtype=float)
     init_log = np.zeros(m) if unit_init else np.log(problem.init_norms)
     # a_j = α_j ||w_j||: α_j = s_j for balanced neurons (spec §1), a state
     # variable otherwise (module docstring, "Unbalanced initializations").
