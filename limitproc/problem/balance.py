@@ -49,7 +49,8 @@ class Transient:
     ----------
     sign : int
         ``σ``, the sign of the growing mode: the neuron's effective output
-        sign (``0`` when nothing it is active on has a non-zero label).
+        sign (for a neuron with nothing active, the sign of ``a``, which no
+        longer moves; 0 if ``a = 0``).
     active : ndarray of bool, shape (n,)
         The coordinates still positive at the end, all of label sign ``σ``:
         the neuron's column of the mask (spec §2).
@@ -136,8 +137,8 @@ def initial_transient(a, omega, g, undecided=UNDECIDED):
     while True:
         gs = np.where(active, g, 0.0)
         gamma = float(np.linalg.norm(gs))
-        if gamma == 0.0:
-            return Transient(0, active, t, 0.0, np.nan, tuple(gone))
+        if gamma == 0.0:  # nothing left to move a: it keeps its sign
+            return Transient(int(np.sign(a)), active, t, 0.0, np.nan, tuple(gone))
         b = float(gs @ w) / gamma
         A, B = (a + b) / 2.0, (a - b) / 2.0
         if abs(A) <= undecided * (abs(a) + abs(b)):

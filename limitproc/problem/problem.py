@@ -224,13 +224,10 @@ class Problem:
             X = _real_array(X, "X", 2)
             if X.shape[0] != n:
                 raise ShapeError(f"X has {X.shape[0]} rows but y has {n} labels: X must have shape ({n}, d)")
-            regime = classify_inputs(X, scaled, tol)
-            deviation = float(np.abs(X @ X.T - np.eye(n)).max())
             d = X.shape[1]
         else:
-            regime = classify_inputs(None, scaled, tol)
-            deviation = 0.0
             d = n
+        regime = classify_inputs(X, scaled, tol)
         W0 = _real_array(W0, "W0", 2)
         if W0.shape[1] != d:
             where = f"X has d = {d} columns" if X is not None else f"without X the inputs are the standard basis of R^{n}"
@@ -257,7 +254,7 @@ class Problem:
         set_(self, "init_norms", norms)
         set_(self, "signs", s)
         set_(self, "tol", float(tol))
-        set_(self, "gram_deviation", deviation)
+        set_(self, "gram_deviation", regime.gram_deviation)
         set_(self, "_y_exact", exact)
         set_(self, "label_scale", label_scale)
         set_(self, "regime", regime)

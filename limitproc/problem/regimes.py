@@ -70,6 +70,9 @@ class InputRegime:
         ``ε* = min_i |y_i| c_i / ||y ∘ c||`` (``inf`` when every label is 0).
     tol : float
         The largest cosine the user accepts as near-orthogonal.
+    gram_deviation : float
+        ``max |<x_i, x_k> − 1[i = k]|``: the distance to spec §1's
+        orthonormal inputs.
     """
 
     name: str
@@ -80,6 +83,7 @@ class InputRegime:
     rounding: float
     ceiling: float
     tol: float
+    gram_deviation: float
 
     @property
     def orthogonal(self):
@@ -125,7 +129,7 @@ def classify_inputs(X, y, tol):
     if X is None:
         n = len(y)
         return InputRegime("orthogonal", np.ones(n), 0.0, None, 0.0, rounding_threshold(n), _ceiling(y, np.ones(n)),
-                           float(tol))
+                           float(tol), 0.0)
     n, d = X.shape
     if n > d:
         raise OrthonormalityError(
@@ -138,12 +142,14 @@ def classify_inputs(X, y, tol):
     unit = X / norms[:, None]
     cosines = np.abs(unit @ unit.T)
     np.fill_diagonal(cosines, 0.0)
+    # spec §1's max |<x_i, x_k> − 1[i = k]|, from the same products
+    deviation = max(float((cosines * norms[:, None] * norms[None, :]).max()), float(np.abs(norms**2 - 1.0).max()))
     eta = rounding_threshold(d)
     ceiling = _ceiling(y, norms)
     worst = float(cosines.max()) if n > 1 else 0.0
     pair = tuple(int(t) for t in np.unravel_index(np.argmax(cosines), cosines.shape)) if n > 1 else None
     if worst <= eta:
-        return InputRegime("orthogonal", norms, worst, pair, 0.0, eta, ceiling, float(tol))
+        return InputRegime("orthogonal", norms, worst, pair, 0.0, eta, ceiling, float(tol), deviation)
     if worst > tol:
         upper = np.triu(cosines)
         failing = int((upper > max(tol, eta)).sum())
@@ -165,7 +171,7 @@ def classify_inputs(X, y, tol):
             "the coupling can outweigh a datum's own gradient, which the theory excludes "
             "(docs/general-inputs.md §4)"
         )
-    return InputRegime("near-orthogonal", norms, worst, pair, coupling, eta, ceiling, float(tol))
+    return InputRegime("near-orthogonal", norms, worst, pair, coupling, eta, ceiling, float(tol), deviation)
 
 
 def coupling_scale(regime, coordinates, init_norms, signs, y, columns):
