@@ -100,8 +100,12 @@ class InputRegime:
 
     def describe(self):
         """One line: the regime and the numbers that put the inputs in it."""
-        norms = ("unit norms" if self.unit_norms(self.rounding) else
-                 f"norms {self.norms.min():.6g} to {self.norms.max():.6g}")
+        if self.unit_norms(self.rounding):
+            norms = "unit norms"
+        elif self.unit_norms(self.tol):
+            norms = f"||x_i||² within {self.norm_deviation:.1e} of 1"
+        else:
+            norms = f"norms {self.norms.min():.6g} to {self.norms.max():.6g}"
         if self.orthogonal:
             where = "" if self.pair is None else f" at {self.pair}"
             return (f"orthogonal: max |cos(x_i, x_k)| = {self.max_cosine:.1e}{where} ≤ rounding "
