@@ -37,7 +37,8 @@ __all__ = ["simulate_coupled"]
 _TINY = 1e-300
 
 #: Distance to 0 (cosine units) within which a component moving towards 0 at
-#: an event has crossed (the event's root is located to the solver's accuracy).
+#: an event has crossed (the event's root is located to the solver's accuracy);
+#: a component put to sleep at 0 starts twice this far below.
 _SNAP = 1e-10
 _ACTIVE, _ASLEEP, _PINNED = 1, 0, 2
 
@@ -113,15 +114,23 @@ def simulate_coupled(problem, log_inv_lam, t_max, *, rtol=1e-10, atol=1e-12, met
         inactive = alpha[:, None] * (V - own)
         return inactive, inactive + alpha[:, None] * weight[None, :] * np.diag(gram)[None, :]
 
+    def values(z, mode):
+        """Per component, what must stay positive in its state: ``u`` if
+        active, ``−u`` if asleep (on a neuron that moves at all: the others'
+        components cannot cross 0), and if sliding its inactive-side velocity
+        and minus its active-side one (continuous, unlike ``θ``, whose
+        denominator changes sign with the residual); ``inf`` for the rest."""
+        U = z[head:].reshape(m, n)
+        moving = ((mode == _ACTIVE) | (mode == _PINNED)).any(axis=1)[:, None]
+        out = np.where(mode == _ACTIVE, U, np.where((mode == _ASLEEP) & moving, -U, np.inf))
+        if (mode == _PINNED).any():
+            inactive, active = sides(z, mode)
+            out = np.where(mode == _PINNED, np.minimum(inactive, -active), out)
+        return out
+
     def make_event(mode):
         def event(t, z):
-            U = z[head:].reshape(m, n)
-            values = [U[mode == _ACTIVE], -U[mode == _ASLEEP]]
-            if (mode == _PINNED).any():
-                inactive, active = sides(z, mode)
-                values += [inactive[mode == _PINNED], -active[mode == _PINNED]]
-            values = np.concatenate(values)
-            return float(values.min()) if values.size else 1.0
+            return float(min(values(z, mode).min(), 1.0))
 
         event.terminal = True
         event.direction = -1
@@ -157,7 +166,16 @@ def simulate_coupled(problem, log_inv_lam, t_max, *, rtol=1e-10, atol=1e-12, met
             raise RuntimeError(f"the coupled flow cannot leave the switching state at t = {t0:.6g}")
         t0 = float(sol.t[-1])
         state = sol.y[:, -1].copy()
-        mode = _switch(state, mode, head, m, n, sides, changes, t0)
+        # the component whose value goes through 0 here (a short step ahead)
+        ahead = values(state + 1e-7 * make_rhs(mode)(t0, state), mode)
+        mode = _switch(state, mode, head, m, n, sides, changes, t0, np.unravel_index(np.argmin(ahead), ahead.shape))
+        # a switch changes the neuron's other velocities: settle every
+        # component whose state they contradict before going on
+        for _ in range(m * n):
+            now = values(state, mode)
+            if now.min() > 0:
+                break
+            mode = _switch(state, mode, head, m, n, sides, changes, t0, np.unravel_index(np.argmin(now), now.shape))
         Us[-1][-1] = state[head:]
         last = float(sol.t[-2] - sol.t[-3]) if sol.t.size >= 3 else 0.0
         first_step = min(last, t_max - t0) if last > 0 else None
@@ -195,30 +213,56 @@ def simulate_coupled(problem, log_inv_lam, t_max, *, rtol=1e-10, atol=1e-12, met
     )
 
 
-def _switch(state, mode, head, m, n, sides, changes, t):
+def _share(inactive, active):
+    """``θ = v_in / (v_in − v_act)`` from the velocities of a component on its
+    inactive and active sides: in ``(0, 1)`` it slides on 0 (the share of its
+    own gradient that holds it there), ``≤ 0`` it sleeps, ``≥ 1`` it is
+    active.  Two velocities pushing the same way give ``θ`` outside
+    ``(0, 1)`` accordingly; both zero gives 0 (nothing moves it)."""
+    gap = inactive - active
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = np.where(gap > 0, inactive / np.where(gap > 0, gap, 1.0),
+                         np.where(active > 0, np.inf, np.where(inactive > 0, np.inf, 0.0)))
+    return theta
+
+
+def _switch(state, mode, head, m, n, sides, changes, t, trigger):
     """New modes after an event: components at (or through) 0 are put where
-    their two side velocities send them (module docstring); ``state`` is
-    updated in place (such components are set to exactly 0)."""
+    the share ``θ`` of their two side velocities sends them (module
+    docstring; :func:`_share`); ``state`` is updated in place."""
     U = state[head:].reshape(m, n)
     inactive, active = sides(state, mode)
+    theta = _share(inactive, active)
+    moving = ((mode == _ACTIVE) | (mode == _PINNED)).any(axis=1)[:, None]
     # The event's root is located to the solver's accuracy: a component a hair
     # away from 0 and moving towards it has crossed.
-    crossed = ((mode == _ACTIVE) & (U <= _SNAP) & (active < 0)) | ((mode == _ASLEEP) & (U >= -_SNAP) & (inactive > 0))
-    crossed |= ((mode == _ACTIVE) & (U <= 0)) | ((mode == _ASLEEP) & (U >= 0))
-    released = (mode == _PINNED) & ((inactive <= 0) | (active >= 0))
-    if not (crossed.any() or released.any()):
-        raise RuntimeError(f"the coupled flow stopped at t = {t:.6g} without a component at 0")
+    at_zero = ((mode == _ACTIVE) & ((U <= 0) | ((U < _SNAP) & (active < 0))))
+    at_zero |= (mode == _ASLEEP) & moving & ((U >= 0) | ((U > -_SNAP) & (inactive > 0)))
+    released = (mode == _PINNED) & ((theta <= 0) | (theta >= 1))
     new = mode.copy()
-    at_zero = crossed | released
-    U[crossed] = 0.0
-    new[at_zero & (active > 0)] = _ACTIVE
-    new[at_zero & (active <= 0) & (inactive > 0)] = _PINNED
-    new[at_zero & (inactive <= 0) & (active <= 0)] = _ASLEEP
-    # A component left at exactly 0 with exactly zero velocity (its neuron has
-    # nothing active) would keep its event function at 0 and stop the solver
-    # at once: put it a hair on its side.
-    U[at_zero & (new == _ASLEEP)] = -_TINY
-    U[at_zero & (new == _ACTIVE)] = _TINY
+    forced = np.zeros_like(at_zero)
+    if not (at_zero.any() or released.any()):
+        # The root is a hair above 0 (velocities at the level of rounding):
+        # move the component that triggered the event across, and a hair
+        # past 0 so that the same rounding does not bring it straight back.
+        j, i = trigger
+        forced[j, i] = True
+        if mode[j, i] == _PINNED:
+            theta[j, i] = 0.0 if inactive[j, i] < -active[j, i] else 1.0
+            released[j, i] = True
+        else:
+            at_zero[j, i] = True
+    change = at_zero | released
+    new[change & (theta >= 1)] = _ACTIVE
+    new[change & (theta > 0) & (theta < 1)] = _PINNED
+    new[change & (theta <= 0)] = _ASLEEP
+    # A component left at exactly 0 would keep its event function at 0, and a
+    # velocity at the level of rounding could bring it back at once: put it a
+    # hair on its side.
+    U[change & (new == _PINNED)] = 0.0
+    U[change & (new == _ASLEEP)] = np.minimum(U[change & (new == _ASLEEP)], -2.0 * _SNAP)
+    U[change & (new == _ACTIVE)] = np.maximum(U[change & (new == _ACTIVE)],
+                                              np.where(forced, 2.0 * _SNAP, _TINY)[change & (new == _ACTIVE)])
     for j, i in np.argwhere(new != mode):
         changes.append((t, int(j), int(i)))
     return new

@@ -206,3 +206,16 @@ class TestCoupling:
         assert below.outputs[-1] == pytest.approx([1.0, 1.0], abs=1e-8)
         (t, j, i), = below.deactivations
         assert (j, i) == (0, 1) and t < 20.0
+
+    def test_a_tiny_coupling_follows_the_orthogonal_prediction(self):
+        # ε = 1e-8 at λ = 1e-6 ≫ λ_c: the fitted data and final squared norm of
+        # the orthogonal problem with the same norms (a switch that changes a
+        # neuron's other velocities must be followed by a re-check, or a
+        # wrong-sign component runs through 0 unseen and the norm doubles).
+        p = random_problem(4, near=1e-8)
+        assert p.regime.name == "near-orthogonal" and p.coupling_scale < 1e-6
+        coordinates = p.data_coordinates() * p.init_norms[:, None]
+        _, _, jumps = reference_general(p.y, p.input_norms, coordinates, p.output_weights)
+        run = simulate_flow(p, 1e-6, t_max=1.3 * jumps[-1][0] * np.log(1e6) + 40.0)
+        assert run.theta_sq_norm[-1] == pytest.approx(jumps[-1][4], rel=1e-5)
+        assert run.loss[-1] == pytest.approx(jumps[-1][3], rel=1e-8)
