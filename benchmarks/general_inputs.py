@@ -17,14 +17,19 @@ Parts (``--part``, default all):
 ``near``
     Near-orthogonal problems (a symmetric coupling of size ``ε`` added to
     orthogonal rows) at several ``λ``: whether the flow fits the data the
-    orthogonal problem with the same norms predicts, wakes sleeping
-    components, and how far its final ``||θ||²`` is from the prediction,
-    beside the coupling scale ``λ_c`` of the problem.
+    orthogonal problem with the same norms predicts, whether a component at
+    or below 0 comes back, and how far its half-fit times and final
+    ``||θ||²`` are from those of its orthogonal twin (the closest orthogonal
+    rows of the same norms) at the same ``λ``, beside the coupling scale
+    ``λ_c`` of the problem.
+``e3``
+    The regime numbers of seed 000's E3 setting (n = 75 Gaussian points in
+    d = 150, Gaussian labels; the draw of ``tests/problem/test_regimes.py``).
 ``speed``
     The simulator on spec §1 problems (unchanged path) and on the same
     problems with non-unit norms or an unbalanced initialization.
 
-    python benchmarks/general_inputs.py [--part reference|offsets|near|speed]
+    python benchmarks/general_inputs.py [--part reference offsets near e3 speed]
 """
 
 import argparse
@@ -170,10 +175,12 @@ def part_offsets(count=20, L=150.0):
 
 
 def woken(problem, run):
-    """Components of a datum of the neuron's effective sign, asleep at t = 0,
-    positive at some recorded time."""
-    asleep = (problem.data_coordinates() <= 0) & (problem.effective_signs[:, None] * problem.y[None, :] > 0)
-    return int(((run.directions > 0).any(axis=0) & asleep).sum())
+    """Components that are positive at some recorded time after being ``≤ 0``
+    at an earlier one: sleeping components woken by the coupling, and
+    deactivated ones revived once their datum is fitted."""
+    positive = run.directions > 0
+    below = np.maximum.accumulate(~positive, axis=0)  # been ≤ 0 by then
+    return int((positive[1:] & below[:-1]).any(axis=0).sum())
 
 
 def orthogonal_twin(problem):
@@ -188,7 +195,7 @@ def orthogonal_twin(problem):
 
 def part_near(count=8):
     print("## near: near-orthogonal inputs against the orthogonal problem with the same norms\n")
-    print("| ε (max \\|cos\\|) | λ | λ_c (median) | runs fitting the predicted data | runs with a woken component "
+    print("| ε (max \\|cos\\|) | λ | λ_c (median) | runs fitting the predicted data | runs where a component came back "
           "| max rel. Δ half-fit times vs twin | max rel. Δ final ‖θ‖² vs twin | ε/2 |")
     print("|---|---|---|---|---|---|---|---|")
     for eps in (1e-8, 1e-6, 1e-4, 1e-2):
@@ -222,6 +229,18 @@ def part_near(count=8):
     print()
 
 
+def part_e3():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((75, 150))
+    y = rng.standard_normal(75)
+    units = X / np.linalg.norm(X, axis=1)[:, None]
+    cosines = units @ units.T - np.eye(75)
+    weighted = np.abs(y) * np.linalg.norm(X, axis=1)
+    print("## e3: seed 000's E3 setting\n")
+    print(f"max |cos| = {np.abs(cosines).max():.2f}, ε = ||Ĝ − I||₂ = {np.abs(np.linalg.eigvalsh(cosines)).max():.2f}, "
+          f"ceiling ε* = {weighted.min() / np.linalg.norm(weighted):.1e}\n")
+
+
 def part_speed():
     print("## speed: DOP853, rtol 1e-10, best of 3\n")
     print("| problem | λ | evaluations | seconds |")
@@ -249,7 +268,7 @@ def part_speed():
     print()
 
 
-PARTS = {"reference": part_reference, "offsets": part_offsets, "near": part_near, "speed": part_speed}
+PARTS = {"reference": part_reference, "offsets": part_offsets, "near": part_near, "e3": part_e3, "speed": part_speed}
 
 
 def main():
