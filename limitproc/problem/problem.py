@@ -418,7 +418,7 @@ class Problem:
             details.append(f"{unbalanced.size} of {self.m} neurons unbalanced"
                            + (f", sign collapse of neurons {list(collapsed)[:8]}" if collapsed else ""))
         raise UnsupportedProblemError(
-            f"{what} handles unit-norm orthonormal inputs and a balanced initialization only (spec §1); this problem "
+            f"{what}: written for unit-norm orthonormal inputs and a balanced initialization (spec §1); this problem "
             f"has {' and '.join(self.extensions)} ({'; '.join(details)}): Problem accepted it and simulate_flow "
             "simulates it, but the limit process is not generalized yet (docs/general-inputs.md §6)"
         )
@@ -448,7 +448,7 @@ class Problem:
         :class:`~limitproc.errors.UnsupportedProblemError`; use
         :meth:`data_coordinates` and :meth:`effective_activity` instead.
         """
-        self.require_spec_setting("this computation (through Problem.inner_products)")
+        self.require_spec_setting("the limit process (Algorithm 1, its mask) and its finite-λ corrections")
         if self.X is None:
             return self.directions
         return self.directions @ self.X.T
