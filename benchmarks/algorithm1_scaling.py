@@ -1,6 +1,6 @@
 """Algorithm 1 costs time linear in the mask size (spec §3).
 
-One run, ratios only: for standard-basis problems with Gaussian labels and
+Prints the markdown table of ``docs/benchmarks.md``.  One run, ratios only: for standard-basis problems with Gaussian labels and
 the initialization of spec §1, the time of ``limit_process`` (mask given)
 divided by the number of mask entries, over n at fixed m and over m at fixed
 n; and the speed-up over the literal transcription of spec §3 in
@@ -35,9 +35,14 @@ def timed(function, repeats=3):
     return best, result
 
 
+def grouped(value):
+    """An integer with thin-space thousands (``1 600 225``), as the docs print it."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def main(quick=False):
-    print("Algorithm 1, float backend, standard basis, Gaussian labels (best of 3)")
-    print(f"{'n':>9} {'m':>5} {'mask entries':>13} {'K':>4} {'mask s':>8} {'process s':>10} {'ns / entry':>11}")
+    print("| n | m | mask entries | K | backend | mask s | process s | ns per entry |")
+    print("| --: | --: | --: | --: | --- | --: | --: | --: |")
     rows = []
     ns = [10_000, 100_000] if quick else [10_000, 30_000, 100_000, 300_000, 1_000_000]
     grid = [(n, 64) for n in ns] + [(100_000, m) for m in ([16, 256] if quick else [16, 128, 256, 512])]
@@ -46,18 +51,21 @@ def main(quick=False):
         t_mask, mask = timed(lambda: Mask(p), repeats=1)
         t_run, process = timed(lambda: limit_process(p, mask=mask))
         rows.append((n, m, mask.size, t_run))
-        print(f"{n:>9} {m:>5} {mask.size:>13} {process.K:>4} {t_mask:8.3f} {t_run:10.3f} {1e9 * t_run / mask.size:11.1f}")
+        print(f"| {grouped(n)} | {m} | {grouped(mask.size)} | {process.K} | {process.backend} | {t_mask:.3f} | {t_run:.3f} "
+              f"| {1e9 * t_run / mask.size:.1f} |")
     per_entry = np.array([t / size for _, _, size, t in rows])
-    print(f"time per mask entry: min {1e9 * per_entry.min():.1f} ns, max {1e9 * per_entry.max():.1f} ns "
-          f"(ratio {per_entry.max() / per_entry.min():.2f} over a {rows[-1][2] / rows[0][2]:.0f}x range of sizes)")
+    sizes = np.array([size for _, _, size, _ in rows])
+    print()
+    print(f"Time per mask entry: {1e9 * per_entry.min():.1f} to {1e9 * per_entry.max():.1f} ns, a factor "
+          f"{per_entry.max() / per_entry.min():.2f} over a {sizes.max() / sizes.min():.0f}-fold range of mask sizes.")
 
     n, m = (2000, 50) if quick else (4000, 200)
     p = problem(n, m, seed=1)
     t_fast, process = timed(lambda: limit_process(p))
     t_ref, ref = timed(lambda: reference_process(p.y, p.directions, p.signs), repeats=1)
     assert [s.neuron for s in process.jumps] == [j for _, j, *_ in ref]
-    print(f"literal spec transcription (O(K m n)) at n = {n}, m = {m}, K = {process.K}: "
-          f"{t_ref:.3f} s vs {t_fast:.4f} s, speed-up {t_ref / t_fast:.0f}x")
+    print(f"The literal transcription of spec §3 (`tests/reference.py`, O(K m n)) at n = {n}, m = {m} "
+          f"(K = {process.K}) takes {t_ref:.3f} s against {t_fast:.4f} s: a speed-up of {t_ref / t_fast:.0f}x.")
 
 
 if __name__ == "__main__":

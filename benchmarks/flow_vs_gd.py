@@ -10,11 +10,14 @@ coordinates are not used).  The problem is the bundled Figure 1 setup
 ``examples/figure1.npz`` (n = 64, m = 6, six jumps).
 
 GD needs ``t/0.01`` steps with ``t ≈ τ_K ln(1/λ)``, so its cost grows like
-``ln(1/λ)``; at λ = 1e-60 that is about 4e5 steps, at e^-2000 about 5e6.  The
-default λ = 1e-8 keeps it to a few seconds.
+``ln(1/λ)`` (``--extrapolate`` prints the count at smaller λ).  The default
+λ = 1e-8 keeps it to a few seconds.
+
+Prints the markdown tables of ``docs/validation.md``; ``--extrapolate``
+adds scales where only the flow is run and GD's step count is ``t/0.01``.
 
     python benchmarks/flow_vs_gd.py              # λ = 1e-8
-    python benchmarks/flow_vs_gd.py --lam 1e-4 1e-8 1e-16
+    python benchmarks/flow_vs_gd.py --lam 1e-4 1e-8 1e-16 --extrapolate 1e-60 e^-2000
 """
 
 import argparse
@@ -53,46 +56,61 @@ def gradient_descent(problem, lam, target, max_steps=10_000_000):
     raise RuntimeError(f"GD did not reach L ≤ {target:g} in {max_steps} steps")
 
 
+def log_inv_lam(text):
+    """``ln(1/λ)`` of ``1e-60`` or ``e^-2000``."""
+    return float(text[3:]) if text.startswith("e^-") else -float(np.log(float(text)))
+
+
+def time_to_target(problem, process, target, log_inv, **options):
+    """First time the flow's loss is ≤ ``target`` (bisection on the dense output) and the probe run."""
+    probe = simulate_flow(problem, log_inv_lam=log_inv, process=process, **options)
+    hit = np.flatnonzero(probe.loss <= target)
+    if hit.size == 0:
+        raise RuntimeError(f"the flow did not reach L ≤ {target:g} by t = {probe.t_max:g}")
+    t_target = float(probe.t[hit[0]])
+    lo = float(probe.t[max(hit[0] - 1, 0)])
+    for _ in range(60):
+        mid = 0.5 * (lo + t_target)
+        _, _, h = probe.state(mid)
+        if problem.loss(h) <= target:
+            t_target = mid
+        else:
+            lo = mid
+    return t_target
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lam", type=float, nargs="+", default=[1e-8])
+    parser.add_argument("--extrapolate", nargs="+", default=[], metavar="λ",
+                        help="scales (e.g. 1e-60 e^-2000) where only the flow runs and GD's steps are t/step")
     parser.add_argument("--data", default=str(BUNDLED), help="npz problem (default: the bundled Figure 1 setup)")
     args = parser.parse_args(argv)
 
     problem = load_problem(args.data)
     process = limit_process(problem)
     target = float(process.losses[-1]) + TOLERANCE * float(process.losses[0])
-    print(f"{problem!r}: K = {process.K}, τ = {np.round(process.times, 3).tolist()}, "
-          f"target L ≤ {target:.6g} (L(θ_K) = {process.losses[-1]:.6g})")
-    header = (f"{'λ':>7} {'t':>8} {'GD steps':>9} {'GD s':>7} {'flow nfev':>9} {'flow s':>7} "
-              f"{'evals ratio':>11} {'time ratio':>10} {'|θ_GD−θ_flow|':>14} {'||θ||² GD/flow':>17}")
-    print(header)
+    print("| λ | t reached | GD steps | GD s | flow evaluations | flow s | evaluations ratio | time ratio "
+          "| ‖θ_GD − θ_flow‖ |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for lam in args.lam:
-        probe = simulate_flow(problem, lam, process=process)
-        hit = np.flatnonzero(probe.loss <= target)
-        if hit.size == 0:
-            raise RuntimeError(f"the flow did not reach L ≤ {target:g} by t = {probe.t_max:g}")
-        t_target = float(probe.t[hit[0]])
-        # refine to the crossing on the dense output, then time the flow up to it
-        lo = float(probe.t[max(hit[0] - 1, 0)])
-        for _ in range(60):
-            mid = 0.5 * (lo + t_target)
-            _, _, h = probe.state(mid)
-            if ((h - problem.y) ** 2).sum() / (2 * problem.n) <= target:
-                t_target = mid
-            else:
-                lo = mid
+        t_target = time_to_target(problem, process, target, -np.log(lam))
         flow = simulate_flow(problem, lam, t_max=t_target, process=process)
         steps, gd_seconds, a, C, _ = gradient_descent(problem, lam, target)
         a_f, W_f = flow.final_parameters
         C_f = W_f @ problem.X.T
         distance = np.sqrt(((a - a_f) ** 2).sum() + ((C - C_f) ** 2).sum())
-        gd_sq = 2 * (a**2).sum()
-        print(f"{lam:7.0e} {t_target:8.1f} {steps:9d} {gd_seconds:7.2f} {flow.nfev:9d} {flow.seconds:7.2f} "
-              f"{steps / flow.nfev:11.1f} {gd_seconds / flow.seconds:10.1f} {distance:14.2e} "
-              f"{gd_sq:8.4f}/{flow.theta_sq_norm[-1]:.4f}")
-    print(f"GD: step {STEP} on L = (1/2n) Σ (h - y)²; one step = one gradient evaluation. "
-          f"Flow: DOP853, rtol = {flow.rtol:g}, atol = {flow.atol:g}, dense output.")
+        print(f"| {lam:.0e} | {t_target:.1f} | {steps} | {gd_seconds:.2f} | {flow.nfev} | {flow.seconds:.2f} "
+              f"| {steps / flow.nfev:.1f} | {gd_seconds / flow.seconds:.1f} | {distance:.1e} |")
+    if args.extrapolate:
+        print()
+        print(f"| λ | t reached | GD steps, t/{STEP:g} | flow evaluations |")
+        print("|---|---|---|---|")
+        for text in args.extrapolate:
+            L = log_inv_lam(text)
+            t_target = time_to_target(problem, process, target, L)
+            flow = simulate_flow(problem, log_inv_lam=L, t_max=t_target, process=process)
+            print(f"| {text} | {t_target:.1f} | {t_target / STEP:.1e} | {flow.nfev} |")
 
 
 if __name__ == "__main__":

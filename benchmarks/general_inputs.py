@@ -1,7 +1,7 @@
 """Measurements behind docs/general-inputs.md (orthogonal inputs of any norms,
 unbalanced initializations, near-orthogonal inputs).
 
-Parts (``--part``, default all):
+Parts (``--part``, default all; each prints the markdown block of the doc):
 
 ``reference``
     Random orthogonal problems (norms in [0.5, 2], labels ±[0.5, 2], Gaussian
@@ -81,7 +81,6 @@ def compare(problem, signs, mask, jumps, run):
 
 
 def part_reference(count=20):
-    print("## reference: flow against tests/reference_general.py\n")
     problems = []
     for seed in range(1000):
         n, m = (5, 4) if seed % 2 else (8, 6)
@@ -115,7 +114,6 @@ def part_reference(count=20):
             worst_norm = max(worst_norm, abs(run.theta_sq_norm[-1] / jumps[-1][4] - 1))
         print(f"| {L:g} | {matching}/{len(problems)} | {worst:.4f} | {worst * L:.3f} | {worst_norm:.1e} | "
               f"{time.perf_counter() - started:.1f} |")
-    print()
 
 
 def unstable_half_time(y, c, n):
@@ -142,7 +140,6 @@ def unstable_half_time(y, c, n):
 
 
 def part_offsets(count=20, L=150.0):
-    print(f"## offsets: first jumps at ln(1/λ) = {L:g}\n")
     rows = []
     skipped = 0
     for seed in range(count):
@@ -168,10 +165,10 @@ def part_offsets(count=20, L=150.0):
     rows = np.array(rows, dtype=float)
     single = rows[:, 0] == 1
     print(f"{len(rows)} resolved first jumps ({skipped} problems with μ ln(1/λ) < 5 left out; {int(single.sum())} "
-          f"of one datum, {int(rows[:, 1].sum())} of unbalanced groups): "
-          f"max |flow − s_half form| = {np.abs(rows[:, 2] - rows[:, 3]).max():.1e}; "
+          f"of one datum, {int(rows[:, 1].sum())} of unbalanced groups)")
+    print(f"max |flow − s_half form| = {np.abs(rows[:, 2] - rows[:, 3]).max():.1e}; "
           f"logistic form: max error {np.abs(rows[single, 2] - rows[single, 4]).max():.1e} on one datum, "
-          f"{np.abs(rows[~single, 2] - rows[~single, 4]).max():.2f} on several\n")
+          f"{np.abs(rows[~single, 2] - rows[~single, 4]).max():.2f} on several")
 
 
 def woken(problem, run):
@@ -194,7 +191,6 @@ def orthogonal_twin(problem):
 
 
 def part_near(count=8):
-    print("## near: near-orthogonal inputs against the orthogonal problem with the same norms\n")
     print("| ε (max \\|cos\\|) | λ | λ_c (median) | runs fitting the predicted data | runs where a component came back "
           "| max rel. Δ half-fit times vs twin | max rel. Δ final ‖θ‖² vs twin | ε/2 |")
     print("|---|---|---|---|---|---|---|---|")
@@ -226,7 +222,6 @@ def part_near(count=8):
                     norm_gap = max(norm_gap, abs(run.theta_sq_norm[-1] / other.theta_sq_norm[-1] - 1))
             print(f"| {eps:.0e} | {lam:.0e} | {scales:.1e} | {matching}/{len(chosen)} | {wakes}/{len(chosen)} | "
                   f"{time_gap:.1e} | {norm_gap:.1e} | {coupling / 2:.1e} |")
-    print()
 
 
 def part_e3():
@@ -236,13 +231,11 @@ def part_e3():
     units = X / np.linalg.norm(X, axis=1)[:, None]
     cosines = units @ units.T - np.eye(75)
     weighted = np.abs(y) * np.linalg.norm(X, axis=1)
-    print("## e3: seed 000's E3 setting\n")
     print(f"max |cos| = {np.abs(cosines).max():.2f}, ε = ||Ĝ − I||₂ = {np.abs(np.linalg.eigvalsh(cosines)).max():.2f}, "
-          f"ceiling ε* = {weighted.min() / np.linalg.norm(weighted):.1e}\n")
+          f"ceiling ε* = {weighted.min() / np.linalg.norm(weighted):.1e}")
 
 
 def part_speed():
-    print("## speed: DOP853, rtol 1e-10, best of 3\n")
     print("| problem | λ | evaluations | seconds |")
     print("|---|---|---|---|")
     figure1 = load_problem("examples/figure1.npz")
@@ -252,7 +245,7 @@ def part_speed():
         ("examples/figure1.npz", figure1),
         ("REF3", base),
         ("REF3, norms 0.5 to 2", Problem(REF3["y"], REF3["W0"], signs=REF3["signs"], X=np.diag(norms))),
-        ("REF3, |a0| = 0.5 ||W0||", Problem(REF3["y"], REF3["W0"],
+        ("REF3, a0 = 0.5 s ‖W0‖", Problem(REF3["y"], REF3["W0"],
                                             a0=0.5 * np.array(REF3["signs"]) * np.linalg.norm(REF3["W0"], axis=1))),
     ]
     reference = limit_process(base)
@@ -265,7 +258,6 @@ def part_speed():
                 run = simulate_flow(p, lam, t_max=t_max)
                 best = min(best, run.seconds)
             print(f"| {name} | {lam:.0e} | {run.nfev} | {best:.2f} |")
-    print()
 
 
 PARTS = {"reference": part_reference, "offsets": part_offsets, "near": part_near, "e3": part_e3, "speed": part_speed}
@@ -274,7 +266,10 @@ PARTS = {"reference": part_reference, "offsets": part_offsets, "near": part_near
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--part", choices=sorted(PARTS), nargs="*", default=list(PARTS))
-    for name in parser.parse_args().part:
+    parts = parser.parse_args().part
+    for index, name in enumerate(parts):
+        if index:
+            print()
         PARTS[name]()
 
 

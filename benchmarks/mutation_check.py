@@ -2,7 +2,8 @@
 
 Plants deliberate bugs in Algorithm 1 and its companions, one at a time, in a
 copy of the package, runs ``tests/test_properties.py`` against each copy and
-reports which mutants the suite kills (some property fails) and by which tests.
+reports which mutants the suite kills (some property fails) and by which tests,
+as the markdown table of ``docs/benchmarks.md``.
 
     python benchmarks/mutation_check.py                 # every mutant, seed 0
     python benchmarks/mutation_check.py --seeds 0 1 2   # kills must not depend on the seed
@@ -244,20 +245,25 @@ def main(argv=None):
         if baseline["killed"]:
             print(baseline["output"])
             raise SystemExit(f"the unmutated copy fails with seed {seed}: fix the suite first")
-        print(f"baseline (seed {seed}): passes in {baseline['seconds']:.0f} s")
+        print(f"The unmutated copy passes with seed {seed} in {baseline['seconds']:.0f} s.")
 
     jobs = [(m, seed) for m in mutants for seed in args.seeds]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(lambda job: run(job[0], job[1], args.profile, args.timeout), jobs))
 
-    width = max(len(m.name) for m in mutants)
-    print(f"\n{'mutant':{width}s}  seed  killed  time   failing tests")
+    print()
+    print("| mutant | planted bug | seed | killed | s | failing property tests |")
+    print("|---|---|--:|---|--:|---|")
+    descriptions = {m.name: m.description for m in mutants}
     for r in results:
-        tests = ", ".join(name.removeprefix("test_") for name in r["failed"]) or ("(timeout)" if r["code"] == "timeout" else "-")
-        print(f"{r['mutant']:{width}s}  {r['seed']:4d}  {'yes' if r['killed'] else 'NO':6s}  {r['seconds']:4.0f}s  {tests}")
+        tests = ", ".join(f"`{name.removeprefix('test_')}`" for name in r["failed"]) or (
+            "(timeout)" if r["code"] == "timeout" else "—")
+        description = descriptions[r["mutant"]].replace("|", "\\|")
+        print(f"| `{r['mutant']}` | {description} | {r['seed']} | {'yes' if r['killed'] else '**no**'} "
+              f"| {r['seconds']:.0f} | {tests} |")
     survivors = sorted({r["mutant"] for r in results if not r["killed"]})
-    print(f"\n{len(results) - sum(not r['killed'] for r in results)}/{len(results)} runs killed", end="")
-    print(f"; survivors: {', '.join(survivors)}" if survivors else "; no survivors")
+    print(f"\n{len(results) - sum(not r['killed'] for r in results)} of {len(results)} runs killed", end="")
+    print(f"; survivors: {', '.join(survivors)}." if survivors else "; no survivors.")
     return 1 if survivors else 0
 
 

@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-from limitproc.problem.sampling import random_orthonormal
+from limitproc.problem import random_orthonormal
 
 SEED = 68
 

@@ -22,15 +22,23 @@ seed equation it implements.
 __version__ = "0.1.0"
 
 from .errors import (
+    ArgumentError,
+    ArgumentTypeError,
     AssumptionError,
     BalanceError,
+    ExperimentUnavailable,
+    FileFormatError,
+    FloatRangeError,
     InputError,
     LimitprocError,
+    MissingDependencyError,
     MissingKeyError,
     NearTieError,
     NonFiniteError,
     OrthonormalityError,
+    OutputError,
     ShapeError,
+    SizeError,
     TieError,
     ZeroLabelError,
 )
@@ -61,16 +69,24 @@ from .process import (
 from .studies import SweepResult, init_probabilities, sweep
 
 __all__ = [
+    "ExperimentUnavailable",
     # errors
+    "ArgumentError",
+    "ArgumentTypeError",
     "AssumptionError",
     "BalanceError",
+    "FileFormatError",
+    "FloatRangeError",
     "InputError",
     "LimitprocError",
+    "MissingDependencyError",
     "MissingKeyError",
     "NearTieError",
     "NonFiniteError",
     "OrthonormalityError",
+    "OutputError",
     "ShapeError",
+    "SizeError",
     "TieError",
     "ZeroLabelError",
     # the input

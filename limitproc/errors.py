@@ -1,19 +1,56 @@
 """Every error limitproc raises, in one place.
 
 Each error carries the measured quantity that made the input invalid, so that
-its message alone tells the user what to fix.  The command line turns an
-:class:`InputError` into one line on stderr and exit code 2.
+its message alone tells the user what to fix.  The command line turns every
+:class:`LimitprocError` into one line on stderr and exit code 2.
+
+The classes also derive from the built-in exception a caller would expect
+(``ValueError`` for a bad value, ``TypeError`` for a wrong type, ``KeyError``
+for a missing npz key, ``ImportError`` for a missing optional dependency), so
+``except ValueError`` keeps working.
+
+=========================  ==================================================
+class                      raised for
+=========================  ==================================================
+:class:`InputError`        data or an initialization that cannot be used
+:class:`ArgumentError`     an argument of a public function out of range
+:class:`ArgumentTypeError` an argument of the wrong type
+:class:`ShapeError`        wrong number of dimensions, mismatched sizes
+:class:`NonFiniteError`    NaN or an infinity in an array
+:class:`FloatRangeError`   a value beyond float64: overflows or underflows
+:class:`FileFormatError`   an input file that is not a readable npz archive
+:class:`SizeError`         an array too large to be loaded or allocated
+:class:`MissingKeyError`   a required npz key is absent
+:class:`OrthonormalityError`  inputs not orthonormal (spec §1, §5)
+:class:`BalanceError`      an unbalanced initialization (spec §1)
+:class:`ZeroLabelError`    a zero label (spec §5)
+:class:`OutputError`       an output path that cannot be written as asked
+:class:`MissingDependencyError`  an optional dependency is not installed
+:class:`AssumptionError`   outside the theory, no sensible default (spec §5)
+:class:`TieError`          a true tie between overlapping neurons
+:class:`NearTieError`      the float backend cannot order two times (spec §6)
+:class:`UnsupportedProblemError`  a valid problem that spec-§1 code cannot answer
+:class:`SignUndecidedError`  an unbalanced neuron whose growing mode vanishes
+=========================  ==================================================
 """
 
 __all__ = [
+    "ExperimentUnavailable",
     "LimitprocError",
     "InputError",
+    "ArgumentError",
+    "ArgumentTypeError",
     "ShapeError",
     "NonFiniteError",
+    "FloatRangeError",
+    "FileFormatError",
+    "SizeError",
     "MissingKeyError",
     "OrthonormalityError",
     "BalanceError",
     "ZeroLabelError",
+    "OutputError",
+    "MissingDependencyError",
     "AssumptionError",
     "TieError",
     "NearTieError",
@@ -30,12 +67,38 @@ class InputError(LimitprocError, ValueError):
     """The data or initialization given by the user cannot be used."""
 
 
+class ArgumentError(InputError):
+    """An argument of a public function (or a command-line option) is out of
+    range: ``predict(p, lam=2)``, ``Problem(..., tol=nan)``, ``--rtol 10``."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument has the wrong type: ``predict(None)``, ``lam="abc"``."""
+
+
 class ShapeError(InputError):
     """An array has the wrong number of dimensions or a mismatched size."""
 
 
 class NonFiniteError(InputError):
     """An array contains NaN or an infinity."""
+
+
+class FloatRangeError(InputError):
+    """A value is beyond float64: it overflows to infinity (``"1e400"``) or a
+    non-zero value underflows to zero (``"1e-400"``)."""
+
+
+class FileFormatError(InputError):
+    """An input file is not a readable npz archive of numeric arrays: a text or
+    gzip file, a member that is a raw pickle or holds Python objects, a
+    truncated or corrupt member (``docs/formats.md``)."""
+
+
+class SizeError(InputError):
+    """An array is too large to be loaded or allocated: an npz member whose
+    header declares more bytes than the machine's memory, or a requested
+    width or sample size that cannot fit."""
 
 
 class MissingKeyError(InputError, KeyError):
@@ -55,6 +118,19 @@ class BalanceError(InputError):
 
 class ZeroLabelError(InputError):
     """A label is exactly zero (seed 002 Assumption 4(ii)); see spec §5."""
+
+
+class OutputError(ArgumentError):
+    """An output cannot be written as asked: its folder does not exist, it is a
+    folder, two outputs share a path, or an output would overwrite an input."""
+
+
+class MissingDependencyError(LimitprocError, ImportError):
+    """An optional dependency is not installed; the message gives the
+    ``pip install`` command (:func:`limitproc.optional.require`)."""
+
+    def __init__(self, message, *, name=None):
+        super().__init__(message, name=name)
 
 
 class AssumptionError(LimitprocError):
@@ -84,6 +160,12 @@ class NearTieError(LimitprocError):
     def __init__(self, message, near_ties=()):
         super().__init__(message)
         self.near_ties = tuple(near_ties)
+
+
+class ExperimentUnavailable(ArgumentError):
+    """An experiment of ``limitproc reproduce`` that cannot run: unknown, waiting
+    for a feature, or outside the library's scope (the message says which and why)."""
+
 
 
 class UnsupportedProblemError(InputError):

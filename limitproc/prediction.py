@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import __version__
+from .arguments import check_bool, check_choice, check_problem
 from .process.algorithm1 import limit_process
 from .process.assumptions import assumption_report
 from .process.closed_forms import two_phase
 from .process.min_norm import implicit_bias_ratio, min_norm_sq
+from .schema import document, json_number
 
 __all__ = ["Prediction", "predict", "SCHEMA_VERSION"]
 
-#: Version of the JSON schema of :meth:`Prediction.to_dict`.
+#: Version of the JSON schema of :meth:`Prediction.to_dict`
+#: (``limitproc.schema.SCHEMAS["prediction"]``).
 SCHEMA_VERSION = 1
 
 
@@ -36,7 +39,11 @@ class Prediction:
         ``||θ_K||² / ||θ*||²`` when ``θ_K`` interpolates.
     report : AssumptionReport
     lam : float or None
-        Initialization scale for un-accelerated times ``t = τ ln(1/λ)``.
+        Initialization scale for un-accelerated times ``t = τ ln(1/λ)``
+        (``None`` when no scale was given or when it is below the float
+        range; then only ``log_inv_lam`` holds it).
+    log_inv_lam : float or None
+        ``ln(1/λ)``.
     """
 
     process: object = field(repr=False)
@@ -45,6 +52,7 @@ class Prediction:
     ratio: object
     report: object = field(repr=False)
     lam: object = None
+    log_inv_lam: object = None
 
     @property
     def margin(self):
@@ -52,6 +60,9 @@ class Prediction:
 
     @property
     def log_inv_lambda(self):
+        """``ln(1/λ)``, or ``None`` without a scale."""
+        if self.log_inv_lam is not None:
+            return float(self.log_inv_lam)
         return None if self.lam is None else float(np.log(1.0 / self.lam))
 
     def to_dict(self):
@@ -64,7 +75,7 @@ class Prediction:
             entry = {
                 "k": s.k,
                 "tau": float(s.tau),
-                "t": None if scale is None else float(s.tau) * scale,
+                "t": None if scale is None else json_number(float(s.tau) * scale),
                 "neuron": s.neuron,
                 "group": list(s.group),
                 "data": s.data.tolist(),
@@ -79,11 +90,14 @@ class Prediction:
             saddles.append(entry)
         final = process.final
         margin = self.margin
-        out = {
-            "schema_version": SCHEMA_VERSION,
+        two_phase_dict = self.two_phase.to_dict()
+        if scale is not None:
+            two_phase_dict["times_unaccelerated"] = [json_number(float(t) * scale) for t in self.two_phase.times]
+        out = document("prediction", {
             "limitproc_version": __version__,
             "backend": process.backend,
-            "lambda": self.lam,
+            "lambda": None if self.lam is None else float(self.lam),
+            "log_inv_lambda": scale,
             "problem": {
                 "n": problem.n,
                 "d": problem.d,
@@ -96,6 +110,12 @@ class Prediction:
                 "gram_deviation": problem.gram_deviation,
             },
             "saddles": saddles,
+            "label_scale": {
+                "c": problem.label_scale,
+                "out_of_range": list(process.out_of_range),
+                "scaled_times": [json_number(t) for t in process.scaled_times],
+                "scaled_losses": [json_number(v) for v in process.scaled_losses],
+            },
             "final": {
                 "K": process.K,
                 "loss": float(final.loss),
@@ -104,7 +124,7 @@ class Prediction:
                 "ratio": None if self.ratio is None else float(self.ratio),
                 "interpolates": process.interpolates,
             },
-            "two_phase": self.two_phase.to_dict(self.lam),
+            "two_phase": two_phase_dict,
             "resolution_margin": {
                 "mu": None if margin.value == np.inf else float(margin.value),
                 "k": margin.k,
@@ -112,7 +132,7 @@ class Prediction:
                 "competitor": margin.competitor,
                 "largest_lambda": margin.largest_lambda(),
                 "log10_largest_lambda": None if margin.value == 0 else margin.log10_largest_lambda(),
-                "mu_log_inv_lambda": None if scale is None or margin.value == np.inf else float(margin.value) * scale,
+                "mu_log_inv_lambda": None if scale is None or margin.value == np.inf else json_number(margin.scale(log_inv_lam=scale)),
             },
             "structure": {
                 "components": process.mask.n_components,
@@ -128,10 +148,10 @@ class Prediction:
             ],
             "assumptions": self.report.to_dict(),
             "near_ties": [t.to_dict() for t in process.near_ties],
-            "deferred_to_exact": [t.to_dict() for t in process.deferred],
+            "deferred_to_exact": [{"reason": t} if isinstance(t, str) else t.to_dict() for t in process.deferred],
             "ties_broken": [{"tau": float(t), "exact": str(t) if exact else None, "neurons": list(pair)}
                             for t, pair in process.ties],
-        }
+        })
         if exact:
             out["final"]["exact"] = {
                 "loss": str(final.loss), "sq_norm": str(final.sq_norm), "min_sq_norm": str(self.min_sq_norm),
@@ -141,7 +161,10 @@ class Prediction:
         return out
 
     def save_npz(self, path):
-        """Arrays of the prediction (keys documented in ``docs/formats.md``)."""
+        """Write the arrays of the prediction (keys documented in
+        ``docs/formats.md``) to exactly ``path`` (no ``.npz`` is appended),
+        atomically (:mod:`limitproc.atomic`); ``path`` may also be a binary
+        file object."""
         process = self.process
         jumps = process.jumps
         problem = process.problem
@@ -160,7 +183,13 @@ class Prediction:
         }
         if problem.m * problem.d <= 10**7:
             arrays["final_a"], arrays["final_W"] = process.parameters()
-        np.savez_compressed(path, **arrays)
+        if hasattr(path, "write"):
+            np.savez_compressed(path, **arrays)
+            return path
+        from .atomic import atomic_path
+
+        with atomic_path(path) as temp, open(temp, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
         return path
 
     def __rich__(self):
@@ -169,8 +198,27 @@ class Prediction:
         return prediction_renderable(self)
 
 
-def predict(problem, *, lam=None, exact=False, near_ties="exact", ties="raise"):
+def predict(problem, *, lam=None, log_inv_lam=None, exact=False, near_ties="exact", ties="raise"):
     """Algorithm 1 and everything ``limitproc predict`` reports (spec §3–§5, §8).
+
+    Parameters
+    ----------
+    problem : Problem
+    lam : float, optional
+        Initialization scale ``0 < λ < 1``, for the un-accelerated times
+        ``t = τ ln(1/λ)``.
+    log_inv_lam : float, optional
+        ``ln(1/λ) > 0`` instead of ``lam``, for scales below the float range.
+    exact : bool
+        Run the exact backend.
+    near_ties : {"exact", "raise", "report"}
+    ties : {"raise", "first"}
+        See :func:`~limitproc.limit_process`.
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        For an argument of the wrong type or out of range.
 
     Examples
     --------
@@ -180,8 +228,17 @@ def predict(problem, *, lam=None, exact=False, near_ties="exact", ties="raise"):
     >>> [round(float(s.tau), 6) for s in result.process.jumps], result.ratio
     ([0.6, 1.5], 1.0)
     """
-    if lam is not None and not 0 < lam < 1:
-        raise ValueError(f"lam must be in (0, 1), got {lam}")
+    from .process.algorithm1 import NEAR_TIE_POLICIES, TIE_POLICIES
+    from .scale import log_inv_lambda
+
+    check_problem(problem)
+    exact = check_bool(exact, "exact")
+    check_choice(near_ties, NEAR_TIE_POLICIES, "near_ties")
+    check_choice(ties, TIE_POLICIES, "ties")
+    scale = None if lam is None and log_inv_lam is None else log_inv_lambda(lam, log_inv_lam)
+    if lam is None and scale is not None:
+        lam = float(np.exp(-scale))
+        lam = lam if lam >= np.finfo(float).tiny else None
     process = limit_process(problem, exact=exact, near_ties=near_ties, ties=ties)
     exact_values = process.backend == "exact"
     phases = two_phase(problem, process.mask, exact_values)
@@ -191,5 +248,6 @@ def predict(problem, *, lam=None, exact=False, near_ties="exact", ties="raise"):
         min_sq_norm=min_norm_sq(problem, exact_values),
         ratio=implicit_bias_ratio(process, exact_values),
         report=assumption_report(process, phases),
-        lam=lam,
+        lam=None if lam is None else float(lam),
+        log_inv_lam=scale,
     )

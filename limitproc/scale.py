@@ -5,12 +5,16 @@ float range (``λ = e^-2000``) are as good as ``λ = 1e-8``.
 """
 
 import math
+import re
+import sys
+from fractions import Fraction
 
 import numpy as np
 
-from .errors import InputError
+from .arguments import check_real
+from .errors import ArgumentError, ArgumentTypeError
 
-__all__ = ["effective_log_inv_lambda", "lambda_label", "log_inv_lambda"]
+__all__ = ["effective_log_inv_lambda", "lambda_label", "log_inv_lambda", "parse_lambda"]
 
 
 def log_inv_lambda(lam=None, log_inv_lam=None):
@@ -23,20 +27,77 @@ def log_inv_lambda(lam=None, log_inv_lam=None):
     >>> log_inv_lambda(log_inv_lam=2000.0)
     2000.0
     """
+    if lam is not None:
+        lam = check_real(lam, "lam", 0.0, 1.0)
     if log_inv_lam is not None:
-        value = float(log_inv_lam)
-        if lam is not None and not np.isclose(-np.log(float(lam)), value, rtol=1e-12):
-            raise InputError(f"lam = {lam:g} and log_inv_lam = {value:g} disagree")
+        value = check_real(log_inv_lam, "log_inv_lam = ln(1/λ)", 0.0, None)
+        if lam is not None and not np.isclose(-np.log(lam), value, rtol=1e-12):
+            raise ArgumentError(f"lam = {lam:g} and log_inv_lam = {value:g} disagree")
     elif lam is None:
-        raise InputError("give the initialization scale: lam (0 < λ < 1) or log_inv_lam = ln(1/λ) > 0")
+        raise ArgumentError("give the initialization scale: lam (0 < λ < 1) or log_inv_lam = ln(1/λ) > 0")
     else:
-        lam = float(lam)
-        if not 0.0 < lam < 1.0:
-            raise InputError(f"the initialization scale must satisfy 0 < λ < 1, got λ = {lam:g}")
         value = float(-np.log(lam))
     if not (np.isfinite(value) and value > 0):
-        raise InputError(f"ln(1/λ) must be finite and positive, got {value:g}")
+        raise ArgumentError(f"ln(1/λ) must be finite and positive, got {value:g}")
     return value
+
+
+_NUMBER = re.compile(r"^\s*(?P<sign>[+-]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]{1,400}))?\s*$")
+
+#: Most significant digits read from the text of a scale.
+_MAX_DIGITS = 400
+
+
+def parse_lambda(text):
+    """``(λ, ln(1/λ))`` from the decimal text of a scale, read exactly.
+
+    ``λ`` is the float when it is a normal float64 (then ``ln(1/λ)`` is
+    computed from it as :func:`log_inv_lambda` does), ``None`` below the float
+    range, where ``ln(1/λ)`` comes from the digits and the exponent of the
+    text: ``"1e-400"`` is ``e^-921.03…``.
+
+    Examples
+    --------
+    >>> parse_lambda("1e-8")[0]
+    1e-08
+    >>> lam, L = parse_lambda("1e-400")
+    >>> lam, round(L, 6)
+    (None, 921.034037)
+    >>> parse_lambda("2")
+    Traceback (most recent call last):
+    ...
+    limitproc.errors.ArgumentError: λ must be in (0, 1), got 2
+    """
+    if not isinstance(text, str):
+        raise ArgumentTypeError(f"the text of λ must be a string, got {type(text).__name__}")
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    match = _NUMBER.match(text.replace("_", ""))
+    if match is None or not (match["int"] or match["frac"]):
+        raise ArgumentError(f"λ must be a decimal number in (0, 1) such as 1e-8, got {shown!r}")
+    whole, fraction = match["int"] or "", match["frac"] or ""
+    digits = (whole + fraction).lstrip("0")
+    if match["sign"] == "-" and digits:
+        raise ArgumentError(f"λ must be in (0, 1), got {shown}")
+    if len(digits) > _MAX_DIGITS:
+        raise ArgumentError(f"λ = {shown} has more than {_MAX_DIGITS} significant digits")
+    exponent = int(match["exp"] or 0) - len(fraction)
+    # λ = c 10^e with c an integer of len(digits) digits: 0 < λ < 1 iff c > 0 and len(digits) <= -e
+    if not digits or len(digits) > -exponent:
+        raise ArgumentError(f"λ must be in (0, 1), got {shown}")
+    coefficient = int(digits)
+    lam = float(f"{coefficient}e{exponent}") if abs(exponent) < 100_000 else 0.0
+    if sys.float_info.min <= lam < 1.0:
+        return lam, log_inv_lambda(lam)
+    if lam >= 1.0:  # 1 - λ is below the float resolution: ln(1/λ) = 1 - λ to first order
+        value = float(Fraction(10**-exponent - coefficient, 10**-exponent))
+    else:  # below the normal float range
+        try:
+            value = -(math.log(coefficient) + exponent * math.log(10))
+        except OverflowError:
+            value = math.inf
+    if not (math.isfinite(value) and value > 0):
+        raise ArgumentError(f"λ = {shown}: ln(1/λ) = {value:g} is beyond float64")
+    return None, value
 
 
 def lambda_label(log_inv_lam):

@@ -1,8 +1,52 @@
-"""Conventions of the JSON documents limitproc writes (``docs/json-schema.md``)."""
+"""Conventions of the JSON documents limitproc writes (``docs/json-schema.md``).
+
+Every document is a JSON object that starts with two keys:
+
+* ``"schema"``: ``"limitproc.<kind>"``, what the document holds
+  (:data:`SCHEMAS` lists the kinds);
+* ``"schema_version"``: an integer, raised when a field changes meaning or
+  disappears (fields are only ever added within a version).
+
+Numbers that are not finite are written as ``null`` (:func:`json_number`):
+the documents are strict JSON, without ``NaN`` or ``Infinity``.
+"""
 
 import numpy as np
 
-__all__ = ["json_number"]
+__all__ = ["SCHEMAS", "document", "json_number", "schema_of"]
+
+#: Kinds of documents and their current versions.
+SCHEMAS = {
+    "prediction": 1,      # limitproc predict --json (Prediction.to_dict)
+    "assumptions": 1,     # limitproc check --json (AssumptionReport)
+    "validation": 1,      # limitproc validate --json (ValidationReport.to_dict)
+    "finite_lambda": 1,   # FiniteLambdaPrediction.to_dict, also under "finite_lambda" of a prediction
+    "sweep": 1,           # limitproc sweep --json (SweepResult.to_dict)
+    "probability": 1,     # limitproc probability --json (InitProbabilities.to_dict)
+    "comparison": 1,      # limitproc compare --json (Comparison.to_dict)
+    "reproduction": 1,    # limitproc reproduce NAME --json (Reproduction.to_dict)
+    "error": 1,           # any command with --json that exits with code 2
+}
+
+
+def schema_of(kind):
+    """The two leading keys of a document of ``kind``.
+
+    >>> schema_of("sweep")
+    {'schema': 'limitproc.sweep', 'schema_version': 1}
+    """
+    return {"schema": f"limitproc.{kind}", "schema_version": SCHEMAS[kind]}
+
+
+def document(kind, body):
+    """``body`` (a dict) preceded by the schema keys of ``kind``.
+
+    >>> document("error", {"error": {"type": "InputError"}})
+    {'schema': 'limitproc.error', 'schema_version': 1, 'error': {'type': 'InputError'}}
+    """
+    out = schema_of(kind)
+    out.update((key, value) for key, value in body.items() if key not in out)
+    return out
 
 
 def json_number(value):

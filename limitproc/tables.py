@@ -1,14 +1,149 @@
-"""Rich tables for the command line (imported only when rendering)."""
+"""Tables for terminals and notebooks (rich is imported only when rendering).
+
+:class:`DataTable` is how every result of the package shows itself: a title,
+one row per item, a legend that explains every column, and numbers that are
+never split across lines.  Numeric cells do not wrap; when the terminal is
+too narrow for the columns side by side (80 columns and a dozen numbers), the
+table is drawn transposed, one column per row of data, in as many blocks as
+it takes.  ``_repr_html_`` gives the same table as HTML for notebooks.
+"""
+
+from dataclasses import dataclass, field
+from html import escape
 
 import numpy as np
-from rich.console import Group
-from rich.table import Table
 
-__all__ = ["prediction_renderable", "saddle_table", "summary_table", "number"]
+from .scale import lambda_label
+
+__all__ = ["Column", "DataTable", "number", "prediction_renderable", "saddle_table", "summary_table"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a :class:`DataTable`: its header, whether it holds
+    numbers (right-aligned, never wrapped), and what it means (the legend)."""
+
+    header: str
+    numeric: bool = True
+    meaning: str = ""
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """Rows under :class:`Column` headers, with a legend (module docstring).
+
+    Cells are strings (rich markup allowed for styles); ``notes`` are lines
+    printed under the legend.
+
+    Examples
+    --------
+    >>> from rich.console import Console
+    >>> table = DataTable("Jumps", (Column("k", meaning="jump index"), Column("τ_k", meaning="jump time")),
+    ...                   (("1", "0.4"), ("2", "1.25")))
+    >>> console = Console(width=40, record=True)
+    >>> console.print(table)  # doctest: +ELLIPSIS
+    Jumps...
+    >>> "τ_k: jump time" in console.export_text()
+    True
+    """
+
+    title: str
+    columns: tuple
+    rows: tuple
+    notes: tuple = field(default=())
+
+    @property
+    def legend(self):
+        """``header: meaning`` for every column that has a meaning, then the notes."""
+        lines = [f"{c.header}: {c.meaning}" for c in self.columns if c.meaning]
+        return "\n".join(lines + list(self.notes))
+
+    def _wide(self):
+        from rich.table import Table
+
+        table = Table(title=self.title, title_justify="left")
+        for c in self.columns:
+            if c.numeric:
+                table.add_column(c.header, justify="right", no_wrap=True)
+            else:
+                table.add_column(c.header, overflow="fold")
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def _transposed(self, rows, first):
+        """Rows as columns: the first column names the quantities."""
+        from rich.table import Table
+
+        table = Table(title=self.title if first else None, title_justify="left")
+        table.add_column(self.columns[0].header, overflow="fold")
+        for row in rows:
+            table.add_column(row[0], justify="right", no_wrap=True)
+        for i, c in enumerate(self.columns[1:], start=1):
+            table.add_row(c.header, *(row[i] for row in rows))
+        return table
+
+    @staticmethod
+    def _minimum_width(columns):
+        """Width the columns need without splitting a number: the widest
+        cell of a numeric column, the longest word of a text column, plus
+        padding and rules (rich's own measure lets no-wrap cells shrink)."""
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        total = 1
+        for numeric, cells in columns:
+            plain = [Text.from_markup(cell).plain for cell in cells]
+            pieces = [line for text in plain for line in text.splitlines()] if numeric else \
+                     [word for text in plain for word in text.split()]
+            total += max((cell_len(piece) for piece in pieces), default=1) + 3
+        return total
+
+    def __rich_console__(self, console, options):
+        from rich.text import Text
+
+        header = [(False, [c.header]) for c in self.columns]
+        wide = [(c.numeric, [row[i] for row in self.rows] + [h for h in header[i][1]]) for i, c in enumerate(self.columns)]
+        if self._minimum_width(wide) <= options.max_width or not self.rows:
+            yield self._wide()
+        else:
+            names = (False, [c.header for c in self.columns[1:]])
+            blocks, block = [], []
+            for row in self.rows:  # as many data columns per block as fit
+                trial = [names] + [(True, list(r)) for r in block + [row]]
+                if block and self._minimum_width(trial) > options.max_width:
+                    blocks.append(block)
+                    block = []
+                block.append(row)
+            blocks.append(block)
+            for i, rows in enumerate(blocks):
+                yield self._transposed(rows, i == 0)
+        if self.legend:
+            yield Text.from_markup(self.legend, style="dim")
+
+    def _repr_html_(self):
+        from rich.text import Text
+
+        def plain(cell):
+            return escape(Text.from_markup(cell).plain)
+
+        head = "".join(f"<th>{escape(c.header)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(
+                f'<td style="text-align:{"right" if c.numeric else "left"};white-space:'
+                f'{"nowrap" if c.numeric else "normal"}">{plain(cell)}</td>' for c, cell in zip(self.columns, row)
+            ) + "</tr>"
+            for row in self.rows
+        )
+        legend = "<br>".join(escape(line) for line in self.legend.splitlines())
+        return (f"<table><caption style='caption-side:top;text-align:left'><b>{escape(self.title)}</b></caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+                + (f"<p style='font-size:smaller'>{legend}</p>" if legend else ""))
 
 
 def number(value, exact=False, digits=7):
-    """A number for a table: ``exact ≈ float`` in exact mode."""
+    """A number for a table: its float, and in exact mode the exact value on a
+    second line (``—`` for ``None``)."""
     if value is None:
         return "—"
     as_float = float(value)
@@ -16,7 +151,7 @@ def number(value, exact=False, digits=7):
     if exact:
         literal = str(value)
         if literal != text:
-            return f"{literal} ≈ {text}"
+            return f"{text}\n= {literal}"
     return text
 
 
@@ -25,31 +160,35 @@ def saddle_table(prediction):
     process = prediction.process
     exact = process.backend == "exact"
     scale = prediction.log_inv_lambda
-    table = Table(
-        title=f"Saddles of the limit process ({process.backend} backend, spec §3)",
-        title_justify="left",
-        caption="τ: accelerated time t/ln(1/λ); t: gradient-flow time; L: training loss (1/(2n))Σ(h−y)²; "
-        "||θ||²: squared ℓ2 norm of all weights",
-        caption_justify="left",
-    )
-    table.add_column("k", justify="right")
-    table.add_column("τ_k (accelerated)", justify="right", overflow="fold")
+    columns = [
+        Column("k", meaning="saddle index; θ_0 = 0 is the start"),
+        Column("τ_k", meaning="accelerated jump time t/ln(1/λ) (spec §3)"),
+    ]
     if scale is not None:
-        table.add_column(f"t_k = τ_k ln(1/λ), λ={prediction.lam:g}", justify="right")
-    table.add_column("neuron j_k", justify="right")
-    table.add_column("data fitted (count)", justify="right")
-    table.add_column("loss L(θ_k)", justify="right", overflow="fold")
-    table.add_column("||θ_k||²", justify="right", overflow="fold")
+        columns.append(Column("τ_k ln(1/λ)", meaning=f"leading-order gradient-flow time at λ = {lambda_label(scale)}"))
+    columns += [
+        Column("neuron", meaning="the neuron j_k that jumps (its group of equal mask columns in brackets)"),
+        Column("fitted", meaning="number of data fitted at this jump"),
+        Column("L(θ_k)", meaning="training loss (1/(2n)) Σ (h(x_i) − y_i)² on the saddle"),
+        Column("||θ_k||²", meaning="squared ℓ2 norm of all weights of the saddle"),
+    ]
+    rows = []
     for s in process.saddles:
         neuron = "—" if s.neuron is None else str(s.neuron)
         if len(s.group) > 1:
-            neuron += f" (group of {len(s.group)})"
+            neuron += f" ({len(s.group)})"
         row = [str(s.k), number(s.tau, exact)]
         if scale is not None:
             row.append(f"{float(s.tau) * scale:.7g}")
         row += [neuron, str(len(s.data)), number(s.loss, exact), number(s.sq_norm, exact)]
-        table.add_row(*row)
-    return table
+        rows.append(tuple(row))
+    notes = []
+    if process.out_of_range:
+        notes.append(f"[yellow]beyond float64 in the labels' units: {', '.join(process.out_of_range)} "
+                     f"(labels scaled by c = {process.label_scale:.3g} for the computation; scaled losses "
+                     f"L/c²: {', '.join(f'{v:.6g}' for v in process.scaled_losses)})[/]")
+    return DataTable(f"Saddles of the limit process ({process.backend} backend, spec §3)", tuple(columns),
+                     tuple(rows), tuple(notes))
 
 
 def summary_table(prediction):
@@ -57,43 +196,42 @@ def summary_table(prediction):
     process = prediction.process
     exact = process.backend == "exact"
     final = process.final
-    table = Table(title="Summary", title_justify="left", show_header=True)
-    table.add_column("quantity")
-    table.add_column("value", justify="right", overflow="fold")
-    table.add_column("meaning / source", overflow="fold")
-    table.add_row("jumps K", str(process.K), "neurons that grow, one per saddle (≤ min(m, n))")
-    table.add_row("final loss L(θ_K)", number(final.loss, exact),
-                  "0 iff every datum has an active neuron of its sign" if process.interpolates else
-                  f"> 0: {process.mask.zero_rows.size} data can never be fitted")
-    table.add_row("||θ_K||²", number(final.sq_norm, exact), "squared ℓ2 norm of the reached saddle")
-    table.add_row("||θ*||²", number(prediction.min_sq_norm, exact),
-                  "minimum-norm interpolator 2(||y+||+||y−||), seed 000 Prop. 1")
-    table.add_row("ratio ||θ_K||²/||θ*||²", number(prediction.ratio, exact),
-                  "implicit bias (≥ 1; 1 in the two-phase case)" if prediction.ratio is not None else
-                  "undefined: θ_K does not interpolate")
+    rows = [
+        ("jumps K", str(process.K), "neurons that grow, one per saddle (≤ min(m, n))"),
+        ("final loss L(θ_K)", number(final.loss, exact),
+         "0 iff every datum has an active neuron of its sign" if process.interpolates else
+         f"> 0: {process.mask.zero_rows.size} data can never be fitted"),
+        ("||θ_K||²", number(final.sq_norm, exact), "squared ℓ2 norm of the reached saddle"),
+        ("||θ*||²", number(prediction.min_sq_norm, exact), "minimum-norm interpolator 2(||y+||+||y−||), seed 000 Prop. 1"),
+        ("ratio ||θ_K||²/||θ*||²", number(prediction.ratio, exact),
+         "implicit bias (≥ 1; 1 in the two-phase case)" if prediction.ratio is not None else
+         "undefined: θ_K does not interpolate"),
+    ]
     tp = prediction.two_phase
-    times = ", ".join(number(t, exact) for t in tp.times)
-    table.add_row("two-phase times 1/||D±||", times or "—",
-                  "seed 000 §4: the process when its Asm. 3 holds "
-                  + ("(it holds)" if tp.condition else "(it does not hold here)"))
+    times = "\n".join(number(t, exact) for t in tp.times)
+    rows.append(("two-phase times 1/||D±||", times or "—",
+                 "seed 000 §4: the process when its Asm. 3 holds " + ("(it holds)" if tp.condition else "(it does not hold here)")))
     margin = prediction.margin
     if margin.value == np.inf:
-        table.add_row("resolution margin μ", "∞", "no jump has a competitor: any small λ resolves the process")
+        rows.append(("resolution margin μ", "∞", "no jump has a competitor: any small λ resolves the process"))
     else:
-        table.add_row("resolution margin μ", number(margin.value, exact),
-                      f"spec §8: smallest exponent of a competitor at a jump (jump {margin.k}, neuron "
-                      f"{margin.neuron} vs {margin.competitor})")
-        table.add_row("largest λ described", f"10^{margin.log10_largest_lambda():.1f}",
-                      "exp(−5/μ): below it the fitted sets match (spec §8)")
-        if prediction.lam is not None:
-            scaled = margin.scale(prediction.lam)
+        rows.append(("resolution margin μ", number(margin.value, exact),
+                     f"spec §8: smallest exponent of a competitor at a jump (jump {margin.k}, neuron "
+                     f"{margin.neuron} vs {margin.competitor})"))
+        rows.append(("largest λ described", f"10^{margin.log10_largest_lambda():.1f}",
+                     "√c exp(−5/μ): below it the fitted sets match (spec §8)"))
+        if prediction.log_inv_lambda is not None:
+            scaled = margin.scale(log_inv_lam=prediction.log_inv_lambda)
             verdict = "resolved" if scaled >= 5 else "NOT resolved: neighbouring neurons will share the fit"
-            table.add_row("μ ln(1/λ)", f"{scaled:.3g}", f"at λ = {prediction.lam:g}: {verdict}")
-    table.add_row("independent sub-processes", str(process.mask.n_components), "connected components of the mask graph")
-    return table
+            rows.append(("μ ln(1/λ)", f"{scaled:.3g}", f"at λ = {lambda_label(prediction.log_inv_lambda)}: {verdict}"))
+    rows.append(("independent sub-processes", str(process.mask.n_components), "connected components of the mask graph"))
+    columns = (Column("quantity", numeric=False), Column("value"), Column("meaning / source", numeric=False))
+    return DataTable("Summary", columns, tuple(rows))
 
 
 def prediction_renderable(prediction):
+    from rich.console import Group
+
     parts = [saddle_table(prediction), summary_table(prediction), prediction.report]
     ties = prediction.process.near_ties
     if ties:

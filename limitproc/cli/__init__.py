@@ -1,5 +1,13 @@
-"""The ``limitproc`` command: parse, call the library, render (no mathematics here)."""
+"""The ``limitproc`` command: parse, call the library, render (no mathematics here).
 
-from .main import build_parser, main
+* :mod:`~limitproc.cli.parser`: the options, each checked as it is read, and
+  the exit codes;
+* :mod:`~limitproc.cli.commands`: the six commands;
+* :mod:`~limitproc.cli.output`: tables, JSON and files, written atomically;
+* :mod:`~limitproc.cli.main`: :func:`main`, errors to exit codes, signals.
+"""
 
-__all__ = ["build_parser", "main"]
+from .main import main
+from .parser import EXIT_CODES, build_parser
+
+__all__ = ["EXIT_CODES", "build_parser", "main"]

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..errors import InputError
+from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import effective_log_inv_lambda, lambda_label, log_inv_lambda
 from ..schema import json_number
 from .offsets import group_members, log_norm_offsets
@@ -175,7 +175,27 @@ class FiniteLambdaPrediction:
     @property
     def jump_offsets(self):
         """``C_k = t_k − τ_k ln(1/λ)`` (λ-free for labels of size 1 to 4)."""
-        return self.offsets.jump_offsets if self._scaled is None else self.times - self.leading_times
+        if self._scaled is None:
+            return self.offsets.jump_offsets
+        inner = self._scaled  # (t̂_k − τ̂_k ln(1/λ)) / c: finite where t_k and τ_k ln(1/λ) overflow
+        with np.errstate(over="ignore", under="ignore"):
+            return (inner.times - inner.process.times * self.log_inv_lam) / self.label_scale
+
+    @property
+    def out_of_range(self):
+        """Outputs beyond float64 in the units of the labels (times of labels
+        near 1e-320, losses of labels near 1e200): their names.  They are
+        computed on the labels ``y / c`` (:attr:`label_scale`), where they are
+        finite; the corresponding fields here are ``inf`` or 0."""
+        if self._scaled is None:
+            return ()
+        inner = self._scaled
+        pairs = (("time", self.times, inner.times), ("sq_norm", self.sq_norms, inner.sq_norms),
+                 ("rate", self.ntk_eigenvalues, inner.ntk_eigenvalues),
+                 ("loss", np.array([self.process.losses[0]]), np.array([inner.process.losses[0]])))
+        tiny = np.finfo(float).tiny
+        return tuple(kind for kind, mine, theirs in pairs
+                     if np.any(~np.isfinite(mine) | ((np.abs(mine) < tiny) & (theirs != 0))))
 
     @property
     def accelerated_times(self):
@@ -230,9 +250,14 @@ class FiniteLambdaPrediction:
         if t_max is None:
             from ..flow.simulate import default_t_max
 
-            t_max = default_t_max(self.process, self.log_inv_lam)
-        t = np.linspace(0.0, float(t_max), int(num))
-        return t, self.loss(t)
+            if self._scaled is None:
+                t_max = default_t_max(self.process, self.log_inv_lam)
+            else:  # the scaled run's horizon, in the labels' units (inf where beyond float64)
+                with np.errstate(over="ignore"):
+                    t_max = default_t_max(self._scaled.process, self._scaled.log_inv_lam) / self.label_scale
+        with np.errstate(invalid="ignore", over="ignore"):
+            t = np.linspace(0.0, float(t_max), int(num))
+            return t, self.loss(t)
 
     def excess(self, t):
         """``L(t) − L(θ_K)``, summed over the fitted blocks (no cancellation)."""
@@ -293,29 +318,43 @@ class FiniteLambdaPrediction:
         }
 
     def table(self):
-        """A :class:`rich.table.Table`: one row per jump, the rate and the
-        resolution verdict in the caption."""
-        from rich.table import Table
+        """A :class:`~limitproc.tables.DataTable`: one row per jump, with a
+        legend, the resolution verdict and the rate after the last jump."""
+        from ..tables import Column, DataTable
 
-        table = Table(title=f"Finite-λ predictions, λ = {lambda_label(self.log_inv_lam)} "
-                            f"(μ = {self.margin:.4g}, μ ln(1/λ) = {self.margin_scale:.3g})",
-                      title_justify="left", caption_justify="left")
-        for name in ("k", "neuron", "τ_k", "τ_k ln(1/λ)", "offset C_k", "t_k corrected", "||w||² after"):
-            table.add_column(name, justify="right")
+        columns = (
+            Column("k", meaning="jump index (spec §3)"),
+            Column("neuron", meaning="the jumping neuron, or its group of equal mask columns"),
+            Column("τ_k", meaning="accelerated jump time of the limit process"),
+            Column("τ_k ln(1/λ)", meaning="leading-order gradient-flow time"),
+            Column("offset C_k", meaning="λ-free correction t_k − τ_k ln(1/λ) (docs/finite-lambda.md §1)"),
+            Column("t_k corrected", meaning="predicted half-fit time of the jump, τ_k ln(1/λ) + C_k"),
+            Column("||w||² after", meaning="squared norm of each group member once the jump has fitted its data "
+                                           "(groups split by their offsets, seeds digest F8)"),
+        )
+        rows = []
         for i, s in enumerate(self.process.jumps):
             group = list(s.group or (s.neuron,))
-            norms = ", ".join(f"{self.sq_norms[g]:.4g}" for g in group)
-            table.add_row(str(s.k), ", ".join(map(str, group)), f"{float(s.tau):.6g}",
-                          f"{self.leading_times[i]:.6g}", f"{self.jump_offsets[i]:+.4g}", f"{self.times[i]:.6g}", norms)
+            rows.append((str(s.k), ", ".join(map(str, group)), f"{float(s.tau):.6g}", f"{self.leading_times[i]:.6g}",
+                         f"{self.jump_offsets[i]:+.4g}", f"{self.times[i]:.6g}",
+                         "\n".join(f"{self.sq_norms[g]:.4g}" for g in group)))
         style = "green" if self.resolved else "yellow"
         eig = ", ".join(f"{v:.4g}" for v in self.ntk_eigenvalues[:4])
-        table.caption = (
-            f"[{style}]{self.verdict}[/]\n"
-            f"rate after the last jump: L − L(θ_K) ∝ e^(−2νt), ν = {self.rate:.4g} (fitted from {RATE_WINDOW[0]:g} to {RATE_WINDOW[1]:g} of the drop), "
-            f"asymptotically ν = {self.asymptotic_rate:.4g}; NTK eigenvalues K/n: {eig}"
-            + (" …" if self.ntk_eigenvalues.size > 4 else "")
-        )
-        return table
+        notes = [
+            f"[{style}]{self.verdict}[/]",
+            f"rate after the last jump: L − L(θ_K) ∝ e^(−2νt), ν = {self.rate:.4g} (fitted from {RATE_WINDOW[0]:g} to "
+            f"{RATE_WINDOW[1]:g} of the drop), asymptotically ν = {self.asymptotic_rate:.4g}; eigenvalues of the "
+            f"neural tangent kernel over n at θ_K: {eig}" + (" …" if self.ntk_eigenvalues.size > 4 else ""),
+        ]
+        if self.out_of_range:
+            notes.append(f"[yellow]beyond float64 in the labels' units: {', '.join(self.out_of_range)} (computed on the "
+                         f"labels / {self.label_scale:.3g}, where they are finite)[/]")
+        title = (f"Finite-λ predictions, λ = {lambda_label(self.log_inv_lam)} "
+                 f"(μ = {self.margin:.4g}, μ ln(1/λ) = {self.margin_scale:.3g})")
+        return DataTable(title, columns, tuple(rows), tuple(notes))
+
+    def _repr_html_(self):
+        return self.table()._repr_html_()
 
     def __rich__(self):
         return self.table()
@@ -435,12 +474,12 @@ def _in_label_units(process, L, unit_init, offsets):
     scaled_process = limit_process(process.problem.rescaled(), exact=process.backend == "exact",
                                    ties="first" if process.ties else "raise")
     inner = finite_lambda(scaled_process, log_inv_lam=effective, unit_init=unit_init, offsets=offsets)
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         fields = dict(times=inner.times / c, sq_norms=inner.sq_norms * c, asymptotic_rate=inner.asymptotic_rate * c,
                       ntk_eigenvalues=inner.ntk_eigenvalues * c)
+        leading = process.times * L
     for name in ("times", "sq_norms", "ntk_eigenvalues"):
         fields[name].flags.writeable = False
-    leading = process.times * L
     leading.flags.writeable = False
     return FiniteLambdaPrediction(process, inner.offsets, L, leading_times=leading, margin=inner.margin,
                                   competitors=inner.competitors, label_scale=c, _scaled=inner, **fields)

@@ -6,9 +6,13 @@
 * :mod:`~limitproc.flow.validation`: :func:`validate` measures a run's distance
   to the predicted saddles, jump times, plateaus, norms and late rate, and
   :mod:`~limitproc.flow.report` holds what it measured;
+* :mod:`~limitproc.flow.gd`: :func:`simulate_gd`, exact full-batch gradient
+  descent with a step, at the same tiny λ (``docs/gradient-descent.md``);
 * :mod:`~limitproc.flow.plots`: the validation figure (matplotlib).
 """
 
+from .gd import GDRun, GDStatus, flow_time_step, gd_rate, simulate_gd, transit_offset
+from .plots import plot_validation
 from .report import JumpCheck, PlateauCheck, RunCheck, ValidationReport, Verdict
 from .run import FIT_FRACTION, FlowRun, crossing_time
 from .simulate import default_t_max, simulate_flow, tolerance_error
@@ -23,6 +27,8 @@ from .validation import (
 __all__ = [
     "FIT_FRACTION",
     "FlowRun",
+    "GDRun",
+    "GDStatus",
     "JumpCheck",
     "PlateauCheck",
     "RunCheck",
@@ -30,11 +36,16 @@ __all__ = [
     "Verdict",
     "crossing_time",
     "default_t_max",
+    "flow_time_step",
+    "gd_rate",
     "late_rate",
     "late_slope",
     "plateau_windows",
+    "plot_validation",
     "run_prediction",
     "simulate_flow",
+    "simulate_gd",
     "tolerance_error",
+    "transit_offset",
     "validate",
 ]

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import lambda_label
-from ..schema import json_number
+from ..schema import document, json_number
 
 __all__ = ["SCHEMA_VERSION", "JumpCheck", "PlateauCheck", "RunCheck", "ValidationReport", "Verdict"]
 
@@ -293,9 +293,7 @@ class ValidationReport:
     def to_dict(self):
         """JSON-safe dict with a schema version."""
         p = self.process
-        return {
-            "schema": "limitproc.validation",
-            "schema_version": SCHEMA_VERSION,
+        return document("validation", {
             "ok": bool(self.ok),
             "margin": json_number(self.margin),
             "largest_resolved_lambda": json_number(p.resolution_margin.largest_lambda()),
@@ -307,38 +305,49 @@ class ValidationReport:
                 "sq_norm": json_number(p.final.sq_norm),
             },
             "runs": [r.to_dict() for r in self.runs],
-        }
+        })
 
     def table(self):
-        """A :class:`rich.table.Table`, one row per ``λ``."""
-        from rich.table import Table
+        """A :class:`~limitproc.tables.DataTable`, one row per ``λ``, with a legend."""
+        from ..tables import Column, DataTable
 
-        table = Table(title=f"Flow vs limit process (K = {self.process.K}, μ = {self.margin:.4g})")
-        for name, justify in [
-            ("λ", "right"), ("μ ln(1/λ)", "right"), ("verdict", "left"), ("max |Δτ|", "right"),
-            ("max |Δτ|·ln(1/λ)", "right"), ("≤ B/ln(1/λ)", "center"), ("sup ||θ̃−θ_k||", "right"), ("sup |ΔL|", "right"),
-            ("||θ||² flow / pred", "right"), ("late ν flow / pred", "right"), ("balance", "right"),
-            ("nfev", "right"), ("s", "right"),
-        ]:
-            table.add_column(name, justify=justify)
+        columns = (
+            Column("λ", meaning="initialization scale of the simulated run"),
+            Column("μ ln(1/λ)", meaning="resolution (spec §8): the limit describes the run when it is ≥ 5"),
+            Column("verdict", numeric=False, meaning="neurons and fitted data of the flow against the prediction"),
+            Column("max |Δτ|", meaning="largest error of the accelerated jump times t̂_k/ln(1/λ) − τ_k"),
+            Column("× ln(1/λ)", meaning="the same error in gradient-flow time (converges to the offsets C_k)"),
+            Column("≤ B/ln(1/λ)", meaning="whether every jump error is within its derived bound B_k/ln(1/λ)"),
+            Column("sup ||θ̃−θ_k||", meaning="largest parameter distance to the saddles on the plateau windows"),
+            Column("sup |ΔL|", meaning="largest loss error on the plateau windows"),
+            Column("||θ||² flow / pred", meaning="final squared norm of the flow, and of the predicted θ_K"),
+            Column("late ν flow / pred", meaning="rate ν of L − L(θ_K) ∝ e^(−2νt) after the last jump, fitted on the "
+                                                 "flow and predicted (— when not computed)"),
+            Column("balance", meaning="largest |a_j² − ||w_j||²| along the run (0 for the exact flow)"),
+            Column("nfev", meaning="right-hand side evaluations of the solver"),
+            Column("seconds", meaning="wall-clock time of the simulation"),
+        )
         style = {Verdict.MATCH: "green", Verdict.UNRESOLVED_MATCH: "green", Verdict.UNRESOLVED: "yellow",
                  Verdict.MISMATCH: "bold red"}
-        for r in self.runs:
-            table.add_row(
-                lambda_label(r.log_inv_lam), f"{r.margin_scale:.3g}",
-                f"[{style[r.verdict]}]{r.verdict.name.lower().replace('_', ' ')}[/]",
-                f"{r.max_jump_error:.3g}", f"{r.max_jump_error * r.log_inv_lam:.3g}",
-                "yes" if r.within_bounds else ("[yellow]no[/]" if not r.resolved else "[bold red]no[/]"),
-                f"{r.max_distance:.2e}", f"{r.max_loss_error:.2e}",
-                f"{r.sq_norm:.5g} / {r.sq_norm_predicted:.5g}", _pair(r.late_rate, r.late_rate_predicted),
-                f"{r.balance:.1e}", str(r.nfev), f"{r.seconds:.2f}",
-            )
+        rows = tuple(
+            (lambda_label(r.log_inv_lam), f"{r.margin_scale:.3g}",
+             f"[{style[r.verdict]}]{r.verdict.name.lower().replace('_', ' ')}[/]",
+             f"{r.max_jump_error:.3g}", f"{r.max_jump_error * r.log_inv_lam:.3g}",
+             "yes" if r.within_bounds else ("[yellow]no[/]" if not r.resolved else "[bold red]no[/]"),
+             f"{r.max_distance:.2e}", f"{r.max_loss_error:.2e}",
+             f"{r.sq_norm:.5g} / {r.sq_norm_predicted:.5g}", _pair(r.late_rate, r.late_rate_predicted),
+             f"{r.balance:.1e}", str(r.nfev), f"{r.seconds:.2f}")
+            for r in self.runs
+        )
         notes = {r.verdict for r in self.runs}
-        table.caption = "; ".join(f"{v.name.lower().replace('_', ' ')}: {v.value}" for v in Verdict if v in notes)
-        return table
+        return DataTable(f"Flow vs limit process (K = {self.process.K} jumps, μ = {self.margin:.4g})", columns, rows,
+                         tuple(f"{v.name.lower().replace('_', ' ')}: {v.value}" for v in Verdict if v in notes))
 
     def __rich__(self):
         return self.table()
+
+    def _repr_html_(self):
+        return self.table()._repr_html_()
 
     def __str__(self):
         lines = [f"Flow vs limit process: K = {self.process.K}, μ = {self.margin:.4g}"]

@@ -78,6 +78,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..arguments import check_bool, check_problem, check_real
+from ..errors import ArgumentError, ArgumentTypeError
 from ..finite import RATE_WINDOW, finite_lambda, fitted_rate
 from ..finite.offsets import log_norm_offsets, offset_bound, offset_model
 from ..process.algorithm1 import RESOLUTION_CONSTANT
@@ -98,6 +100,15 @@ __all__ = [
 
 #: Fraction of each plateau, on each side, that the comparison window leaves out.
 WINDOW_MARGIN = 0.25
+
+#: Largest ``ln(1/λ)`` :func:`validate` simulates: the flow's time grows like
+#: ``ln(1/λ)`` and so does the solver's work (about 7 s at ``ln(1/λ) = 10^4``
+#: on a four-datum problem, minutes at ``10^6``).
+MAX_LOG_INV_LAM = 1e5
+
+#: Largest solver tolerances :func:`validate` accepts: looser steps can carry
+#: the log-norms to NaN before a jump.
+MAX_TOLERANCE = 1e-3
 
 #: Points of the dense output sampled in each window (besides the steps).
 WINDOW_SAMPLES = 64
@@ -153,16 +164,22 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
     """
     from ..process.algorithm1 import limit_process
 
+    _check_arguments(problem, process, progress, rates, flow_options)
+    lams, log_inv_lams = _scales(lams, "lams"), _scales(log_inv_lams, "log_inv_lams")
     process = limit_process(problem) if process is None else process
     if runs is not None:
         if lams is not None or log_inv_lams is not None:
-            raise ValueError("give either runs or lams/log_inv_lams, not both")
+            raise ArgumentError("give either runs or lams/log_inv_lams, not both")
         scales = [run.log_inv_lam for run in runs]
     else:
         scales = [log_inv_lambda(lam) for lam in (lams or [])]
         scales += [log_inv_lambda(log_inv_lam=v) for v in (log_inv_lams or [])]
         if not scales:
-            raise ValueError("give at least one λ (lams or log_inv_lams)")
+            raise ArgumentError("give at least one λ (lams or log_inv_lams)")
+        too_large = [L for L in scales if L > MAX_LOG_INV_LAM]
+        if too_large:
+            raise ArgumentError(f"ln(1/λ) = {too_large[0]:g} is above {MAX_LOG_INV_LAM:g}: the flow's time, and the "
+                                "solver's work, grow like ln(1/λ); the limit process itself needs no simulation")
     margin = float(process.resolution_margin.value)
     model, bound = offset_model(problem, process), offset_bound(problem, process)
     offsets = {}  # λ-free, per initialization convention
@@ -184,6 +201,32 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
         if progress is not None:
             progress(i, len(scales))
     return ValidationReport(process, tuple(checks), margin)
+
+
+def _scales(values, name):
+    """``values`` (one number or a sequence of them) as a list, or ``None``."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a number or a list of numbers, got {values!r}")
+    return list(values) if hasattr(values, "__iter__") else [values]
+
+
+def _check_arguments(problem, process, progress, rates, flow_options):
+    """The arguments of :func:`validate` (front door: checked once here)."""
+    from ..process.algorithm1 import LimitProcess
+
+    check_problem(problem)
+    if process is not None and not isinstance(process, LimitProcess):
+        raise ArgumentTypeError(f"process must be a LimitProcess, got {type(process).__name__}")
+    if progress is not None and not callable(progress):
+        raise ArgumentTypeError(f"progress must be callable, got {type(progress).__name__}")
+    check_bool(rates, "rates")
+    for name in ("rtol", "atol"):
+        if name in flow_options:
+            check_real(flow_options[name], name, 0.0, MAX_TOLERANCE, high_open=False)
+    if flow_options.get("t_max") is not None:
+        check_real(flow_options["t_max"], "t_max", 0.0, None)
 
 
 def plateau_windows(process):

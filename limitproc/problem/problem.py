@@ -8,12 +8,15 @@ once; everything downstream trusts it.
 """
 
 import math
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Rational
 
 import numpy as np
 
+from ..arguments import check_bool, check_real
 from ..errors import (
+    FloatRangeError,
     InputError,
     NonFiniteError,
     ShapeError,
@@ -33,12 +36,28 @@ DEFAULT_TOL = 1e-8
 
 
 def _real_array(value, name, ndim):
-    """``value`` as a read-only float64 copy with ``ndim`` dimensions."""
+    """``value`` as a read-only float64 copy with ``ndim`` dimensions.
+
+    Refuses ragged nesting, complex numbers (which a float conversion would
+    silently truncate), values beyond float64 and non-finite entries, naming
+    the first offending index.
+    """
     try:
-        array = np.array(value, dtype=float, copy=True)
+        source = np.asarray(value)
+    except ValueError:  # ragged nesting: numpy refuses an inhomogeneous shape
+        raise ShapeError(f"{name} is ragged: its rows have different lengths; {ndim}-dimensional arrays are needed") from None
+    except (TypeError, RecursionError, OverflowError) as exc:
+        raise InputError(f"{name} must be an array of real numbers ({exc})") from None
+    if source.dtype.kind == "c" or (source.dtype.kind == "O" and any(isinstance(v, complex) for v in source.ravel().tolist())):
+        raise InputError(f"{name} has complex values (dtype {source.dtype}); real numbers are needed")
+    if source.dtype.kind not in "biufUSO":
+        raise InputError(f"{name} has dtype {source.dtype}; real numbers are needed")
+    try:
+        array = np.array(source, dtype=float, copy=True)
+    except OverflowError as exc:
+        raise FloatRangeError(f"{name} has a value beyond float64 ({exc})") from None
     except (TypeError, ValueError) as exc:
-        kind = getattr(np.asarray(value, dtype=object), "dtype", None)
-        raise InputError(f"{name} must be an array of real numbers ({exc}; dtype {kind})") from None
+        raise InputError(f"{name} must be an array of real numbers ({exc}; dtype {source.dtype})") from None
     if array.ndim != ndim:
         raise ShapeError(
             f"{name} must be {ndim}-dimensional, got shape {array.shape}"
@@ -47,29 +66,94 @@ def _real_array(value, name, ndim):
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         index = where[0] if ndim == 1 else where
+        label = f"{name}[{', '.join(map(str, np.atleast_1d(index)))}]"
+        original = source[where] if source.shape == array.shape else None
+        if _finite_beyond_float64(original):
+            raise FloatRangeError(f"{label} = {_shown(original)} is beyond float64 (magnitude above 1.8e308)")
         raise NonFiniteError(
             f"{name} has {int(bad.sum())} non-finite entries (NaN or inf); "
-            f"first at {name}[{', '.join(map(str, np.atleast_1d(index)))}] = {array[where]}"
+            f"first at {label} = {array[where]}"
         )
     array.flags.writeable = False
     return array
 
 
+def _shown(value):
+    text = str(value.item() if isinstance(value, np.generic) else value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _finite_beyond_float64(value):
+    """Whether ``value`` (a long double, a Decimal or numeric text) is finite
+    but too large for float64."""
+    if isinstance(value, np.floating):
+        return bool(np.isfinite(value))
+    if isinstance(value, bytes):
+        value = value.decode(errors="replace")
+    if isinstance(value, (str, Decimal)):
+        try:
+            return Decimal(value.strip() if isinstance(value, str) else value).is_finite()
+        except (InvalidOperation, ValueError):
+            return False
+    return False
+
+
+#: Decimal exponents beyond which a label cannot be a non-zero finite float64.
+_EXPONENT_RANGE = (-330, 310)
+
+
+def _exact_label(text):
+    """The exact value of a label written as text (``"1/3"``, ``"-0.25"``,
+    ``"1e-5"``), without building huge integers for huge exponents."""
+    text = text.strip()
+    if "/" not in text:
+        number = Decimal(text)  # InvalidOperation (a ValueError) if not a number
+        if not number.is_finite():
+            raise ValueError(text)
+        if number and not _EXPONENT_RANGE[0] <= number.adjusted() <= _EXPONENT_RANGE[1]:
+            return number  # checked against float64 by the caller
+        return Fraction(number)
+    return Fraction(text)
+
+
 def _exact_labels(y):
     """Labels given as fractions (strings such as ``"1/3"``, Fractions, sympy
-    Rationals): their exact values; ``None`` when ``y`` is plain numbers."""
-    items = np.asarray(y, dtype=object).ravel().tolist() if np.ndim(y) == 1 else None
+    Rationals): their exact values; ``None`` when ``y`` is plain numbers.
+
+    A label beyond float64 (``"1e400"``) or a non-zero label that would
+    underflow to 0 (``"1e-400"``) raises :class:`FloatRangeError`.
+    """
+    try:
+        items = np.asarray(y, dtype=object).ravel().tolist() if np.ndim(y) == 1 else None
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        return None  # ragged or not an array: _real_array says why
     if items is None or not any(isinstance(v, (str, bytes, Rational)) and not isinstance(v, int) for v in items):
         return None
     exact = []
     for i, value in enumerate(items):
         try:
-            if isinstance(value, bytes):
-                value = value.decode()
-            exact.append(Fraction(int(value.numerator), int(value.denominator)) if isinstance(value, Rational)
-                         else Fraction(str(value)))
-        except (TypeError, ValueError, ZeroDivisionError):
-            raise InputError(f"y[{i}] = {value!r} is not a rational number") from None
+            text = value.decode() if isinstance(value, bytes) else value
+            if isinstance(text, Rational):
+                fraction = Fraction(int(text.numerator), int(text.denominator))
+            else:
+                fraction = _exact_label(str(text))
+        except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, UnicodeDecodeError) as exc:
+            why = " (too many digits)" if "digits" in str(exc) else ""
+            raise InputError(f"y[{i}] = {_shown(repr(value))} is not a rational number{why}") from None
+        try:
+            as_float = float(fraction)
+        except OverflowError:
+            as_float = math.inf
+        if not math.isfinite(as_float):
+            raise FloatRangeError(
+                f"y[{i}] = {_shown(repr(value))} is beyond float64 (magnitude above 1.8e308): rescale the labels"
+            )
+        if as_float == 0 and fraction != 0:
+            raise FloatRangeError(
+                f"y[{i}] = {_shown(repr(value))} underflows float64: non-zero but below 4.9e-324 in magnitude, "
+                "it would be read as 0; rescale the labels"
+            )
+        exact.append(fraction)
     return tuple(exact)
 
 
@@ -81,6 +165,10 @@ def _label_scale(y):
         return 1.0
     exponent = math.frexp(top)[1]  # top = f 2^e, f in [1/2, 1)
     return math.ldexp(1.0, 2 * ((exponent - 1) // 2))
+def _check_options(tol, allow_zero_labels):
+    """The tolerance and the zero-label switch of :class:`Problem`."""
+    check_real(tol, "tol", 0.0, 1.0)
+    check_bool(allow_zero_labels, "allow_zero_labels")
 
 
 def _output_weights(a0, signs, norms, m, tol):
@@ -133,7 +221,7 @@ def _effective_signs(signs, offsets, coordinates, norms, g):
         transient = initial_transient(a, coordinates[j], g)
         if transient is None:
             raise SignUndecidedError(
-                f"neuron {j}: its growing mode vanishes within rounding (a0[{j}] = {a:.6g}, ||W0[{j}]|| = "
+                f"unbalanced neuron {j}: its growing mode vanishes within rounding (a0[{j}] = {a:.6g}, ||W0[{j}]|| = "
                 f"{norms[j]:.6g}): whether and with which sign it grows depends on O(λ²) terms the limit does not "
                 "see (docs/general-inputs.md §3)"
             )
@@ -207,6 +295,7 @@ class Problem:
     """
 
     def __init__(self, y, W0, *, a0=None, signs=None, X=None, tol=DEFAULT_TOL, allow_zero_labels=False):
+        _check_options(tol, allow_zero_labels)
         exact = _exact_labels(y)
         y_float = _real_array([float(v) for v in exact] if exact is not None else y, "y", 1)
         n = y_float.shape[0]

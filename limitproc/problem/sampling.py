@@ -7,6 +7,9 @@ caller, so every sample is reproducible from its seed.
 import numpy as np
 from scipy.stats import uniform_direction
 
+from ..arguments import check_bool, check_choice, check_int, check_memory
+from ..errors import ArgumentError
+
 __all__ = ["LABEL_KINDS", "random_orthonormal", "random_initialization", "sample_labels", "sample_dataset"]
 
 #: Label distributions of ``limitproc sample --labels``.
@@ -70,10 +73,17 @@ def sample_dataset(n, m, *, d=None, labels="gaussian", seed=0, basis=False):
     >>> sorted(arrays), arrays["X"].shape, arrays["W0"].shape
     (['W0', 'X', 'a0', 'y'], (4, 6), (3, 6))
     """
+    n = check_int(n, "n", minimum=1)
+    m = check_int(m, "m", minimum=1)
+    d = n if d is None else check_int(d, "d", minimum=1)
+    check_choice(labels, tuple(LABEL_KINDS), "labels")
+    seed = check_int(seed, "seed", minimum=0)
+    if check_bool(basis, "basis") and d != n:
+        raise ArgumentError(f"the standard basis of R^n needs d = n = {n}, got d = {d}")
+    if d < n:
+        raise ArgumentError(f"cannot draw n = {n} orthonormal inputs in dimension d = {d}: d must be at least n")
+    check_memory(8 * (2 * d * n * (not basis) + 2 * m * d + n), f"a dataset with n = {n}, d = {d}, m = {m}")
     rng = np.random.default_rng(seed)
-    if basis and d not in (None, n):
-        raise ValueError(f"the standard basis of R^n needs d = n = {n}, got d = {d}")
-    d = n if d is None else d
     arrays = {}
     if not basis:
         arrays["X"] = random_orthonormal(n, d, rng)

@@ -24,6 +24,7 @@ from .algorithm1 import (
 )
 from .assumptions import AssumptionReport, Check, assumption_report
 from .certificate import Certificate, certify
+from .directions import direction_plateaus, waiting_direction, waiting_directions
 from .closed_forms import TwoPhase, label_norms, two_phase
 from .mask import Mask
 from .min_norm import (
@@ -49,10 +50,13 @@ __all__ = [
     "TwoPhase",
     "assumption_report",
     "certify",
+    "direction_plateaus",
     "implicit_bias_ratio",
     "label_norms",
     "limit_process",
     "min_norm_interpolator",
     "min_norm_sq",
     "two_phase",
+    "waiting_direction",
+    "waiting_directions",
 ]

@@ -301,7 +301,7 @@ def _algorithm1(problem, mask, num, near_ties, ties):
     return LimitProcess(
         problem, mask, saddles, num.unscale(initial_rates, "rate"),
         tuple(interactions), tuple(_unscaled(tie, num) for tie in undecided), "exact" if num.exact else "float",
-        ties=tuple(broken), out_of_range=out_of_range,
+        ties=tuple(broken), out_of_range=out_of_range, scaled_times=tuple(float(j[0]) for j in jumps),
     )
 
 
@@ -407,6 +407,10 @@ class LimitProcess:
         imprecise subnormal range) in the units of the labels given, e.g. the
         losses ``~1e400`` of labels near ``1e200``; :attr:`scaled_losses`
         gives the losses on the scaled labels.
+    scaled_times : tuple of float
+        The jump times on the scaled labels, ``τ_k c`` (float backend; the
+        times themselves for the exact backend), finite where
+        :attr:`times` overflow.
         The float backend computes on labels scaled to ``[1, 4)`` and scales
         back (spec §3), so everything else is exact to rounding; the exact
         backend's values are exact, and this names those whose ``float()``
@@ -423,6 +427,7 @@ class LimitProcess:
     deferred: tuple = ()
     ties: tuple = ()
     out_of_range: tuple = ()
+    scaled_times: tuple = field(default=(), repr=False)
 
     @property
     def label_scale(self):

@@ -11,6 +11,7 @@
 from .fits import LogLogFit, loglog_fit
 from .grid import LABEL_DISTRIBUTIONS, LogWidth, SweepRow, parse_width, sample_problem
 from .monte_carlo import MonteCarloEstimate, sample_init_events
+from .plots import plot_interpolation_threshold, plot_norm_vs_n, plot_norm_vs_width
 from .probability import (
     InitProbabilities,
     assumption4_probability,
@@ -36,6 +37,9 @@ __all__ = [
     "init_probabilities",
     "loglog_fit",
     "parse_width",
+    "plot_interpolation_threshold",
+    "plot_norm_vs_n",
+    "plot_norm_vs_width",
     "proposition2_bound",
     "rows_nonzero_probability",
     "rows_union_bound",

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..errors import AssumptionError
+from ..errors import ArgumentError, AssumptionError
 from ..problem.problem import Problem
 from ..problem.sampling import sample_labels
 from ..process.algorithm1 import limit_process
@@ -49,7 +49,7 @@ class LogWidth:
 
     def __post_init__(self):
         if not (self.factor > 0 and math.isfinite(self.factor)):
-            raise ValueError(f"the factor of a log width must be positive and finite, got {self.factor}")
+            raise ArgumentError(f"the factor of a log width must be positive and finite, got {self.factor}")
 
     def __call__(self, n):
         return max(1, math.ceil(self.factor * math.log(n)))
@@ -75,17 +75,21 @@ def parse_width(text):
     if isinstance(text, LogWidth):
         return text
     text = str(text)
-    if text.strip().isdigit():
-        return _fixed_width(int(text))
+    if text.strip().isdecimal():
+        try:
+            value = int(text)
+        except ValueError:  # more digits than int() reads
+            raise ArgumentError(f"cannot read the width {text[:20]!r}…: too many digits") from None
+        return _fixed_width(value)
     match = _LOG_WIDTH.match(text)
     if match is None:
-        raise ValueError(f"cannot read the width {text!r}: give an integer (32) or a log rule (4log, 4*log(n))")
+        raise ArgumentError(f"cannot read the width {text!r}: give an integer (32) or a log rule (4log, 4*log(n))")
     return LogWidth(float(match.group(1) or 1.0))
 
 
 def _fixed_width(m):
     if int(m) < 1:
-        raise ValueError(f"a width must be at least 1, got {m}")
+        raise ArgumentError(f"a width must be at least 1, got {m}")
     return int(m)
 
 

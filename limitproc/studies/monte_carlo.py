@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..arguments import check_int
+from ..errors import ArgumentError
+
 __all__ = ["MonteCarloEstimate", "sample_init_events"]
 
 #: Confidence interval methods of :meth:`MonteCarloEstimate.from_counts`.
@@ -20,14 +23,12 @@ EVENTS = ("rows_nonzero", "assumption4", "two_phase")
 
 
 def _check_sizes(n_pos, n_neg, m):
-    for name, value in (("n_pos", n_pos), ("n_neg", n_neg), ("m", m)):
-        if isinstance(value, bool) or int(value) != value or value < 0:
-            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    n_pos, n_neg, m = (check_int(value, name, minimum=0) for name, value in (("n_pos", n_pos), ("n_neg", n_neg), ("m", m)))
     if n_pos + n_neg == 0:
-        raise ValueError("n_pos + n_neg must be positive: at least one datum is needed")
+        raise ArgumentError("n_pos + n_neg must be positive: at least one datum is needed")
     if m == 0:
-        raise ValueError("m must be positive: the network needs at least one neuron")
-    return int(n_pos), int(n_neg), int(m)
+        raise ArgumentError("m must be positive: the network needs at least one neuron")
+    return n_pos, n_neg, m
 
 
 def _random_bits(rng, shape, nbits):
@@ -107,9 +108,7 @@ def sample_init_events(n_pos, n_neg, m, samples, seed=0, *, memory=2**25):
     True
     """
     n_pos, n_neg, m = _check_sizes(n_pos, n_neg, m)
-    samples = int(samples)
-    if samples < 0:
-        raise ValueError(f"samples must be non-negative, got {samples}")
+    samples = check_int(samples, "samples", minimum=0)
     words = -(-n_pos // 64) + -(-n_neg // 64) + max(-(-n_pos // 64), -(-n_neg // 64)) + 1
     block = max(1, int(memory) // (8 * 4 * m * words))
     rng = np.random.default_rng(seed)
@@ -160,7 +159,7 @@ class MonteCarloEstimate:
         from scipy.stats import binomtest
 
         if method not in _CI_METHODS:
-            raise ValueError(f"method must be one of {_CI_METHODS}, got {method!r}")
+            raise ArgumentError(f"method must be one of {_CI_METHODS}, got {method!r}")
         ci = binomtest(int(successes), int(samples)).proportion_ci(confidence_level=confidence, method=method)
         return cls(int(successes), int(samples), float(ci.low), float(ci.high), float(confidence), method)
 

@@ -217,10 +217,12 @@ def plot_norm_vs_width(result, *, n=None, labels="gaussian", interpolating_only=
     return _save(figure, path, dpi)
 
 
-def plot_interpolation_threshold(ns, ms=None, *, mc_ms=None, samples=2000, seed=0, confidence=0.95, path=None, dpi=100):
+def plot_interpolation_threshold(ns=(), ms=None, *, splits=(), width=None, mc_ms=None, samples=2000, seed=0,
+                                 confidence=0.95, method="exact", path=None, dpi=100):
     """Probability that every row of the mask is non-zero, against ``m``.
 
-    For each ``n`` (labels split ``n_+ = ⌈n/2⌉``, ``n_- = ⌊n/2⌋``): the exact
+    For each ``n`` of ``ns`` (labels split ``n_+ = ⌈n/2⌉``, ``n_- = ⌊n/2⌋``)
+    and each ``(n_+, n_-)`` of ``splits``: the exact
     curve of :func:`~limitproc.studies.probability.rows_nonzero_probability`
     (evaluated in floating point, ``exact=False``; the
     probability that Algorithm 1 interpolates, spec §3), the union bound
@@ -231,14 +233,23 @@ def plot_interpolation_threshold(ns, ms=None, *, mc_ms=None, samples=2000, seed=
     Parameters
     ----------
     ns : iterable of int
+        Numbers of data, split evenly between the signs.
     ms : iterable of int, optional
-        Widths of the exact curves (default ``1..⌈6 ln(max n)⌉``).
+        Widths of the exact curves (default ``1..⌈6 ln(max n)⌉``, and up to
+        ``width``).
+    splits : iterable of (int, int)
+        Curves for given numbers of positive and negative labels.
+    width : int, optional
+        A width to mark with a vertical line (e.g. the network's).
     mc_ms : iterable of int, optional
         Widths of the Monte Carlo points (default: about 8 per curve).
     samples : int
         Monte Carlo samples per point (0: none).
     seed : int
     confidence : float
+        Level of the Monte Carlo intervals.
+    method : {"exact", "wilson"}
+        Clopper–Pearson or Wilson intervals.
     path : str or path-like, optional
     dpi : int
 
@@ -258,16 +269,23 @@ def plot_interpolation_threshold(ns, ms=None, *, mc_ms=None, samples=2000, seed=
         sample_init_events,
     )
 
-    ns = sorted(int(n) for n in ns)
-    ms = list(range(1, math.ceil(6 * math.log(max(ns))) + 1)) if ms is None else sorted(int(m) for m in ms)
+    curves = [(int(p), int(q)) for p, q in splits] + [((int(n) + 1) // 2, int(n) // 2) for n in sorted(ns)]
+    if not curves:
+        raise ValueError("give at least one n (ns) or one (n_+, n_-) pair (splits)")
+    top = max(p + q for p, q in curves)
+    if ms is None:
+        ms = list(range(1, max(math.ceil(6 * math.log(max(top, 2))), int(width or 0)) + 1))
+    ms = sorted(int(m) for m in ms)
     figure, (left, right) = _figure(2)
-    for color, n in zip(_COLORS, ns):
-        n_pos, n_neg = (n + 1) // 2, n // 2
+    for color, (n_pos, n_neg) in zip(_COLORS * len(curves), curves):
+        n = n_pos + n_neg
+        label = f"n = {n}" if (n_pos, n_neg) == ((n + 1) // 2, n // 2) else f"n+ = {n_pos}, n− = {n_neg}"
         exact = np.array([rows_nonzero_probability(n_pos, n_neg, m, exact=False) for m in ms])
-        left.plot(ms, exact, "-", color=color, label=f"n = {n} (exact)")
+        left.plot(ms, exact, "-", color=color, label=f"{label} (exact)")
         union = 1 - n * 0.75 ** np.array(ms, dtype=float)
         left.plot(ms, np.clip(union, 0, None), ":", color=color, linewidth=0.9)
-        right.plot(np.array(ms) / math.log(n), exact, "-", color=color, label=f"n = {n}")
+        if n > 1:
+            right.plot(np.array(ms) / math.log(n), exact, "-", color=color, label=label)
         if samples:
             low_m = next((m for m, p in zip(ms, exact) if p > 0.01), ms[0])
             high_m = next((m for m, p in zip(ms, exact) if p > 0.999), ms[-1])
@@ -275,15 +293,17 @@ def plot_interpolation_threshold(ns, ms=None, *, mc_ms=None, samples=2000, seed=
             estimates = []
             for m in points:
                 events = sample_init_events(n_pos, n_neg, m, samples, seed=[seed, n, m])
-                estimates.append(MonteCarloEstimate.from_counts(int(events["rows_nonzero"].sum()), samples, confidence))
+                estimates.append(MonteCarloEstimate.from_counts(int(events["rows_nonzero"].sum()), samples, confidence,
+                                                                method))
             mid = np.array([e.estimate for e in estimates])
             bars = np.array([mid - [e.low for e in estimates], [e.high for e in estimates] - mid])
             left.errorbar(points, mid, yerr=bars, fmt="o", color=color, markersize=3, capsize=2, linewidth=0.8)
+    if width is not None:
+        left.axvline(width, color="black", linestyle="--", linewidth=0.8, label=f"m = {width}")
     left.set(xlabel="m (width)", ylabel="P(every row of the mask non-zero)", ylim=(-0.02, 1.02))
     left.legend(fontsize=7.5, loc="lower right")
-    left.set_title(
-        f"exact (lines), Monte Carlo {samples} samples (points, {confidence:.0%} CI), 1 − n(3/4)^m (dotted)", fontsize=8
-    )
+    sampled = f"Monte Carlo {samples} samples (points, {confidence:.0%} CI)" if samples else "no Monte Carlo"
+    left.set_title(f"exact (lines), {sampled}, 1 − n(3/4)^m (dotted)", fontsize=8)
     right.axvline(1 / math.log(4 / 3), color="gray", linestyle="--", linewidth=0.8)
     right.set(xlabel="m / ln n", ylabel="P(interpolation)", xlim=(0, 8), ylim=(-0.02, 1.02))
     right.legend(fontsize=7.5, loc="lower right")

@@ -46,6 +46,8 @@ from math import comb
 
 from scipy.stats import binom
 
+from ..arguments import check_choice, check_int, check_real
+from ..schema import document
 from .monte_carlo import (
     _CI_METHODS,
     MonteCarloEstimate,
@@ -65,8 +67,9 @@ __all__ = [
     "SCHEMA",
 ]
 
-#: Schema tag of :meth:`InitProbabilities.to_dict`.
-SCHEMA = "limitproc.probability/1"
+#: Schema tag of :meth:`InitProbabilities.to_dict` (``limitproc.schema``; the
+#: document also has ``"schema_version"``).
+SCHEMA = "limitproc.probability"
 
 #: :func:`init_probabilities` computes the exact full Assumption 4(i)
 #: probability only when ``(n_+ + n_-) · m`` is at most this (the
@@ -425,8 +428,7 @@ class InitProbabilities:
         def number(value):
             return None if value is None else float(value)
 
-        return {
-            "schema": SCHEMA,
+        return document("probability", {
             "n_pos": self.n_pos,
             "n_neg": self.n_neg,
             "m": self.m,
@@ -440,11 +442,20 @@ class InitProbabilities:
             "rows_union_bound": number(self.rows_union_bound),
             "monte_carlo": {name: estimate.to_dict() for name, estimate in self.monte_carlo.items()},
             "seed": self.seed,
-        }
+        })
+
+    def _monte_carlo_meaning(self):
+        if not self.monte_carlo:
+            return "not sampled (samples = 0)"
+        some = next(iter(self.monte_carlo.values()))
+        return (f"fraction of {some.samples} sampled initializations, with its {some.confidence:.0%} "
+                f"{'Clopper–Pearson' if some.method == 'exact' else 'Wilson'} confidence interval")
 
     def _lines(self):
         def show(value):
-            return "n/a (too large)" if value is None else f"{float(value):.6g}"
+            if value is None:
+                return "n/a (too large)"
+            return f"{float(value):.6g}" if value > 0 else "vacuous (≤ 0)"
 
         rows = [
             ("all rows non-zero (interpolation)", show(self.rows_nonzero_exact), self.monte_carlo.get("rows_nonzero")),
@@ -462,15 +473,17 @@ class InitProbabilities:
         return "\n".join(lines)
 
     def __rich__(self):
-        from rich.table import Table
+        from ..tables import Column, DataTable
 
-        table = Table(title=f"n_+ = {self.n_pos}, n_- = {self.n_neg}, m = {self.m}")
-        table.add_column("event")
-        table.add_column("exact", justify="right")
-        table.add_column("Monte Carlo [CI]", justify="right")
-        for row in self._lines():
-            table.add_row(*row)
-        return table
+        columns = (
+            Column("event", numeric=False, meaning="what must hold at initialization (spec §5)"),
+            Column("exact", meaning="its probability under spec §1's initialization; a bound where marked"),
+            Column("Monte Carlo [CI]", meaning=self._monte_carlo_meaning()),
+        )
+        return DataTable(f"n_+ = {self.n_pos}, n_- = {self.n_neg}, m = {self.m}", columns, tuple(self._lines()))
+
+    def _repr_html_(self):
+        return self.__rich__()._repr_html_()
 
 
 def init_probabilities(n_pos, n_neg, m, *, samples=10_000, seed=0, confidence=0.95, method="exact"):
@@ -504,10 +517,10 @@ def init_probabilities(n_pos, n_neg, m, *, samples=10_000, seed=0, confidence=0.
     {'rows_nonzero': True, 'assumption4': True, 'two_phase': True}
     """
     n_pos, n_neg, m = _check_sizes(n_pos, n_neg, m)
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
-    if method not in _CI_METHODS:
-        raise ValueError(f"method must be one of {_CI_METHODS}, got {method!r}")
+    samples = check_int(samples, "samples", minimum=0)
+    seed = check_int(seed, "seed", minimum=0)
+    confidence = check_real(confidence, "confidence", 0.0, 1.0)
+    check_choice(method, _CI_METHODS, "method")
     full = assumption4_probability(n_pos, n_neg, m) if (n_pos + n_neg) * m <= EXACT_ASSUMPTION4_LIMIT else None
     monte_carlo = {}
     if samples:

@@ -38,6 +38,10 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from ..arguments import check_choice, check_int
+from ..errors import ArgumentError, ArgumentTypeError
+from ..optional import require
+from ..schema import document
 from .fits import loglog_fit
 from .grid import (
     LABEL_DISTRIBUTIONS,
@@ -51,8 +55,13 @@ from .grid import (
 
 __all__ = ["METRICS", "SCHEMA", "SweepResult", "SweepStats", "sweep"]
 
-#: Schema tag of :meth:`SweepResult.to_dict`.
-SCHEMA = "limitproc.sweep/1"
+#: Schema tag of :meth:`SweepResult.to_dict` (``limitproc.schema``; the
+#: document also has ``"schema_version"``).
+SCHEMA = "limitproc.sweep"
+
+#: Tags read by :meth:`SweepResult.from_dict` (``"limitproc.sweep/1"``: before
+#: schema_version).
+_READ_SCHEMAS = (SCHEMA, "limitproc.sweep/1")
 
 #: Per-run numbers summarized by :meth:`SweepResult.stats`.
 METRICS = ("K", "loss", "sq_norm", "min_sq_norm", "ratio", "l1_sq_norm", "zero_rows", "zero_columns", "groups")
@@ -204,8 +213,7 @@ class SweepResult:
 
     def to_dict(self, *, interpolating_only=False):
         """JSON-ready dictionary: settings, rows and per-point stats."""
-        return {
-            "schema": SCHEMA,
+        return document("sweep", {
             "ns": list(self.ns),
             "widths": list(self.widths),
             "labels": list(self.labels),
@@ -215,12 +223,12 @@ class SweepResult:
             "interpolating_only": interpolating_only,
             "rows": [row.to_dict() for row in self.rows],
             "stats": [point.to_dict() for point in self.stats(interpolating_only=interpolating_only)],
-        }
+        })
 
     @classmethod
     def from_dict(cls, data):
         """Rebuild a result from :meth:`to_dict` output (e.g. a JSON file)."""
-        if data.get("schema") != SCHEMA:
+        if data.get("schema") not in _READ_SCHEMAS:
             raise ValueError(f"not a sweep result: schema {data.get('schema')!r}, expected {SCHEMA!r}")
         names = [f.name for f in fields(SweepRow)]
         rows = tuple(SweepRow(**{k: row[k] for k in names}) for row in data["rows"])
@@ -360,19 +368,24 @@ def sweep(ns, ms, labels=("gaussian",), repeats=3, *, seed=0, scheduler=None, wo
     True
     """
     start = time.perf_counter()
-    ns = tuple(int(n) for n in ns)
-    if not ns or min(ns) < 1:
-        raise ValueError(f"ns must be a non-empty list of positive integers, got {ns}")
-    rules = tuple(parse_width(m) for m in ms)
+    ns = _sequence(ns, "ns")
+    ns = tuple(check_int(n, f"ns[{i}]", minimum=1) for i, n in enumerate(ns))
+    if not ns:
+        raise ArgumentError("ns must be a non-empty list of positive integers, got []")
+    rules = tuple(parse_width(m) for m in _sequence(ms, "ms"))
     if not rules:
-        raise ValueError("ms must list at least one width")
-    labels = (labels,) if isinstance(labels, str) else tuple(labels)
+        raise ArgumentError("ms must list at least one width")
+    labels = (labels,) if isinstance(labels, str) else _sequence(labels, "labels")
     for kind in labels:
-        if kind not in LABEL_DISTRIBUTIONS:
-            raise ValueError(f"unknown label distribution {kind!r}: choose from {LABEL_DISTRIBUTIONS}")
-    repeats, seed = int(repeats), int(seed)
-    if repeats < 1 or seed < 0:
-        raise ValueError(f"repeats must be >= 1 and seed >= 0, got {repeats} and {seed}")
+        check_choice(kind, LABEL_DISTRIBUTIONS, "labels")
+    repeats = check_int(repeats, "repeats", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    if workers is not None:
+        workers = check_int(workers, "workers", minimum=1)
+    if chunksize is not None:
+        chunksize = check_int(chunksize, "chunksize", minimum=1)
+    if scheduler is not None:
+        require("dask.distributed", "sweep(scheduler=...)")
     tasks = [
         (n, str(rule), rule(n) if isinstance(rule, LogWidth) else rule, kind, repeat, seed)
         for n in ns
@@ -404,6 +417,13 @@ def sweep(ns, ms, labels=("gaussian",), repeats=3, *, seed=0, scheduler=None, wo
     return SweepResult(tuple(rows), ns, tuple(str(r) for r in rules), labels, repeats, seed, time.perf_counter() - start)
 
 
+def _sequence(values, name):
+    """``values`` as a tuple, if it is an iterable (not a string)."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise ArgumentTypeError(f"{name} must be a list, got {values!r} ({type(values).__name__})")
+    return tuple(values)
+
+
 def _chunks(tasks, chunksize, workers):
     """Round-robin chunks, so that each mixes small and large ``n``."""
     count = max(1, math.ceil(len(tasks) / chunksize)) if chunksize else min(len(tasks), 4 * workers)
@@ -423,7 +443,8 @@ def _run_processes(chunks, workers, finished):
 
 
 def _run_dask(scheduler, tasks, workers, chunksize, finished):
-    from dask.distributed import Client, LocalCluster, as_completed
+    distributed = require("dask.distributed", "sweep(scheduler=...)")
+    Client, LocalCluster, as_completed = distributed.Client, distributed.LocalCluster, distributed.as_completed
 
     cluster = None
     if isinstance(scheduler, Client):

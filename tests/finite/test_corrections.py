@@ -246,8 +246,9 @@ class TestOutput:
         console = Console(record=True, width=200)
         console.print(prediction)
         text = console.export_text()
-        assert "t_k corrected" in text and "NTK eigenvalues" in text and "share the fit" in text
-        assert prediction.table().row_count == 3
+        assert "t_k corrected" in text and "neural tangent kernel" in text and "share the fit" in text
+        assert "offset C_k: λ-free correction" in text  # every column explained
+        assert len(prediction.table().rows) == 3
 
     def test_no_jumps(self):
         prediction = finite_lambda(Problem([1.0, 2.0], [[-1.0, -1.0]], signs=[1]), 1e-8)

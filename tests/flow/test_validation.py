@@ -212,15 +212,19 @@ class TestReport:
 
     def test_table_and_text(self, report):
         from rich.console import Console
-        from rich.table import Table
 
         table = report.table()
-        assert isinstance(table, Table) and table.row_count == 2
-        assert report.__rich__().row_count == 2
+        assert len(table.rows) == 2 and len(table.columns) == len(table.rows[0])
+        assert all(c.meaning for c in table.columns)  # every column explained in the legend
         console = Console(record=True, width=200)
         console.print(report)
         text = console.export_text()
-        assert "1e-08" in text and "1e-30" in text and "μ ln(1/λ)" in text
+        assert "1e-08" in text and "1e-30" in text and "μ ln(1/λ)" in text and "seconds: wall-clock" in text
+        narrow = Console(record=True, width=80)
+        narrow.print(report)  # transposed: one column per λ, no number split
+        lines = narrow.export_text().splitlines()
+        assert max(map(len, lines)) <= 80 and any(line.startswith("┃ λ") and "1e-08" in line for line in lines)
+        assert "<table>" in table._repr_html_()
         assert "MATCH" in str(report) and "ValidationReport(" in repr(report)
 
     def test_progress_and_runs(self):

@@ -61,7 +61,7 @@ def test_sampled_width_follows_the_input_dimension(tmp_path):
         (dict(y=np.ones(2), W0=np.eye(2)), {}, MissingKeyError, "add 'a0' (balanced) or 'signs'"),
         (dict(y=np.ones(2), W0=np.eye(2), signs=np.ones(2)), dict(width=3), InputError, "drop them"),
         (dict(y=np.ones(2), signs=np.ones(2)), dict(width=3), InputError, "'signs' given without 'W0'"),
-        (dict(y=np.ones(2)), dict(width=0), InputError, "at least 1"),
+        (dict(y=np.ones(2)), dict(width=0), InputError, "width must be an integer >= 1"),
         (dict(y=np.ones(2) + 1j, W0=np.eye(2), signs=np.ones(2)), {}, InputError, "real numbers"),
         (dict(y=np.ones(2), W0=np.array([["a", "b"], ["c", "d"]]), signs=np.ones(2)), {}, InputError,
          "key 'W0' has dtype"),
@@ -94,3 +94,105 @@ def test_keys_and_json_numbers():
     assert set(KEYS) == {"y", "X", "W0", "a0", "signs"}
     assert [json_number(v) for v in (3, -0.5, np.float32(2.0), np.inf, -np.inf, np.nan)] == [
         3.0, -0.5, 2.0, None, None, None]
+
+
+def _zip(path, members):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _npy(array):
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def _header(descr, shape, data=b""):
+    import io
+
+    from numpy.lib import format as npy_format
+
+    buffer = io.BytesIO()
+    npy_format.write_array_header_1_0(buffer, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buffer.getvalue() + data
+
+
+def test_members_are_checked_from_their_header_before_their_data(tmp_path, monkeypatch):
+    """A member declaring 10^12 float64 is refused from its header alone,
+    naming the key and the declared shape (no 7 TiB allocation)."""
+    import pickle
+
+    from limitproc.errors import FileFormatError, SizeError
+    from numpy.lib import format as npy_format
+
+    monkeypatch.setattr(npy_format, "read_array", lambda *a, **k: pytest.fail("data read before the header check"))
+    huge = _zip(tmp_path / "huge.npz", {"y.npy": _header("<f8", (10**12,), b"\0" * 64)})
+    with pytest.raises(FileFormatError, match=r"key 'y' is truncated: its header declares shape \(1000000000000,\)"):
+        load_arrays(huge)
+    objects = _zip(tmp_path / "objects.npz", {"y.npy": _header("|O", (3,), pickle.dumps([1, 2, 3]))})
+    with pytest.raises(FileFormatError, match="holds Python objects"):
+        load_arrays(objects)
+    raw = _zip(tmp_path / "raw.npz", {"y.npy": pickle.dumps([1, 2, 3])})
+    with pytest.raises(FileFormatError, match="not a .npy array: it holds a raw Python pickle"):
+        load_arrays(raw)
+    monkeypatch.undo()
+    # a size that matches the member but not the memory available
+    from limitproc import arguments
+
+    monkeypatch.setattr(arguments, "memory_limit", lambda: 1000)
+    big = _zip(tmp_path / "big.npz", {"y.npy": _npy(np.zeros(1000))})
+    with pytest.raises(SizeError, match=r"key 'y' \(its header declares shape \(1000,\), dtype float64"):
+        load_arrays(big)
+
+
+def test_truncated_members_and_files_that_are_not_archives(tmp_path):
+    import gzip
+
+    from limitproc.errors import FileFormatError
+
+    cut = _zip(tmp_path / "cut.npz", {"y.npy": _npy(np.arange(100.0))[:300]})
+    with pytest.raises(FileFormatError, match="truncated"):
+        load_arrays(cut)
+    text = tmp_path / "text.npz"
+    text.write_text("1, 2, 3\n")
+    with pytest.raises(FileFormatError, match="text file"):
+        load_arrays(text)
+    packed = tmp_path / "packed.npz"
+    with gzip.open(packed, "wb") as handle:
+        handle.write(b"data")
+    with pytest.raises(FileFormatError, match="gzip"):
+        load_arrays(packed)
+
+
+def test_only_the_keys_limitproc_reads_are_loaded(tmp_path):
+    import pickle
+
+    path = _zip(tmp_path / "extra.npz", {"y.npy": _npy(np.ones(2)), "W0.npy": _npy(np.eye(2)),
+                                         "signs.npy": _npy(np.ones(2)), "notes.npy": pickle.dumps("never read")})
+    assert load_problem(path).n == 2
+    assert set(load_arrays(path, keys=["y", "W0"])) == {"y", "W0"}
+
+
+def test_loading_changes_nothing_and_reads_file_objects(tmp_path):
+    path = save(tmp_path, **sample_dataset(4, 3, seed=1))
+    before = path.read_bytes()
+    with open(path, "rb") as handle:
+        problem = load_problem(handle)
+    assert problem.n == 4 and path.read_bytes() == before
+
+
+def test_seed_defaults_to_zero_and_is_checked(tmp_path):
+    from limitproc.errors import ArgumentError, ArgumentTypeError
+
+    path = save(tmp_path, y=np.array([1.0, -2.0, 3.0]))
+    assert np.array_equal(load_problem(path, width=4).directions, load_problem(path, width=4, seed=0).directions)
+    with pytest.raises(ArgumentError, match="seed must be an integer >= 0, got -1"):
+        load_problem(path, width=4, seed=-1)
+    with pytest.raises(ArgumentTypeError, match="width must be an integer"):
+        load_problem(path, width=2.5)

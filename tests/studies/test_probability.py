@@ -178,7 +178,7 @@ def test_gaussian_directions_have_the_bernoulli_law():
 def test_to_dict_carries_exact_fraction_string():
     result = init_probabilities(3, 2, 6, samples=500, seed=1, method="wilson")
     data = json.loads(json.dumps(result.to_dict()))
-    assert data["schema"] == "limitproc.probability/1"
+    assert data["schema"] == "limitproc.probability" and data["schema_version"] == 1
     assert Fraction(data["rows_nonzero_exact"]) == result.rows_nonzero_exact
     assert data["rows_nonzero_exact"] == f"{result.rows_nonzero_exact.numerator}/{result.rows_nonzero_exact.denominator}"
     assert data["rows_nonzero"] == float(result.rows_nonzero_exact)

@@ -151,7 +151,8 @@ def test_slopes_of_the_optimum():
 def test_files_round_trip(small, tmp_path):
     small.to_json(tmp_path / "sweep.json")
     assert SweepResult.read_json(tmp_path / "sweep.json") == small
-    assert json.loads(small.to_json("-"))["schema"] == "limitproc.sweep/1"
+    data = json.loads(small.to_json("-"))
+    assert data["schema"] == "limitproc.sweep" and data["schema_version"] == 1
     small.to_csv(tmp_path / "rows.csv")
     with open(tmp_path / "rows.csv") as handle:
         records = list(csv.DictReader(handle))

@@ -1,0 +1,376 @@
+"""The registry of the seed papers' experiments and the results they produce.
+
+An :class:`Experiment` is one figure or quantitative claim of a seed paper:
+its name (``seed002-fig1``), the paper's parameters, the reduced sizes of
+``--quick`` and the full sizes with their measured run times, and a status.
+Only ``ready`` experiments run; the others say what they wait for (a
+feature of the library that other work is adding) or why they are outside
+this library's scope, and :meth:`Experiment.run` raises
+:class:`ExperimentUnavailable` with that reason.
+
+Running an experiment returns a frozen :class:`Reproduction`: one
+:class:`Claim` per statement of the paper, the paper's number beside ours
+(the limit-process or closed-form prediction, and the measurement on the
+simulated flow), a verdict ("reproduced", "differs by …", or
+"not comparable: …") with the tolerance used and why, and the PNG written.
+"""
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+from ..atomic import atomic_path
+from ..errors import ExperimentUnavailable
+from ..schema import document
+
+__all__ = [
+    "Claim",
+    "Experiment",
+    "ExperimentUnavailable",
+    "Reproduction",
+    "Status",
+    "compare",
+    "experiment",
+    "experiments",
+    "register",
+    "write_atomically",
+]
+
+#: Version of the JSON document of :meth:`Reproduction.to_dict`.
+
+
+class Status(Enum):
+    """Whether an experiment runs with today's library."""
+
+    READY = "ready"
+    WAITING = "waiting"
+    OUT_OF_SCOPE = "out of scope"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement of a paper, the paper's number beside ours.
+
+    Attributes
+    ----------
+    claim : str
+        What the paper states (and where).
+    paper : str
+        The paper's number or statement, as printed (``"—"`` when the paper
+        gives none, e.g. a value lost in conversion).
+    predicted : str
+        Our prediction: the limit process, a closed form or a bound.
+    measured : str
+        Our measurement on the simulated gradient flow (``"—"`` when none).
+    verdict : str
+        ``"reproduced"``, ``"differs by …"`` or ``"not comparable: …"``.
+    tolerance : str
+        The tolerance used and why.
+    """
+
+    claim: str
+    paper: str
+    predicted: str
+    measured: str
+    verdict: str
+    tolerance: str
+
+    @property
+    def reproduced(self):
+        return self.verdict == "reproduced"
+
+    def to_dict(self):
+        return {name: getattr(self, name) for name in
+                ("claim", "paper", "predicted", "measured", "verdict", "tolerance")}
+
+
+def _text(value, digits=4):
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "—"
+    value = float(value)
+    if not np.isfinite(value):
+        return str(value)
+    return f"{value:.{digits}g}"
+
+
+def compare(claim, paper, predicted, measured, *, ours=None, rtol=None, atol=None, why="", digits=4,
+            reference=None):
+    """A :class:`Claim` whose verdict compares two numbers.
+
+    ``ours`` (default ``measured``, or ``predicted`` when nothing is
+    measured) is compared with ``reference`` (default ``paper``, or
+    ``predicted`` when the paper gives no number): "reproduced" when
+    ``|ours − reference| ≤ atol + rtol |reference|``, otherwise
+    "differs by Δ (x%)".  ``why`` explains the tolerance.
+
+    Examples
+    --------
+    >>> compare("plateau loss", "—", 0.5, 0.5004, rtol=1e-3, why="O(λ^μ)").verdict
+    'reproduced'
+    >>> compare("slope", 0.5, None, 0.62, atol=0.05, why="fit error").verdict
+    'differs by +0.12 (+24%)'
+    """
+    if ours is None:
+        ours = measured if measured is not None else predicted
+    if reference is None:
+        reference = paper if not isinstance(paper, str) and paper is not None else predicted
+    rtol = 0.0 if rtol is None else float(rtol)
+    atol = 0.0 if atol is None else float(atol)
+    ours_f, reference_f = float(ours), float(reference)
+    gap = ours_f - reference_f
+    if np.isfinite(gap) and abs(gap) <= atol + rtol * abs(reference_f):
+        verdict = "reproduced"
+    else:
+        relative = f" ({gap / abs(reference_f):+.0%})" if reference_f != 0 and np.isfinite(gap) else ""
+        verdict = f"differs by {gap:+.{min(digits, 3)}g}{relative}"
+    parts = []
+    if rtol:
+        parts.append(f"rtol {rtol:g}")
+    if atol:
+        parts.append(f"atol {atol:g}")
+    tolerance = (" + ".join(parts) or "exact") + (f": {why}" if why else "")
+    return Claim(claim, _text(paper, digits), _text(predicted, digits), _text(measured, digits), verdict, tolerance)
+
+
+@dataclass(frozen=True, eq=False)
+class Reproduction:
+    """The result of running one experiment.
+
+    Attributes
+    ----------
+    name, title : str
+    quick : bool
+        Whether the reduced ``--quick`` sizes were used.
+    parameters : dict
+        The parameters actually used (sizes, λ, seeds).
+    claims : tuple of Claim
+    figure : str or None
+        The PNG written.
+    seconds : float
+        Wall-clock time of the run.
+    notes : tuple of str
+        Differences of setting from the paper and how they were handled.
+    data : dict
+        JSON-ready measurements behind the table.
+    """
+
+    name: str
+    title: str
+    quick: bool
+    parameters: dict = field(repr=False)
+    claims: tuple = field(repr=False)
+    figure: object
+    seconds: float
+    notes: tuple = field(repr=False, default=())
+    data: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def reproduced(self):
+        """Number of claims reproduced, out of the claims with a verdict."""
+        return sum(c.reproduced for c in self.claims)
+
+    def to_dict(self):
+        return document("reproduction", {
+            "name": self.name,
+            "title": self.title,
+            "quick": self.quick,
+            "parameters": _plain(self.parameters),
+            "claims": [c.to_dict() for c in self.claims],
+            "figure": self.figure,
+            "seconds": self.seconds,
+            "notes": list(self.notes),
+            "data": _plain(self.data),
+        })
+
+    def table(self):
+        from rich.table import Table
+
+        table = Table(title=f"{self.name}: {self.title}" + (" (--quick)" if self.quick else ""),
+                      title_justify="left", show_lines=True,
+                      caption=f"{self.reproduced}/{len(self.claims)} claims reproduced in {self.seconds:.1f} s"
+                              + (f"; figure {self.figure}" if self.figure else ""),
+                      caption_justify="left")
+        for column in ("claim", "paper", "ours: predicted", "ours: measured (flow)", "verdict", "tolerance and why"):
+            table.add_column(column, overflow="fold")
+        for c in self.claims:
+            style = "green" if c.reproduced else ("yellow" if c.verdict.startswith("not comparable") else "red")
+            table.add_row(c.claim, c.paper, c.predicted, c.measured, f"[{style}]{c.verdict}[/]", c.tolerance)
+        return table
+
+    def __rich__(self):
+        from rich.console import Group
+
+        parts = [self.table()]
+        if self.notes:
+            parts.append("Notes:\n" + "\n".join(f"  • {note}" for note in self.notes))
+        return Group(*parts)
+
+    def __str__(self):
+        lines = [f"{self.name}: {self.title}" + (" (--quick)" if self.quick else "")]
+        for c in self.claims:
+            lines.append(f"  - {c.claim}: paper {c.paper} | predicted {c.predicted} | measured {c.measured} "
+                         f"-> {c.verdict} [{c.tolerance}]")
+        lines.append(f"  {self.reproduced}/{len(self.claims)} reproduced in {self.seconds:.1f} s"
+                     + (f"; figure {self.figure}" if self.figure else ""))
+        lines.extend(f"  note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (f"Reproduction({self.name!r}, quick={self.quick}, {self.reproduced}/{len(self.claims)} claims "
+                f"reproduced, {self.seconds:.1f} s)")
+
+
+def _plain(value):
+    """JSON-ready: numpy scalars and arrays to Python, non-finite floats to None."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value
+
+
+def write_atomically(path, writer, mode="w"):
+    """Write ``path`` through a temporary file in the same directory, renamed
+    over ``path`` once complete (:func:`limitproc.atomic.atomic_path`; the
+    directory is created if needed).  ``writer(handle)`` writes the content;
+    returns ``path``."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with atomic_path(path) as temporary, open(temporary, mode) as handle:
+        writer(handle)
+    return path
+
+
+def write_json(data, path):
+    """``data`` as indented JSON at ``path`` (atomically)."""
+    text = json.dumps(data, indent=1, allow_nan=False)
+    return write_atomically(path, lambda handle: handle.write(text + "\n"))
+
+
+@dataclass(frozen=True, eq=False)
+class Experiment:
+    """One experiment of a seed paper.
+
+    Attributes
+    ----------
+    name : str
+        ``seedNNN-…`` (``seed002-fig1``).
+    paper : str
+        The seed (``"002"``) and the paper's short name.
+    figure : str
+        The figure(s) or section reproduced.
+    title : str
+    parameters : dict
+        The paper's parameters (as stated; ``"stripped"`` where lost in
+        conversion).
+    quick, full : dict
+        Our sizes with ``--quick`` and without.
+    status : Status
+    reason : str
+        For a waiting or out-of-scope experiment: what it waits for, or why.
+    seconds : str
+        Measured wall-clock time of the full and quick runs (2-core machine).
+    runner : callable or None
+        ``runner(quick, progress, outdir) -> Reproduction``.
+    """
+
+    name: str
+    paper: str
+    figure: str
+    title: str
+    parameters: dict = field(repr=False)
+    quick: dict = field(repr=False, default_factory=dict)
+    full: dict = field(repr=False, default_factory=dict)
+    status: Status = Status.READY
+    reason: str = ""
+    seconds: str = ""
+    runner: object = field(repr=False, default=None)
+
+    @property
+    def ready(self):
+        return self.status is Status.READY
+
+    def run(self, quick=False, progress=None, outdir="."):
+        """Run the experiment; writes its PNG in ``outdir`` and returns a
+        :class:`Reproduction`.
+
+        ``progress(done, total)`` is called as the work advances.  Raises
+        :class:`ExperimentUnavailable` unless the status is ready.
+        """
+        if not self.ready:
+            raise ExperimentUnavailable(f"{self.name} is {self.status.value}: {self.reason}")
+        started = time.perf_counter()
+        result = self.runner(bool(quick), progress or (lambda done, total: None), str(outdir))
+        return _with_seconds(result, time.perf_counter() - started)
+
+
+def _with_seconds(result, seconds):
+    object.__setattr__(result, "seconds", float(seconds))
+    return result
+
+
+_REGISTRY = {}
+
+
+def register(experiment_):
+    """Add an :class:`Experiment` (names are unique)."""
+    if experiment_.name in _REGISTRY:
+        raise ValueError(f"experiment {experiment_.name!r} is already registered")
+    if experiment_.ready and experiment_.runner is None:
+        raise ValueError(f"ready experiment {experiment_.name!r} needs a runner")
+    if not experiment_.ready and not experiment_.reason:
+        raise ValueError(f"experiment {experiment_.name!r} is {experiment_.status.value} but gives no reason")
+    _REGISTRY[experiment_.name] = experiment_
+    return experiment_
+
+
+def experiments():
+    """Every registered experiment, by paper then name."""
+    return tuple(sorted(_REGISTRY.values(), key=lambda e: e.name))
+
+
+def experiment(name):
+    """The experiment called ``name`` (:class:`ExperimentUnavailable` if unknown)."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        close = [e.name for e in experiments() if name.split("-")[0] in e.name]
+        hint = f"; experiments of that paper: {', '.join(close)}" if close else ""
+        raise ExperimentUnavailable(f"no experiment called {name!r}{hint} (limitproc reproduce lists them)") from None
+
+
+def listing(entries):
+    """A :class:`~limitproc.tables.DataTable` of experiments: name, paper,
+    figure, status, what it reproduces (or why it cannot run yet) and its
+    measured run times."""
+    from ..tables import Column, DataTable
+
+    columns = (
+        Column("name", numeric=False, meaning="run it with limitproc reproduce NAME [--quick]"),
+        Column("paper", numeric=False, meaning="the seed paper (000, 001, 002, 003)"),
+        Column("figure", numeric=False, meaning="the figure or section reproduced"),
+        Column("status", numeric=False, meaning="ready; waiting (for a feature named in the last column); "
+                                                "out of scope (why, in the last column)"),
+        Column("what / why", numeric=False),
+        Column("run time", numeric=False, meaning="measured full / --quick run (2-core machine)"),
+    )
+    rows = []
+    for e in entries:
+        style = {"ready": "green", "waiting": "yellow"}.get(e.status.value, "red")
+        what = e.title if e.ready else f"{e.title}. [{style}]{e.reason}[/]"
+        rows.append((e.name, e.paper.split()[0], e.figure, f"[{style}]{e.status.value}[/]", what, e.seconds or "—"))
+    return DataTable("Experiments of the seed papers", columns, tuple(rows))
+
