@@ -63,7 +63,6 @@ def groups_of(mask, signs, j):
 def compare(problem, signs, mask, jumps, run):
     """Whether every jump's data are fitted by its group, and the set fitted at
     the end is the predicted one; the half-fit times of the groups."""
-    L = run.log_inv_lam
     fitted = np.zeros(problem.n, dtype=bool)
     ok = True
     times = []

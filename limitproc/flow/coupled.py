@@ -30,7 +30,7 @@ import time as _time
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .run import FlowRun, input_scale, output_ratios
+from .run import FlowRun, output_ratios, ratio_rate, recorded
 
 __all__ = ["simulate_coupled"]
 
@@ -101,7 +101,7 @@ def simulate_coupled(problem, log_inv_lam, t_max, *, rtol=1e-10, atol=1e-12, met
             dU = np.where(pinned, 0.0, alpha[:, None] * V + along[:, None] * U)
             out = [ag]
             if free:
-                out.append(-excess * np.exp(np.minimum(2.0 * (start_log - rho), 700.0)) * g)
+                out.append(ratio_rate(excess, start_log, rho, g))
             out.append(dU.ravel())
             return np.concatenate(out)
 
@@ -188,19 +188,10 @@ def simulate_coupled(problem, log_inv_lam, t_max, *, rtol=1e-10, atol=1e-12, met
     rho = both[:, :m]
     alpha = both[:, m:] if free else np.broadcast_to(alpha0, rho.shape)
     U = np.concatenate(Us).reshape(-1, m, n)
-    P = np.maximum(U, 0.0)
-    e2 = alpha * np.exp(2.0 * rho)
-    h = c * np.einsum("tj,tji->ti", e2, P)
+    h, rho_rate, h_rate = recorded(problem, rho, alpha, U, excess, start_log, gram)
     if not (np.isfinite(h).all() and np.isfinite(rho).all()):
         raise RuntimeError(f"the {method} solution became non-finite; lower rtol/atol")
     loss = problem.loss(h)
-    D = (U > 0) * ((y - h) * c / n)[:, None, :]
-    g = np.einsum("tji,tji->tj", D, U)
-    rho_rate = alpha * g
-    dU = alpha[:, :, None] * (D @ gram - g[:, :, None] * U)
-    alpha_rate = -excess * np.exp(np.minimum(2.0 * (start_log - rho), 700.0)) * g if free else 0.0
-    grow = (alpha_rate + 2.0 * alpha * rho_rate) * np.exp(2.0 * rho)
-    h_rate = c * (np.einsum("tj,tji->ti", grow, P) + np.einsum("tj,tji->ti", e2, (U > 0) * dU))
     N = np.einsum("tji,ik,tjk->tj", U, inverse, U) + np.exp(2.0 * (frozen_log_mass[None] - rho))
     defect = 1.0 - N
     ratios = np.array(alpha) if free else None

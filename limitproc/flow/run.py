@@ -14,7 +14,7 @@ from scipy.interpolate import CubicHermiteSpline
 from scipy.optimize import brentq
 from scipy.special import logsumexp
 
-__all__ = ["FIT_FRACTION", "FlowRun", "crossing_time", "input_scale", "output_ratios"]
+__all__ = ["FIT_FRACTION", "FlowRun", "crossing_time", "input_scale", "output_ratios", "ratio_rate", "recorded"]
 
 #: A datum counts as fitted once ``h(x_i)/y_i`` reaches this fraction (spec §7;
 #: seed 002 Appendix A.1).
@@ -26,6 +26,33 @@ def input_scale(problem):
     multiply) when every norm is 1 within rounding, as in spec §1."""
     regime = problem.regime
     return None if regime.unit_norms(regime.rounding) else regime.norms
+
+
+def ratio_rate(excess, start_log, rho, g):
+    """``dα_j/dt = −δ_j ||w_j||^{-2} g_j`` with ``α_j = a_j/||w_j||``,
+    ``g_j = <D_j, ū_j>`` and ``δ_j = (α_j(0)² − 1) ||w_j(0)||²`` conserved
+    (seed 000 Lemma 1): ``excess = α(0)² − 1``, ``start_log = ln ||w_j(0)||``."""
+    return -excess * np.exp(np.minimum(2.0 * (start_log - rho), 700.0)) * g
+
+
+def recorded(problem, rho, alpha, U, excess, start_log, gram=None):
+    """Outputs ``h`` (T, n) and the exact derivatives ``dρ/dt`` (T, m) and
+    ``dh/dt`` (T, n) at recorded states ``(ρ, α, U)`` (``U`` in the unit
+    inputs; ``gram`` the cosine Gram matrix of near-orthogonal inputs, ``None``
+    for orthogonal ones; components ``≤ 0`` inactive)."""
+    c = input_scale(problem)
+    weight = 1.0 if c is None else c
+    P = np.maximum(U, 0.0)
+    e2 = alpha * np.exp(2.0 * rho)
+    h = weight * np.einsum("tj,tji->ti", e2, P)
+    D = (U > 0) * ((problem.y - h) * weight / problem.n)[:, None, :]
+    g = np.einsum("tji,tji->tj", D, U)
+    rho_rate = alpha * g
+    dU = alpha[:, :, None] * ((D if gram is None else D @ gram) - g[:, :, None] * U)
+    alpha_rate = 0.0 if excess is None else ratio_rate(excess, start_log, rho, g)
+    grow = (alpha_rate + 2.0 * alpha * rho_rate) * np.exp(2.0 * rho)  # d(α e^{2ρ})/dt
+    h_rate = weight * (np.einsum("tj,tji->ti", grow, P) + np.einsum("tj,tji->ti", e2, (U > 0) * dU))
+    return h, rho_rate, h_rate
 
 
 def output_ratios(problem):

@@ -1,7 +1,8 @@
 """The real gradient flow of spec §1, simulated at a given small λ (spec §7).
 
 :func:`simulate_flow` integrates the gradient flow of the two-layer ReLU
-network of spec §1 from the balanced initialization at scale ``λ`` and
+network of spec §1 from an initialization at scale ``λ`` (balanced or not,
+inputs of any norms; near-orthogonal ones with their coupling) and
 returns a :class:`FlowRun`: time grid, loss, per-neuron log-norms, outputs,
 balancedness, solver work, a continuous solution and the final parameters.
 :mod:`limitproc.flow.validation` compares such runs with the limit process.
@@ -29,6 +30,20 @@ components are not integrated: they are kept in absolute coordinates (as
 logarithms, relative to ``λ``) and enter only the norm, through the constant
 *frozen mass* ``e^{q_j} = ||w_j^frozen||``.  The state holds ``ρ`` and the
 active components ``u_ji > 0`` only.
+
+Inputs of any norms and unbalanced initializations (docs/general-inputs.md)
+---------------------------------------------------------------------------
+With ``x_i = c_i e_i`` the directions are written along the unit inputs,
+``u_ji = <ū_j, x_i>/c_i``, so ``h(x_i) = c_i Σ_j α_j e^{2ρ_j} max(u_ji, 0)`` and
+``D_j`` has coordinates ``(y_i − h(x_i)) c_i / n``.  A balanced neuron has
+``α_j = a_j/||w_j|| = s_j`` forever; for an unbalanced initialization ``α`` is
+a state variable with ``dα_j/dt = −δ_j ||w_j||^{-2} ⟨D_j, ū_j⟩``, which keeps
+``a_j² − ||w_j||² = δ_j`` (seed 000 Lemma 1) and has nothing of size λ either
+(``δ_j ||w_j||^{-2}`` is ``O(1)`` while the neuron is small and vanishes once it
+has grown).  ``ρ̇_j = α_j ⟨D_j, ū_j⟩`` and ``s_j`` becomes ``α_j`` in the
+direction equation.  Inputs whose norms are 1 within rounding and balanced
+problems take exactly the path of spec §1.  Near-orthogonal inputs go to
+:mod:`limitproc.flow.coupled`.
 
 Deactivation is an event: when an active component reaches 0 the
 integration stops there (root located by :func:`scipy.integrate.solve_ivp`
@@ -79,7 +94,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from ..scale import log_inv_lambda
-from .run import FlowRun, _with_frozen, input_scale, output_ratios
+from .run import FlowRun, _with_frozen, input_scale, output_ratios, ratio_rate, recorded
 
 __all__ = [
     "default_t_max",
@@ -161,8 +176,9 @@ def simulate_flow(
     unit_init : bool
         Start from ``w_j(0) = λ z_j`` (unit directions) instead of the default
         ``w_j(0) = λ W0_j`` (the problem's ``init_norms`` as relative scales,
-        as in seed 000 eq. 4).  Both are balanced, ``a_j(0) = s_j ||w_j(0)||``
-        (spec §1), and differ by O(1) time offsets only.
+        as in seed 000 eq. 4).  Both keep the problem's ratios
+        ``a_j(0) / ||w_j(0)|| = a0_j / ||W0_j||`` (``s_j`` when balanced,
+        spec §1) and differ by O(1) time offsets only.
     dense : bool
         Keep the dense output (3 extra evaluations per DOP853 step), needed
         by :meth:`FlowRun.state` and exact crossing times.
@@ -208,11 +224,10 @@ def simulate_flow(
                  dtype=float)
     init_log = np.zeros(m) if unit_init else np.log(problem.init_norms)
     # a_j = α_j ||w_j||: α_j = s_j for balanced neurons (spec §1), a state
-    # variable otherwise (module docstring, "Unbalanced initializations").
+    # variable otherwise (module docstring).
     alpha0, excess = output_ratios(problem)
     free = excess is not None
     head = 2 * m if free else m
-    s = alpha0
     # The frozen part at t = 0: components <= 0 (σ'(0) = 0) and the part
     # orthogonal to the data span; constant forever (seed 002 Assumption 2).
     active0 = G > 0
@@ -237,7 +252,7 @@ def simulate_flow(
 
         def rhs(t, z):
             rho = z[:m]
-            alpha = z[m:head] if free else s
+            alpha = z[m:head] if free else alpha0
             U = np.zeros(m * n)
             U[index] = z[head:]
             U = U.reshape(m, n)
@@ -267,9 +282,7 @@ def simulate_flow(
             dU = alpha[:, None] * D + along[:, None] * U
             if not free:
                 return np.concatenate([ag, dU.ravel()[index]])
-            # d(a/||w||)/dt = −δ ||w||^{-2} g, δ = a² − ||w||² conserved
-            dalpha = -excess * np.exp(np.minimum(2.0 * (start_log - rho), 700.0)) * g
-            return np.concatenate([ag, dalpha, dU.ravel()[index]])
+            return np.concatenate([ag, ratio_rate(excess, start_log, rho, g), dU.ravel()[index]])
 
         return rhs
 
@@ -321,28 +334,13 @@ def simulate_flow(
     t = np.concatenate(times)
     both = np.concatenate(heads)
     rho = both[:, :m]
-    alpha = both[:, m:] if free else np.broadcast_to(s, rho.shape)
+    alpha = both[:, m:] if free else np.broadcast_to(alpha0, rho.shape)
     U = np.concatenate(Us).reshape(-1, m, n)
     U = _with_frozen(rho, U, active0, frozen_log, frozen_sign)
-    P = np.maximum(U, 0.0)
-    e2 = alpha * np.exp(2.0 * rho)
-    h = np.einsum("tj,tji->ti", e2, P)
-    if c is not None:
-        h = h * c
+    h, rho_rate, h_rate = recorded(problem, rho, alpha, U, excess, start_log)
     if not (np.isfinite(h).all() and np.isfinite(rho).all()):
         raise RuntimeError(f"the {method} solution became non-finite; lower rtol/atol")
     loss = problem.loss(h)
-    # Exact derivatives at the recorded times (frozen components have u <= 0).
-    D = (U > 0) * ((y - h) * (1.0 if c is None else c) / n)[:, None, :]
-    g = np.einsum("tji,tji->tj", D, U)
-    rho_rate = alpha * g
-    dU = alpha[:, :, None] * (D - g[:, :, None] * U)
-    # d(α e^{2ρ})/dt = (α' + 2 α ρ') e^{2ρ}
-    alpha_rate = -excess * np.exp(np.minimum(2.0 * (start_log - rho), 700.0)) * g if free else 0.0
-    grow = (alpha_rate + 2.0 * alpha * rho_rate) * np.exp(2.0 * rho)
-    h_rate = np.einsum("tj,tji->ti", grow, P) + np.einsum("tj,tji->ti", e2, (U > 0) * dU)
-    if c is not None:
-        h_rate = h_rate * c
     frozen_dir_sq = np.exp(2.0 * (frozen_log_mass[None] - rho))
     defect = 1.0 - (np.where(active0[None], U, 0.0) ** 2).sum(axis=2) - frozen_dir_sq
     ratios = np.array(alpha) if free else None
