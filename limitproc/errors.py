@@ -29,6 +29,8 @@ class                      raised for
 :class:`AssumptionError`   outside the theory, no sensible default (spec §5)
 :class:`TieError`          a true tie between overlapping neurons
 :class:`NearTieError`      the float backend cannot order two times (spec §6)
+:class:`UnsupportedProblemError`  a valid problem that spec-§1 code cannot answer
+:class:`SignUndecidedError`  an unbalanced neuron whose growing mode vanishes
 =========================  ==================================================
 """
 
@@ -52,6 +54,8 @@ __all__ = [
     "AssumptionError",
     "TieError",
     "NearTieError",
+    "UnsupportedProblemError",
+    "SignUndecidedError",
 ]
 
 
@@ -162,3 +166,23 @@ class ExperimentUnavailable(ArgumentError):
     """An experiment of ``limitproc reproduce`` that cannot run: unknown, waiting
     for a feature, or outside the library's scope (the message says which and why)."""
 
+
+
+class UnsupportedProblemError(InputError):
+    """A valid problem that this computation does not handle yet.
+
+    :class:`~limitproc.problem.Problem` accepts orthogonal inputs of any norm
+    and unbalanced initializations (``docs/general-inputs.md``), and
+    :func:`~limitproc.flow.simulate_flow` simulates them; code written for
+    spec §1's unit-norm orthonormal inputs and balanced initialization
+    (Algorithm 1, the finite-λ offsets) refuses them with this error rather
+    than answer for another problem.
+    """
+
+
+class SignUndecidedError(BalanceError):
+    """An unbalanced neuron whose growing mode vanishes within rounding.
+
+    Its effective sign, and whether it grows at all, depend on terms of order
+    ``λ²`` that the limit does not see (``docs/general-inputs.md`` §3).
+    """

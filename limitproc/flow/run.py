@@ -14,11 +14,57 @@ from scipy.interpolate import CubicHermiteSpline
 from scipy.optimize import brentq
 from scipy.special import logsumexp
 
-__all__ = ["FIT_FRACTION", "FlowRun", "crossing_time"]
+__all__ = ["FIT_FRACTION", "FlowRun", "crossing_time", "input_scale", "output_ratios", "ratio_rate", "recorded"]
 
 #: A datum counts as fitted once ``h(x_i)/y_i`` reaches this fraction (spec §7;
 #: seed 002 Appendix A.1).
 FIT_FRACTION = 0.5
+
+
+def input_scale(problem):
+    """``||x_i||`` as the simulator uses them: ``None`` (all 1, nothing to
+    multiply) when every norm is 1 within rounding, as in spec §1."""
+    regime = problem.regime
+    return None if regime.unit_norms(regime.rounding) else regime.norms
+
+
+def ratio_rate(excess, start_log, rho, g):
+    """``dα_j/dt = −δ_j ||w_j||^{-2} g_j`` with ``α_j = a_j/||w_j||``,
+    ``g_j = <D_j, ū_j>`` and ``δ_j = (α_j(0)² − 1) ||w_j(0)||²`` conserved
+    (seed 000 Lemma 1): ``excess = α(0)² − 1``, ``start_log = ln ||w_j(0)||``."""
+    return -excess * np.exp(np.minimum(2.0 * (start_log - rho), 700.0)) * g
+
+
+def recorded(problem, rho, alpha, U, excess, start_log, gram=None):
+    """Outputs ``h`` (T, n) and the exact derivatives ``dρ/dt`` (T, m) and
+    ``dh/dt`` (T, n) at recorded states ``(ρ, α, U)`` (``U`` in the unit
+    inputs; ``gram`` the cosine Gram matrix of near-orthogonal inputs, ``None``
+    for orthogonal ones; components ``≤ 0`` inactive)."""
+    c = input_scale(problem)
+    weight = 1.0 if c is None else c
+    P = np.maximum(U, 0.0)
+    e2 = alpha * np.exp(2.0 * rho)
+    h = weight * np.einsum("tj,tji->ti", e2, P)
+    D = (U > 0) * ((problem.y - h) * weight / problem.n)[:, None, :]
+    g = np.einsum("tji,tji->tj", D, U)
+    rho_rate = alpha * g
+    dU = alpha[:, :, None] * ((D if gram is None else D @ gram) - g[:, :, None] * U)
+    alpha_rate = 0.0 if excess is None else ratio_rate(excess, start_log, rho, g)
+    grow = (alpha_rate + 2.0 * alpha * rho_rate) * np.exp(2.0 * rho)  # d(α e^{2ρ})/dt
+    h_rate = weight * (np.einsum("tj,tji->ti", grow, P) + np.einsum("tj,tji->ti", e2, (U > 0) * dU))
+    return h, rho_rate, h_rate
+
+
+def output_ratios(problem):
+    """``(α_j(0), α_j(0)² − 1)`` with ``α_j = a_j / ||w_j||``: the output signs
+    and ``None`` for a balanced problem (``α_j = s_j`` forever, spec §1);
+    otherwise the ratios of :attr:`~limitproc.problem.Problem.output_weights`
+    and the balance offsets ``δ_j / ||w_j(0)||²`` (seed 000 Lemma 1)."""
+    if problem.balanced:
+        return problem.signs.astype(float), None
+    ratio = problem.output_weights / problem.init_norms
+    return ratio, ratio**2 - 1.0
+
 
 def crossing_time(t, values, level, rates=None):
     """First time a sampled curve reaches ``level`` from below.
@@ -70,16 +116,18 @@ class FlowRun:
     t : ndarray, shape (T,)
         Un-accelerated times.
     log_norms : ndarray, shape (T, m)
-        ``ρ_j = ln ||w_j|| = ln |a_j|``.
+        ``ρ_j = ln ||w_j||`` (``= ln |a_j|`` when balanced).
     directions : ndarray, shape (T, m, n)
-        ``<w_j, x_i> / ||w_j||`` (frozen components included, decayed).
+        ``<w_j, x_i> / (||w_j|| ||x_i||)`` (frozen components included,
+        decayed): coordinates in the unit inputs, ``<w_j, x_i>/||w_j||`` for
+        unit-norm inputs.
     outputs : ndarray, shape (T, n)
         ``h(x_i)``.
     loss : ndarray, shape (T,)
         ``L(θ(t))`` (seed 000 eq. 1).
     balance_defect : ndarray, shape (T, m)
-        ``1 − ||ū_j||²``; ``a_j² − ||w_j||² = a_j² · balance_defect``.  Zero for
-        the exact flow: its size measures the integration error.
+        ``1 − ||ū_j||²``: zero for the exact flow, its size measures the
+        integration error of the directions.
     log_norm_rates, output_rates : ndarray, shapes (T, m) and (T, n)
         Exact derivatives ``dρ_j/dt`` and ``dh(x_i)/dt`` at the recorded
         times, for Hermite interpolation of crossing times.
@@ -88,7 +136,8 @@ class FlowRun:
         ``≤ 0`` at ``t = 0`` and the part orthogonal to the data span);
         ``-inf`` when empty.
     frozen_coefficients : ndarray, shape (m, n)
-        ``<w_j(0), x_i> / λ`` for the components frozen from the start, else 0.
+        ``<w_j(0), x_i> / (λ ||x_i||)`` for the components frozen from the
+        start, else 0.
     deactivations : tuple of (float, int, int)
         ``(t, j, i)``: component ``<w_j, x_i>`` reached 0 at ``t`` and froze.
     nfev, steps, segments : int
@@ -100,6 +149,9 @@ class FlowRun:
     rtol, atol : float
     init_log_norms : ndarray, shape (m,)
         ``ρ_j(0) + ln(1/λ) = ln(||w_j(0)|| / λ)``.
+    output_ratios : ndarray, shape (T, m), or None
+        ``α_j = a_j / ||w_j||`` of an unbalanced initialization
+        (docs/general-inputs.md §3); ``None`` when balanced (``α_j = s_j``).
     """
 
     problem: object = field(repr=False)
@@ -124,6 +176,7 @@ class FlowRun:
     atol: float = 1e-12
     init_log_norms: np.ndarray = field(repr=False, default=None)
     _dense: tuple = field(repr=False, default=())
+    output_ratios: np.ndarray = field(repr=False, default=None)
 
     # -- scalars and derived arrays -------------------------------------------------
 
@@ -157,18 +210,26 @@ class FlowRun:
 
     @property
     def sq_norms(self):
-        """``||w_j||² = a_j²``, shape (T, m) (0.0 where it underflows)."""
+        """``||w_j||²`` (``= a_j²`` when balanced), shape (T, m) (0.0 where it underflows)."""
         return np.exp(2.0 * self.log_norms)
+
+    @property
+    def ratios(self):
+        """``α_j = a_j / ||w_j||``, shape (T, m): the output signs when balanced."""
+        if self.output_ratios is not None:
+            return self.output_ratios
+        return np.broadcast_to(self.problem.signs.astype(float), self.log_norms.shape)
 
     @property
     def theta_sq_norm(self):
         """``||θ||² = Σ_j a_j² + ||w_j||²``, shape (T,)."""
-        return (np.exp(2.0 * self.log_norms) * (2.0 - self.balance_defect)).sum(axis=1)
+        return (np.exp(2.0 * self.log_norms) * (self.ratios**2 + 1.0 - self.balance_defect)).sum(axis=1)
 
     @property
     def balancedness(self):
-        """``a_j² − ||w_j||²``, shape (T, m) (seed 000 Lemma 1: constant, here 0)."""
-        return np.exp(2.0 * self.log_norms) * self.balance_defect
+        """``a_j² − ||w_j||²``, shape (T, m) (seed 000 Lemma 1: constant; 0
+        when balanced, ``λ² δ_j`` otherwise, up to the integration error)."""
+        return np.exp(2.0 * self.log_norms) * (self.ratios**2 - 1.0 + self.balance_defect)
 
     @property
     def fitted(self):
@@ -232,32 +293,44 @@ class FlowRun:
     def sample(self, times):
         """Log-norms (k, m), directions (k, m, n) and outputs (k, n) at the given
         times (dense output; each segment between events evaluated at once)."""
+        rho, _, U, h = self._sample(times)
+        return rho, U, h
+
+    def _sample(self, times):
+        """:meth:`sample` with the ratios ``α = a/||w||`` (k, m) as well."""
         times = np.atleast_1d(np.asarray(times, dtype=float))
         outside = ~((times >= 0.0) & (times <= self.t_max * (1 + 1e-12)))
         if not self._dense or outside.any():
             t = times[outside][0] if outside.any() else times[0]
             raise ValueError(f"t = {t} is outside the run [0, {self.t_max}] (or the run kept no dense output)")
         m, n = self.problem.m, self.problem.n
+        head = m if self.output_ratios is None else 2 * m
         starts = [seg[0] for seg in self._dense]
         which = np.maximum(np.searchsorted(starts, times, side="right") - 1, 0)
         rho = np.empty((times.size, m))
+        alpha = np.empty((times.size, m))
+        alpha[:] = self.problem.signs
         U = np.empty((times.size, m, n))
         for segment in np.unique(which):
             chosen = which == segment
             _, solution, index, active0, frozen_log, frozen_sign = self._dense[segment]
-            z = solution(np.minimum(times[chosen], solution.t_max)).reshape(m + index.size, -1).T
+            z = solution(np.minimum(times[chosen], solution.t_max)).reshape(head + index.size, -1).T
             u = np.zeros((z.shape[0], m * n))
-            u[:, index] = z[:, m:]
+            u[:, index] = z[:, head:]
             rho[chosen] = z[:, :m]
+            if head > m:
+                alpha[chosen] = z[:, m:head]
             U[chosen] = _with_frozen(z[:, :m], u.reshape(-1, m, n), active0, frozen_log, frozen_sign)
-        h = np.einsum("km,kmn->kn", self.problem.signs * np.exp(2.0 * rho), np.maximum(U, 0.0))
-        return rho, U, h
+        h = np.einsum("km,kmn->kn", alpha * np.exp(2.0 * rho), np.maximum(U, 0.0))
+        c = input_scale(self.problem)
+        return rho, alpha, U, (h if c is None else h * c)
 
     def contributions(self, index=-1):
-        """``s_j ||w_j|| σ(<w_j, x_i>)`` at a recorded time, shape (m, n):
-        neuron ``j``'s share of ``h(x_i)``."""
-        s = self.problem.signs.astype(float)
-        return (s * np.exp(2.0 * self.log_norms[index]))[:, None] * np.maximum(self.directions[index], 0.0)
+        """``a_j σ(<w_j, x_i>)`` at a recorded time, shape (m, n): neuron
+        ``j``'s share of ``h(x_i)``."""
+        c = input_scale(self.problem)
+        share = (self.ratios[index] * np.exp(2.0 * self.log_norms[index]))[:, None] * np.maximum(self.directions[index], 0.0)
+        return share if c is None else share * c
 
     def parameters(self, index=-1):
         """``(a, W)`` at a recorded time, in input coordinates (``W`` (m, d)).
@@ -268,13 +341,18 @@ class FlowRun:
         """
         p = self.problem
         rho = self.log_norms[index]
-        a = p.signs * np.exp(rho)
+        a = self.ratios[index] * np.exp(rho)
         live = np.exp(rho)[:, None] * np.where(self.frozen_coefficients == 0.0, self.directions[index], 0.0)
-        C = live + self.frozen_coefficients * self.lam
+        C = live + self.frozen_coefficients * self.lam  # <w_j, x_i> / ||x_i||
         if p.X is None:
             return a, C
-        perp = (p.directions - p.inner_products() @ p.X) * (np.exp(self.init_log_norms) * self.lam)[:, None]
-        return a, C @ p.X + perp
+        units = p.X / p.input_norms[:, None]
+        start = p.data_coordinates()
+        if not p.regime.orthogonal:  # cosine coordinates: w_j = Σ_i β_ji x_i/||x_i|| with Ĝ β_j = C_j
+            gram = units @ units.T
+            C, start = np.linalg.solve(gram, C.T).T, np.linalg.solve(gram, start.T).T
+        perp = (p.directions - start @ units) * (np.exp(self.init_log_norms) * self.lam)[:, None]
+        return a, C @ units + perp
 
     @property
     def final_parameters(self):

@@ -1,7 +1,8 @@
 """The real gradient flow of spec §1, simulated at a given small λ (spec §7).
 
 :func:`simulate_flow` integrates the gradient flow of the two-layer ReLU
-network of spec §1 from the balanced initialization at scale ``λ`` and
+network of spec §1 from an initialization at scale ``λ`` (balanced or not,
+inputs of any norms; near-orthogonal ones with their coupling) and
 returns a :class:`FlowRun`: time grid, loss, per-neuron log-norms, outputs,
 balancedness, solver work, a continuous solution and the final parameters.
 :mod:`limitproc.flow.validation` compares such runs with the limit process.
@@ -29,6 +30,20 @@ components are not integrated: they are kept in absolute coordinates (as
 logarithms, relative to ``λ``) and enter only the norm, through the constant
 *frozen mass* ``e^{q_j} = ||w_j^frozen||``.  The state holds ``ρ`` and the
 active components ``u_ji > 0`` only.
+
+Inputs of any norms and unbalanced initializations (docs/general-inputs.md)
+---------------------------------------------------------------------------
+With ``x_i = c_i e_i`` the directions are written along the unit inputs,
+``u_ji = <ū_j, x_i>/c_i``, so ``h(x_i) = c_i Σ_j α_j e^{2ρ_j} max(u_ji, 0)`` and
+``D_j`` has coordinates ``(y_i − h(x_i)) c_i / n``.  A balanced neuron has
+``α_j = a_j/||w_j|| = s_j`` forever; for an unbalanced initialization ``α`` is
+a state variable with ``dα_j/dt = −δ_j ||w_j||^{-2} ⟨D_j, ū_j⟩``, which keeps
+``a_j² − ||w_j||² = δ_j`` (seed 000 Lemma 1) and has nothing of size λ either
+(``δ_j ||w_j||^{-2}`` is ``O(1)`` while the neuron is small and vanishes once it
+has grown).  ``ρ̇_j = α_j ⟨D_j, ū_j⟩`` and ``s_j`` becomes ``α_j`` in the
+direction equation.  Inputs whose norms are 1 within rounding and balanced
+problems take exactly the path of spec §1.  Near-orthogonal inputs go to
+:mod:`limitproc.flow.coupled`.
 
 Deactivation is an event: when an active component reaches 0 the
 integration stops there (root located by :func:`scipy.integrate.solve_ivp`
@@ -79,7 +94,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from ..scale import log_inv_lambda
-from .run import FlowRun, _with_frozen
+from .run import FlowRun, _with_frozen, input_scale, output_ratios, ratio_rate, recorded
 
 __all__ = [
     "default_t_max",
@@ -161,8 +176,9 @@ def simulate_flow(
     unit_init : bool
         Start from ``w_j(0) = λ z_j`` (unit directions) instead of the default
         ``w_j(0) = λ W0_j`` (the problem's ``init_norms`` as relative scales,
-        as in seed 000 eq. 4).  Both are balanced, ``a_j(0) = s_j ||w_j(0)||``
-        (spec §1), and differ by O(1) time offsets only.
+        as in seed 000 eq. 4).  Both keep the problem's ratios
+        ``a_j(0) / ||w_j(0)|| = a0_j / ||W0_j||`` (``s_j`` when balanced,
+        spec §1) and differ by O(1) time offsets only.
     dense : bool
         Keep the dense output (3 extra evaluations per DOP853 step), needed
         by :meth:`FlowRun.state` and exact crossing times.
@@ -190,75 +206,93 @@ def simulate_flow(
     if not (rtol > 0 and atol > 0):
         raise ValueError(f"tolerances must be positive, got rtol={rtol}, atol={atol}")
     if t_max is None:
-        if process is None:
-            from ..process.algorithm1 import limit_process
-
-            process = limit_process(problem)
-        t_max = default_t_max(process, L)
+        t_max = _default_horizon(problem, L, process)
     t_max = float(t_max)
     if not (np.isfinite(t_max) and t_max > 0):
         raise ValueError(f"t_max must be finite and positive, got {t_max}")
+    if not problem.regime.orthogonal:
+        from .coupled import simulate_coupled
+
+        return simulate_coupled(problem, L, t_max, rtol=rtol, atol=atol, method=method, unit_init=unit_init,
+                                dense=dense)
 
     n, m = problem.n, problem.m
-    s = problem.signs.astype(float)
     y = problem.y.astype(float)
-    G = np.array(problem.inner_products(), dtype=float)  # <z_j, x_i>
+    c = input_scale(problem)
+    # <z_j, x_i> / ||x_i|| (for unit norms within rounding, <z_j, x_i>: spec §7's data basis)
+    G = np.array(problem.data_coordinates() if c is not None or problem.X is None else problem.directions @ problem.X.T,
+                 dtype=float)
     init_log = np.zeros(m) if unit_init else np.log(problem.init_norms)
+    # a_j = α_j ||w_j||: α_j = s_j for balanced neurons (spec §1), a state
+    # variable otherwise (module docstring).
+    alpha0, excess = output_ratios(problem)
+    free = excess is not None
+    head = 2 * m if free else m
     # The frozen part at t = 0: components <= 0 (σ'(0) = 0) and the part
     # orthogonal to the data span; constant forever (seed 002 Assumption 2).
     active0 = G > 0
     frozen_coefficients = np.where(active0, 0.0, G) * np.exp(init_log)[:, None]
     frozen_sq = np.where(active0, 0.0, G**2).sum(axis=1)
     if problem.X is not None:
-        frozen_sq = frozen_sq + ((problem.directions - G @ problem.X) ** 2).sum(axis=1)
+        units = problem.X / problem.input_norms[:, None]
+        frozen_sq = frozen_sq + ((problem.directions - G @ units) ** 2).sum(axis=1)
     with np.errstate(divide="ignore"):
         frozen_log_mass = -L + init_log + 0.5 * np.log(frozen_sq)
         frozen_log = np.where(active0, -np.inf, np.log(np.abs(G)) + init_log[:, None] - L)
     frozen_sign = np.sign(np.where(active0, 0.0, G))
+    start_log = init_log - L  # ρ_j(0)
 
     active = active0.ravel().copy()
-    state = np.concatenate([-L + init_log, G.ravel()[active]])
-    exp_cap = min(700.0, _EXP_MARGIN + float(np.log1p(n * np.abs(y).max())))
+    state = np.concatenate([-L + init_log] + ([alpha0] if free else []) + [G.ravel()[active]])
+    # ||w_j||² of a fitted neuron is at most ||y / c|| (docs/general-inputs.md §1)
+    exp_cap = min(700.0, _EXP_MARGIN + float(np.log1p(n * np.abs(y).max() / (1.0 if c is None else c.min()))))
 
     def make_rhs(index):
         mask = active.reshape(m, n).copy()
 
         def rhs(t, z):
             rho = z[:m]
+            alpha = z[m:head] if free else alpha0
             U = np.zeros(m * n)
-            U[index] = z[m:]
+            U[index] = z[head:]
             U = U.reshape(m, n)
             # Every state component is active (u_ji > 0) between events; this
             # is the flow's smooth continuation, so a trial step overshooting
             # a deactivation sees no kink and the event locates the crossing.
             # A rejected trial step can propose an absurd ρ; capping e^{2ρ}
             # keeps the right-hand side finite so the step is merely rejected.
-            h = (s * np.exp(np.minimum(2.0 * rho, exp_cap))) @ U
-            D = mask * ((y - h) / n)
+            h = (alpha * np.exp(np.minimum(2.0 * rho, exp_cap))) @ U
+            if c is None:
+                D = mask * ((y - h) / n)
+            else:
+                D = mask * ((y - c * h) * c / n)
             g = np.einsum("ji,ji->j", D, U)
             # ||ū_j||² = N_j = Σ_active u_ji² + F_j = 1, F_j = e^{2(q_j − ρ_j)}
             # (frozen share), is invariant but unstable for a shrinking neuron:
-            # with the plain projection a drift δ = N − 1 obeys δ' = −2 s g δ,
+            # with the plain projection a drift δ = N − 1 obeys δ' = −2 α g δ,
             # amplified by e^{−2Δρ} (a lone active component with no frozen
             # mass blows up).  Writing the projection as (g/N) ū and adding
-            # |g| (1 − N) ū, both exact on the sphere, gives
-            # δ' = −2 (s g F + |g| (1 − F)) δ: as stable as before for a
+            # |α g| (1 − N) ū, both exact on the sphere, gives
+            # δ' = −2 (α g F + |α g| (1 − F)) δ: as stable as before for a
             # growing neuron, stable for a shrinking one while F < 1/2 and
             # amplified by at most e^{ΔF} ≤ e after.
             N = np.einsum("ji,ji->j", U, U) + np.exp(2.0 * np.minimum(frozen_log_mass - rho, 0.0))
-            along = np.abs(g) * (1.0 - N) - s * g / np.maximum(N, _TINY)
-            dU = s[:, None] * D + along[:, None] * U
-            return np.concatenate([s * g, dU.ravel()[index]])
+            ag = alpha * g
+            along = np.abs(ag) * (1.0 - N) - ag / np.maximum(N, _TINY)
+            dU = alpha[:, None] * D + along[:, None] * U
+            if not free:
+                return np.concatenate([ag, dU.ravel()[index]])
+            return np.concatenate([ag, ratio_rate(excess, start_log, rho, g), dU.ravel()[index]])
 
         return rhs
 
     def event(t, z):
-        return float(z[m:].min()) if z.size > m else 1.0
+        return float(z[head:].min()) if z.size > head else 1.0
 
     event.terminal = True
     event.direction = -1
 
-    times, rhos, Us, segments_dense = [], [], [], []
+    times, heads, Us, segments_dense = [], [], [], []
     deactivations = []
     nfev = steps = segments = 0
     t0, first_step = 0.0, None
@@ -275,10 +309,10 @@ def simulate_flow(
             raise RuntimeError(f"solve_ivp failed at t = {sol.t[-1]:.6g}: {sol.message}")
         steps += sol.t.size - 1
         full = np.zeros((sol.t.size, m * n))
-        full[:, index] = sol.y[m:].T
+        full[:, index] = sol.y[head:].T
         skip = 1 if times else 0  # the first point repeats the previous event
         times.append(sol.t[skip:])
-        rhos.append(sol.y[:m].T[skip:])
+        heads.append(sol.y[:head].T[skip:])
         Us.append(full[skip:])
         if dense:
             segments_dense.append((t0, sol.sol, index, active0, frozen_log, frozen_sign))
@@ -286,42 +320,59 @@ def simulate_flow(
             break
         # Deactivation: freeze at exactly 0, drop from the state, restart.
         t0 = float(sol.t[-1])
-        values = sol.y[m:, -1]
+        values = sol.y[head:, -1]
         freeze = values <= 0.0
         freeze[int(np.argmin(values))] = True
         deactivations.extend((t0, int(f // n), int(f % n)) for f in index[freeze])
         active[index[freeze]] = False
         Us[-1][-1, index[freeze]] = 0.0
-        state = np.concatenate([sol.y[:m, -1], values[~freeze]])
+        state = np.concatenate([sol.y[:head, -1], values[~freeze]])
         last = float(sol.t[-2] - sol.t[-3]) if sol.t.size >= 3 else 0.0
         first_step = min(last, t_max - t0) if last > 0 else None
     seconds = _time.perf_counter() - started
 
     t = np.concatenate(times)
-    rho = np.concatenate(rhos)
+    both = np.concatenate(heads)
+    rho = both[:, :m]
+    alpha = both[:, m:] if free else np.broadcast_to(alpha0, rho.shape)
     U = np.concatenate(Us).reshape(-1, m, n)
     U = _with_frozen(rho, U, active0, frozen_log, frozen_sign)
-    P = np.maximum(U, 0.0)
-    e2 = s * np.exp(2.0 * rho)
-    h = np.einsum("tj,tji->ti", e2, P)
+    h, rho_rate, h_rate = recorded(problem, rho, alpha, U, excess, start_log)
     if not (np.isfinite(h).all() and np.isfinite(rho).all()):
         raise RuntimeError(f"the {method} solution became non-finite; lower rtol/atol")
     loss = problem.loss(h)
-    # Exact derivatives at the recorded times (frozen components have u <= 0).
-    D = (U > 0) * ((y - h) / n)[:, None, :]
-    g = np.einsum("tji,tji->tj", D, U)
-    rho_rate = s * g
-    dU = s[None, :, None] * (D - g[:, :, None] * U)
-    h_rate = np.einsum("tj,tji->ti", e2, 2.0 * rho_rate[:, :, None] * P + (U > 0) * dU)
     frozen_dir_sq = np.exp(2.0 * (frozen_log_mass[None] - rho))
     defect = 1.0 - (np.where(active0[None], U, 0.0) ** 2).sum(axis=2) - frozen_dir_sq
+    ratios = np.array(alpha) if free else None
     arrays = (t, rho, U, h, loss, defect, rho_rate, h_rate, frozen_log_mass, frozen_coefficients)
-    for arr in arrays:
+    for arr in arrays + ((ratios,) if free else ()):
         arr.flags.writeable = False
     return FlowRun(
         problem, L, *arrays, tuple(deactivations), nfev, steps, segments, seconds,
-        method, float(rtol), float(atol), init_log, tuple(segments_dense),
+        method, float(rtol), float(atol), init_log, tuple(segments_dense), ratios,
     )
+
+
+def _default_horizon(problem, log_inv_lam, process):
+    """:func:`default_t_max` of the limit process; for problems beyond spec §1
+    (:attr:`~limitproc.problem.Problem.extensions`), whose limit process
+    Algorithm 1 does not compute yet, a bound: every jump happens by
+    ``τ = max_j n / min_{i ∈ S_j} |y_i| ||x_i||`` (a neuron with unfitted data
+    on its column ``S_j`` has a rate at least that, docs/general-inputs.md §1),
+    so ``1.25`` times that in ``ln(1/λ)`` units plus ``30 n / min |y_i| ||x_i||``."""
+    if process is not None or not problem.extensions:
+        if process is None:
+            from ..process.algorithm1 import limit_process
+
+            process = limit_process(problem)
+        return default_t_max(process, log_inv_lam)
+    columns = problem.effective_activity()
+    weights = np.abs(problem.scaled_labels) * problem.input_norms / problem.n
+    live = columns.any(axis=1)
+    if not live.any():
+        return float(log_inv_lam)
+    slowest = np.where(columns, weights[None, :], np.inf).min(axis=1)[live]
+    return float((1.25 / slowest.min() * log_inv_lam + 30.0 / slowest.min()) / problem.label_scale)
 
 
 def tolerance_error(problem, lam=None, *, factor=100.0, **kwargs):

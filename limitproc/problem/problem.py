@@ -1,7 +1,9 @@
-"""The problem: orthonormal data, labels and a balanced initialization (spec §1).
+"""The problem: orthogonal data, labels and an initialization (spec §1; docs/general-inputs.md).
 
-:class:`Problem` is the boundary of the library.  It checks shapes,
-finiteness, orthonormality of the inputs and balance of the initialization
+:class:`Problem` is the boundary of the library.  It checks shapes and
+finiteness, classifies the inputs (orthogonal of any norms, near-orthogonal,
+or refused: :mod:`~limitproc.problem.regimes`) and the initialization
+(balanced, or unbalanced with effective signs: :mod:`~limitproc.problem.balance`)
 once; everything downstream trusts it.
 """
 
@@ -14,22 +16,23 @@ import numpy as np
 
 from ..arguments import check_bool, check_real
 from ..errors import (
-    BalanceError,
     FloatRangeError,
     InputError,
     NonFiniteError,
-    OrthonormalityError,
     ShapeError,
+    SignUndecidedError,
+    UnsupportedProblemError,
     ZeroLabelError,
 )
+from .balance import initial_transient
+from .regimes import classify_inputs, coupling_scale, row_norms
 
 __all__ = ["Problem", "DEFAULT_TOL"]
 
-#: Default tolerance on ``max |<x_i, x_k> - 1[i = k]|`` and on the relative
-#: balance deviation ``| |a_j| - ||w_j|| | / ||w_j||``.
+#: Default tolerance on ``max |cos(x_i, x_k)|`` (near-orthogonal inputs), on
+#: ``max |‖x_i‖² − 1|`` (unit norms for code written for spec §1) and on the
+#: relative balance deviation ``| |a_j| - ||w_j|| | / ||w_j||``.
 DEFAULT_TOL = 1e-8
-
-_MAX_LISTED = 3
 
 
 def _real_array(value, name, ndim):
@@ -168,73 +171,25 @@ def _check_options(tol, allow_zero_labels):
     check_bool(allow_zero_labels, "allow_zero_labels")
 
 
-def _format_pairs(pairs, values):
-    return ", ".join(f"({i}, {k}) {v:.1e}" for (i, k), v in zip(pairs, values))
-
-
-def _check_orthonormal(X, tol):
-    """Largest deviation of the Gram matrix of the rows of ``X`` from I.
-
-    Raises :class:`OrthonormalityError` naming the worst pairs when it
-    exceeds ``tol`` (spec §1 Assumption 1, §5).
+def _output_weights(a0, signs, norms, m, tol):
+    """The signs ``s_j = sign(a0_j)`` (or the given ``signs``) and the balance
+    offsets ``δ_j = a0_j² − ||W0_j||²`` (0 where ``| |a0_j| − ||W0_j|| |`` is
+    within ``tol`` of ``||W0_j||``: taken as balanced), in the units of ``W0``.
     """
-    n, d = X.shape
-    if n > d:
-        raise OrthonormalityError(
-            f"X has n = {n} rows in dimension d = {d}: at most d vectors of R^d are orthonormal"
-        )
-    deviation = np.abs(X @ X.T - np.eye(n))
-    worst = float(deviation.max()) if n else 0.0
-    if worst <= tol:
-        return worst
-    off = deviation.copy()
-    np.fill_diagonal(off, 0.0)
-    if off.max() <= tol:
-        norms = np.sqrt(np.diag(X @ X.T))
-        bad = np.flatnonzero(np.abs(norms**2 - 1) > tol)
-        listed = ", ".join(f"||x_{i}|| = {norms[i]:.6g}" for i in bad[:_MAX_LISTED])
-        raise OrthonormalityError(
-            f"X rows are orthogonal but not unit norm ({len(bad)} rows; {listed}; tolerance {tol:.0e}): "
-            "the theory needs ||x_i|| = 1 (spec §5); normalize the rows and rescale the labels"
-        )
-    upper = np.triu(deviation)
-    order = np.argsort(upper, axis=None)[::-1]
-    failing = int((upper > tol).sum())
-    pairs = [tuple(int(t) for t in np.unravel_index(flat, upper.shape)) for flat in order[: min(_MAX_LISTED, failing)]]
-    values = [upper[p] for p in pairs]
-    raise OrthonormalityError(
-        f"X rows are not orthonormal: max |<x_i, x_k> - 1[i = k]| = {worst:.1e} at {pairs[0]} "
-        f"(tolerance {tol:.0e}); {failing} pairs fail, worst: {_format_pairs(pairs, values)}"
-    )
-
-
-def _row_norms(W):
-    scale = np.abs(W).max(axis=1)
-    safe = np.where(scale > 0, scale, 1.0)
-    return scale * np.sqrt(((W / safe[:, None]) ** 2).sum(axis=1))
-
-
-def _output_signs(a0, signs, norms, m, tol):
-    """The signs ``s_j`` from a balanced ``a0`` or from explicit ``signs``."""
     if a0 is None and signs is None:
         raise InputError(
-            "the output signs are missing: give a0 (balanced, |a0_j| = ||W0_j||) or signs (+1/-1)"
+            "the output signs are missing: give a0 (output weights) or signs (+1/-1, balanced)"
         )
     result = None
+    offsets = np.zeros(m)
     if a0 is not None:
         a0 = _real_array(a0, "a0", 1)
         if a0.shape != (m,):
             raise ShapeError(f"a0 has shape {a0.shape} but W0 has {m} rows: a0 must have shape ({m},)")
         deviation = np.abs(np.abs(a0) - norms) / norms
-        bad = np.flatnonzero(~(deviation <= tol))
-        if bad.size:
-            j = int(bad[np.argmax(deviation[bad])])
-            raise BalanceError(
-                f"unbalanced initialization: |a0[{j}]| = {abs(a0[j]):.6g} but ||W0[{j}]|| = {norms[j]:.6g} "
-                f"(relative deviation {deviation[j]:.1e} > {tol:.0e}; {bad.size} neurons fail); "
-                "seed 002 Assumption 3 needs |a_j(0)| = ||w_j(0)||"
-            )
-        result = np.where(a0 > 0, 1, -1).astype(np.int8)
+        unbalanced = ~(deviation <= tol)
+        offsets = np.where(unbalanced, (np.abs(a0) - norms) * (np.abs(a0) + norms), 0.0)
+        result = np.where(a0 > 0, 1, np.where(a0 < 0, -1, 0)).astype(np.int8)
     if signs is not None:
         values = _real_array(signs, "signs", 1)
         if values.shape != (m,):
@@ -245,16 +200,51 @@ def _output_signs(a0, signs, norms, m, tol):
                 f"signs must be +1 or -1: signs[{bad[0]}] = {values[bad[0]]:g} ({bad.size} entries fail)"
             )
         given = values.astype(np.int8)
-        if result is not None and (given != result).any():
-            j = int(np.flatnonzero(given != result)[0])
+        if result is not None and ((given != result) & (result != 0)).any():
+            j = int(np.flatnonzero((given != result) & (result != 0))[0])
             raise InputError(f"a0 and signs disagree at neuron {j}: a0[{j}] = {a0[j]:g}, signs[{j}] = {given[j]}")
         result = given
-    result.flags.writeable = False
-    return result
+    return result, offsets
+
+
+def _effective_signs(signs, offsets, coordinates, norms, g):
+    """Effective signs ``σ_j`` and the transients of the neurons that can flip
+    (``δ_j < 0``, :mod:`~limitproc.problem.balance`; docs/general-inputs.md §3).
+
+    ``coordinates`` are ``<W0_j, x_i>/||x_i||`` (m, n) in the units of ``W0``
+    and ``g = y ∘ c / n`` on the scaled labels.
+    """
+    effective = signs.copy()
+    transients = {}
+    for j in np.flatnonzero(offsets < 0):
+        a = signs[j] * np.sqrt(max(norms[j] ** 2 + offsets[j], 0.0))
+        transient = initial_transient(a, coordinates[j], g)
+        if transient is None:
+            raise SignUndecidedError(
+                f"unbalanced neuron {j}: its growing mode vanishes within rounding (a0[{j}] = {a:.6g}, ||W0[{j}]|| = "
+                f"{norms[j]:.6g}): whether and with which sign it grows depends on O(λ²) terms the limit does not "
+                "see (docs/general-inputs.md §3)"
+            )
+        transients[int(j)] = transient
+        if transient.sign != 0:
+            effective[j] = transient.sign
+        elif signs[j] == 0:
+            effective[j] = 1
+    effective = effective.astype(np.int8)
+    effective.flags.writeable = False
+    return effective, transients
 
 
 class Problem:
-    """Orthonormal inputs, labels and a balanced initialization (spec §1).
+    """Orthogonal inputs, labels and an initialization (spec §1; docs/general-inputs.md).
+
+    Spec §1 is the unit-norm, orthonormal, balanced case.  ``Problem`` also
+    accepts orthogonal inputs of any norms, unbalanced output weights, and
+    near-orthogonal inputs within the tolerance and the derived ceiling, and
+    says which it got: :attr:`regime`, :attr:`input_norms`,
+    :attr:`balance_offsets`, :attr:`effective_signs` and :attr:`extensions`
+    (what goes beyond spec §1; code written for spec §1 refuses such problems,
+    see :meth:`require_spec_setting`).
 
     Parameters
     ----------
@@ -263,18 +253,26 @@ class Problem:
         sympy Rationals are kept exactly for the exact backend.
     W0 : array_like, shape (m, d)
         Initial hidden weights; only their directions ``z_j = W0_j/||W0_j||``
-        enter the limit process (their norms are kept for the finite-λ flow).
+        enter the limit process of balanced problems (their norms are kept for
+        the finite-λ flow).
     a0 : array_like, shape (m,), optional
-        Initial output weights; must be balanced, ``|a0_j| = ||W0_j||``
-        (seed 002 Assumption 3).  Only their signs are used.
+        Initial output weights.  ``|a0_j| = ||W0_j||`` within ``tol`` is
+        balanced (seed 002 Assumption 3) and only its sign is used; otherwise
+        the neuron is unbalanced, with the conserved offset
+        ``δ_j = a0_j² − ||W0_j||²`` (seed 000 Lemma 1) and an effective sign
+        that may differ from ``sign(a0_j)`` (docs/general-inputs.md §3).
     signs : array_like, shape (m,), optional
-        Output signs ``s_j`` in ``{-1, +1}`` (instead of, or with, ``a0``).
+        Output signs ``s_j`` in ``{-1, +1}`` of a balanced initialization
+        (instead of, or with, ``a0``).
     X : array_like, shape (n, d), optional
-        Inputs with orthonormal rows.  ``None`` means the standard basis of
-        ``R^n`` (then ``d = n``).
+        Inputs with orthogonal rows of any norms (or near-orthogonal ones, see
+        ``tol``).  ``None`` means the standard basis of ``R^n`` (``d = n``).
     tol : float
-        Tolerance on the orthonormality of ``X`` and on the relative balance
-        deviation of ``a0``.
+        The largest ``|cos(x_i, x_k)|`` accepted as near-orthogonal (up to the
+        ceiling of docs/general-inputs.md §4; cosines within rounding are
+        orthogonal whatever ``tol``), the largest ``|‖x_i‖² − 1|`` that code
+        written for unit norms takes as 1, and the relative deviation
+        ``| |a0_j| − ||W0_j|| | / ||W0_j||`` taken as balanced.
     allow_zero_labels : bool
         Zero labels are outside seed 002 Assumption 4(ii) and usually a data
         error, so they are refused unless allowed; allowed, such a datum is
@@ -287,6 +285,13 @@ class Problem:
     (2, 2, 2)
     >>> p.directions.round(4).tolist()
     [[0.7071, 0.7071], [-0.7071, 0.7071]]
+
+    Seed 000's worked example (a 1-D input and a bias coordinate): orthogonal
+    rows of norms √1.25 and √5, accepted as they are:
+
+    >>> e1 = Problem([-1.0, 1.0], [[1.0, 0.5], [0.3, -1.0]], signs=[-1, 1], X=[[-0.5, 1.0], [2.0, 1.0]])
+    >>> e1.regime.name, e1.input_norms.round(4).tolist(), e1.extensions
+    ('orthogonal', [1.118, 2.2361], ('orthogonal inputs of norms ≠ 1',))
     """
 
     def __init__(self, y, W0, *, a0=None, signs=None, X=None, tol=DEFAULT_TOL, allow_zero_labels=False):
@@ -302,15 +307,16 @@ class Problem:
                 f"y[{zeros[0]}] = 0 ({zeros.size} zero labels): seed 002 Assumption 4(ii) needs non-zero labels; "
                 "allow them (CLI: --allow-zero-labels) to treat such data as fitted from the start (spec §5)"
             )
+        label_scale = _label_scale(y_float)
+        scaled = y_float / label_scale
         if X is not None:
             X = _real_array(X, "X", 2)
             if X.shape[0] != n:
                 raise ShapeError(f"X has {X.shape[0]} rows but y has {n} labels: X must have shape ({n}, d)")
-            deviation = _check_orthonormal(X, tol)
             d = X.shape[1]
         else:
-            deviation = 0.0
             d = n
+        regime = classify_inputs(X, scaled, tol)
         W0 = _real_array(W0, "W0", 2)
         if W0.shape[1] != d:
             where = f"X has d = {d} columns" if X is not None else f"without X the inputs are the standard basis of R^{n}"
@@ -318,16 +324,18 @@ class Problem:
         m = W0.shape[0]
         if m == 0:
             raise ShapeError("W0 has no rows: the network needs at least one neuron")
-        norms = _row_norms(W0)
+        norms = row_norms(W0)
         zero = np.flatnonzero(norms == 0)
         if zero.size:
             raise InputError(
                 f"W0[{zero[0]}] is the zero vector ({zero.size} such rows): every neuron needs an initial direction"
             )
-        s = _output_signs(a0, signs, norms, m, tol)
+        s, offsets = _output_weights(a0, signs, norms, m, tol)
         directions = W0 / norms[:, None]
-        directions.flags.writeable = False
-        norms.flags.writeable = False
+        coordinates = directions if X is None else (directions @ X.T) / regime.norms
+        effective, transients = _effective_signs(s, offsets, coordinates * norms[:, None], norms, scaled * regime.norms / n)
+        for array in (directions, norms, s, offsets, coordinates, regime.norms):
+            array.flags.writeable = False
         set_ = object.__setattr__
         set_(self, "y", y_float)
         set_(self, "X", X)
@@ -335,9 +343,19 @@ class Problem:
         set_(self, "init_norms", norms)
         set_(self, "signs", s)
         set_(self, "tol", float(tol))
-        set_(self, "gram_deviation", deviation)
+        set_(self, "gram_deviation", regime.gram_deviation)
         set_(self, "_y_exact", exact)
-        set_(self, "label_scale", _label_scale(y_float))
+        set_(self, "label_scale", label_scale)
+        set_(self, "regime", regime)
+        set_(self, "balance_offsets", offsets)
+        set_(self, "effective_signs", effective)
+        set_(self, "transients", transients)
+        set_(self, "_coordinates", coordinates)
+        scale = 0.0
+        if not regime.orthogonal:
+            scale = np.sqrt(label_scale) * coupling_scale(regime, coordinates, norms, effective, scaled,
+                                                           self.effective_activity())
+        set_(self, "coupling_scale", float(scale))
 
     def __setattr__(self, name, value):
         raise AttributeError("Problem is immutable")
@@ -435,8 +453,91 @@ class Problem:
         """
         return ((np.asarray(outputs, dtype=float) - self.y) ** 2).sum(axis=-1) / (2 * self.n)
 
+    # -- what was accepted (docs/general-inputs.md) ----------------------------------
+
+    @property
+    def input_norms(self):
+        """``||x_i||``, shape (n,) (ones for the standard basis)."""
+        return self.regime.norms
+
+    @property
+    def balanced(self):
+        """Every neuron balanced, ``|a0_j| = ||W0_j||`` within ``tol`` (spec §1)."""
+        return not self.balance_offsets.any()
+
+    @property
+    def output_weights(self):
+        """``a0_j`` in the units of ``W0``: ``s_j ||W0_j||`` for balanced neurons."""
+        return self.signs * np.sqrt(np.maximum(self.init_norms**2 + self.balance_offsets, 0.0))
+
+    @property
+    def sign_collapses(self):
+        """Neurons whose effective sign is not the sign of ``a0`` (seed 001
+        Appendix C; docs/general-inputs.md §3)."""
+        return tuple(int(j) for j in np.flatnonzero(self.effective_signs != self.signs))
+
+    @property
+    def extensions(self):
+        """What this problem has beyond spec §1's unit-norm orthonormal
+        inputs and balanced initialization, as readable names (empty in the
+        spec's setting; near-orthogonal inputs are :attr:`regime`'s business).
+
+        >>> Problem([1.0, -1.0], np.eye(2), a0=[0.5, -1.0]).extensions
+        ('unbalanced initialization',)
+        """
+        out = []
+        if not self.regime.unit_norms(self.tol):
+            out.append("orthogonal inputs of norms ≠ 1")
+        if not self.balanced:
+            out.append("unbalanced initialization")
+        return tuple(out)
+
+    def require_spec_setting(self, what):
+        """Raise :class:`~limitproc.errors.UnsupportedProblemError` unless the
+        problem is in spec §1's setting (no :attr:`extensions`): for code
+        written for unit norms and balanced neurons, named by ``what``."""
+        if not self.extensions:
+            return
+        details = []
+        if not self.regime.unit_norms(self.tol):
+            details.append(f"||x_i|| from {self.input_norms.min():.6g} to {self.input_norms.max():.6g}")
+        if not self.balanced:
+            unbalanced = np.flatnonzero(self.balance_offsets)
+            collapsed = self.sign_collapses
+            details.append(f"{unbalanced.size} of {self.m} neurons unbalanced"
+                           + (f", sign collapse of neurons {list(collapsed)[:8]}" if collapsed else ""))
+        raise UnsupportedProblemError(
+            f"{what}: written for unit-norm orthonormal inputs and a balanced initialization (spec §1); this problem "
+            f"has {' and '.join(self.extensions)} ({'; '.join(details)}): Problem accepted it and simulate_flow "
+            "simulates it, but the limit process is not generalized yet (docs/general-inputs.md §6)"
+        )
+
+    def data_coordinates(self):
+        """``<z_j, x_i> / ||x_i||``, shape (m, n): the initial directions in
+        the unit inputs (the data basis of spec §7 when the inputs are
+        orthogonal; cosines otherwise).  A view for the standard basis."""
+        return self._coordinates
+
+    def effective_activity(self):
+        """``A^T``, shape (m, n): datum ``i`` is active for neuron ``j`` after
+        the initial transient and agrees with its effective sign
+        (docs/general-inputs.md §3; spec §2's mask for balanced neurons)."""
+        agree = self.effective_signs[:, None] * np.sign(self.y)[None, :] > 0
+        active = (self._coordinates > 0) & agree
+        for j, transient in self.transients.items():
+            active[j] = transient.active & agree[j]
+        return active
+
     def inner_products(self):
-        """``G[j, i] = <z_j, x_i>``, shape (m, n) (a view for the standard basis)."""
+        """``G[j, i] = <z_j, x_i>``, shape (m, n) (a view for the standard basis).
+
+        These are the orthonormal data-basis coordinates of spec §1: code
+        that reads them assumes unit norms and balanced neurons, so problems
+        with :attr:`extensions` raise
+        :class:`~limitproc.errors.UnsupportedProblemError`; use
+        :meth:`data_coordinates` and :meth:`effective_activity` instead.
+        """
+        self.require_spec_setting("the limit process (Algorithm 1, its mask) and its finite-λ corrections")
         if self.X is None:
             return self.directions
         return self.directions @ self.X.T
@@ -449,6 +550,10 @@ class Problem:
         basis = "standard basis" if self.X is None else f"X {self.n}×{self.d}"
         n_pos = int((self.y > 0).sum())
         n_neg = int((self.y < 0).sum())
+        if self.regime.name != "orthogonal" or not self.regime.unit_norms(self.tol):
+            basis += f" ({self.regime.name}, ||x_i|| {self.input_norms.min():.3g}..{self.input_norms.max():.3g})"
+        if not self.balanced:
+            basis += f", {int(np.count_nonzero(self.balance_offsets))} unbalanced"
         return (
             f"Problem(n={self.n}, d={self.d}, m={self.m}, {basis}, "
             f"labels +{n_pos}/-{n_neg}, neurons +{int((self.signs > 0).sum())}/-{int((self.signs < 0).sum())})"

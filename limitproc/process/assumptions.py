@@ -91,15 +91,7 @@ def assumption_report(process, two_phase=None):
     """
     problem, mask = process.problem, process.mask
     y = problem.y
-    checks = [
-        Check(
-            "orthonormal inputs", "seed 002 Asm. 1", True,
-            "standard basis of R^n" if problem.X is None else
-            f"max |<x_i, x_k> - 1[i = k]| = {problem.gram_deviation:.1e} (tolerance {problem.tol:.0e})",
-        ),
-        Check("balanced initialization", "seed 002 Asm. 3", True,
-              f"|a_j(0)| = ||w_j(0)|| within {problem.tol:.0e} relative, or signs given"),
-    ]
+    checks = [_inputs_check(problem), _balance_check(problem)]
     rows = mask.zero_rows
     lost = problem.label_norm(rows) ** 2 / (2 * problem.n)
     checks.append(Check(
@@ -150,6 +142,55 @@ def assumption_report(process, two_phase=None):
         required=False,
     ))
     return AssumptionReport(tuple(checks))
+
+
+def _inputs_check(problem):
+    """Which regime the inputs are in and why (docs/general-inputs.md §4)."""
+    regime = problem.regime
+    if problem.X is None:
+        return Check("orthogonal inputs", "seed 002 Asm. 1", True, "orthonormal: the standard basis of R^n")
+    if regime.orthogonal:
+        if regime.unit_norms(regime.rounding):
+            norms = f"norms within {regime.norm_deviation:.0e} of 1 (rounding): orthonormal"
+        elif regime.unit_norms(problem.tol):
+            norms = (f"||x_i||² within {regime.norm_deviation:.1e} of 1 (≤ tolerance {problem.tol:.0e}): taken as 1, "
+                     f"rates and squared norms off by at most {regime.norm_deviation / 2:.1e} relative")
+        else:
+            norms = (f"norms {regime.norms.min():.6g} to {regime.norms.max():.6g}: rates from ||x_i|| y_i, "
+                     "fits along y_i / ||x_i|| (docs/general-inputs.md §1)")
+        return Check("orthogonal inputs", "seed 002 Asm. 1", True,
+                     f"max |cos(x_i, x_k)| = {regime.max_cosine:.1e} ≤ rounding η_d = {regime.rounding:.1e}; {norms}")
+    eps = regime.coupling
+    scale = problem.coupling_scale
+    if scale == 0:
+        window = "no neuron sleeps on a datum of its sign, so the coupling wakes none"
+    elif np.isfinite(scale):
+        window = f"the mask holds for λ ≫ λ_c = {scale:.1e}; below it the coupling can wake sleeping components"
+    else:
+        window = "some neuron sits at exactly 0 on a datum of its sign: any coupling that pushes it up wakes it"
+    return Check(
+        "orthogonal inputs", "seed 002 Asm. 1", False,
+        f"{regime.describe()}: the prediction is the orthogonal problem's with the same norms; rates, jump times "
+        f"and squared norms within factors √(1 ± ε) (relative {eps / 2:.1e}), losses exact, while the jump order "
+        f"holds (docs/general-inputs.md §4); {window}",
+    )
+
+
+def _balance_check(problem):
+    """Balanced, or unbalanced with effective signs (docs/general-inputs.md §3)."""
+    if problem.balanced:
+        return Check("balanced initialization", "seed 002 Asm. 3", True,
+                     f"|a_j(0)| = ||w_j(0)|| within {problem.tol:.0e} relative, or signs given")
+    offsets = problem.balance_offsets
+    collapsed = problem.sign_collapses
+    return Check(
+        "balanced initialization", "seed 002 Asm. 3", False,
+        f"{int(np.count_nonzero(offsets))} of {problem.m} neurons unbalanced ({int((offsets > 0).sum())} with "
+        f"|a_j(0)| > ||w_j(0)||, which keep their sign); δ_j = a_j² − ||w_j||² is conserved (seed 000 Lemma 1) and "
+        "O(λ²): the limit is that of the effective signs of the initial transient (docs/general-inputs.md §3)"
+        + (f"; sign collapse of neurons {_listed(collapsed)} (seed 001 App. C)" if collapsed else ""),
+        required=False,
+    )
 
 
 def _argmin_check(process):

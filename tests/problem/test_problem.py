@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from limitproc import (
-    BalanceError,
     InputError,
     NonFiniteError,
     OrthonormalityError,
@@ -15,6 +14,7 @@ from limitproc import (
     ShapeError,
     ZeroLabelError,
 )
+from limitproc.errors import SignUndecidedError
 
 
 def test_directions_and_signs_from_balanced_a0():
@@ -60,14 +60,14 @@ def test_exact_labels_from_strings_and_floats():
         (dict(y=[1.0, 2.0], W0=np.eye(2)), InputError, "output signs are missing"),
         (dict(y=[1.0, 2.0], W0=np.eye(2), signs=[1, 0]), InputError, "signs[1] = 0"),
         (dict(y=[1.0, 2.0], W0=[[0.0, 0.0], [1.0, 0.0]], signs=[1, 1]), InputError, "W0[0] is the zero vector"),
-        (dict(y=[1.0, 2.0], W0=[[3.0, 4.0], [1.0, 0.0]], a0=[5.0, 0.5]), BalanceError, "|a0[1]| = 0.5 but ||W0[1]|| = 1"),
+        (dict(y=[1.0, 2.0], W0=[[3.0, 4.0], [2.0, -1.0]], a0=[5.0, -2.0]), SignUndecidedError, "unbalanced neuron 1: its growing mode vanishes"),
         (dict(y=[1.0, 2.0], W0=np.eye(2), a0=[1.0, 1.0], signs=[1, -1]), InputError, "disagree at neuron 1"),
         (dict(y=[1.0, 0.0], W0=np.eye(2), signs=[1, 1]), ZeroLabelError, "y[1] = 0"),
         (dict(y=[1.0, 2.0], W0=np.eye(2), signs=[1, 1], X=np.eye(3)), ShapeError, "X has 3 rows but y has 2"),
         (dict(y=[1.0, 2.0, 3.0], W0=np.eye(2), signs=[1, 1], X=np.ones((3, 2))), OrthonormalityError, "n = 3 rows in dimension d = 2"),
         (dict(y=["1/0"], W0=[[1.0]], signs=[1]), InputError, "not a rational number"),
         (dict(y=[1.0, 2.0], W0=np.eye(2), signs=[1, 1], X=[[1.0, 0.0], [0.1, 1.0]]), OrthonormalityError, "at (0, 1)"),
-        (dict(y=[1.0, 2.0], W0=np.eye(2), signs=[1, 1], X=[[2.0, 0.0], [0.0, 1.0]]), OrthonormalityError, "orthogonal but not unit norm"),
+        (dict(y=[1.0, 2.0], W0=np.eye(2), signs=[1, 1], X=[[1.0, 0.0], [0.5, 1.0]], tol=0.99), OrthonormalityError, "≥ ceiling ε*"),
         (dict(y=[1.0, 2.0], W0=[["a", "b"], ["c", "d"]], signs=[1, 1]), InputError, "W0 must be an array of real numbers"),
     ],
 )
