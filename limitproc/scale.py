@@ -115,14 +115,15 @@ def effective_log_inv_lambda(log_inv_lam, label_scale):
 
     Labels ``c ŷ`` at scale ``λ`` are the problem ``ŷ`` at scale ``λ/√c`` with
     times divided by ``c`` (spec §1: ``θ → θ/√c`` maps one flow onto the
-    other), so finite-λ corrections and the resolution ``μ ln(1/λ)`` of
-    spec §8 use this value, with ``c`` the power of 4 of
-    :attr:`~limitproc.problem.Problem.label_scale` (labels in ``[1, 4)``).
-    It is ``ln(1/λ)`` itself for labels of size 1 to 4; labels far below
-    ``λ²`` make it negative: the initialization is then not small.
+    other).  The finite-λ corrections are computed that way with ``c`` the
+    power of 4 of :attr:`~limitproc.problem.Problem.label_scale` (an exact
+    identity), and the resolution ``μ ln(1/λ)`` of spec §8 is measured with
+    ``c = max |y_i|`` (:attr:`~limitproc.problem.Problem.label_size`), so
+    that it is the same at every label scale and unchanged for labels of size
+    1.  Labels far below ``λ²`` make it negative: the initialization is then
+    not small compared with the labels.
 
     >>> effective_log_inv_lambda(18.42, 1.0), round(effective_log_inv_lambda(18.42, 4.0**-10), 4)
     (18.42, 11.4885)
     """
     return float(log_inv_lam) + 0.5 * math.log(label_scale)
-

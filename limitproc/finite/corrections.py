@@ -65,7 +65,8 @@ class Competitor:
     exponent : float
         ``e_j(τ_k)``.
     scale : float
-        ``e_j(τ_k) ln(1/λ)``; below 5 it takes a visible share of the fit.
+        ``e_j(τ_k) ln(1/λ)`` (with ``ln(1/λ) + ½ ln max |y_i|``, labels of
+        size 1); below 5 it takes a visible share of the fit.
     gap : float
         ``ln`` of the norm ratio jumper / competitor at the jumper's half-fit
         time with the finite-λ offsets, ``scale + lead``; the competitor holds
@@ -169,8 +170,9 @@ class FiniteLambdaPrediction:
 
     @property
     def effective_log_inv_lam(self):
-        """``ln(1/λ) + ½ ln c`` (:func:`~limitproc.scale.effective_log_inv_lambda`)."""
-        return effective_log_inv_lambda(self.log_inv_lam, self.label_scale)
+        """``ln(1/λ) + ½ ln max |y_i|``: the log-scale the resolution is measured
+        with (:func:`~limitproc.scale.effective_log_inv_lambda`)."""
+        return effective_log_inv_lambda(self.log_inv_lam, self.process.problem.label_size)
 
     @property
     def jump_offsets(self):
@@ -439,9 +441,10 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
     leading = taus * L
     margin = float(process.resolution_margin.value)
 
+    resolution = effective_log_inv_lambda(L, process.problem.label_size)  # spec §8's ln(1/λ), labels of size 1
     competitors = tuple(
         Competitor(step.k, step.jumps, step.neuron, tuple(int(g) for g in group_members(mask, step.neuron)),
-                   step.exponent, step.exponent * L, step.exponent * L + step.lead)
+                   step.exponent, step.exponent * resolution, step.exponent * L + step.lead)
         for step in offsets.realignments
     )
 

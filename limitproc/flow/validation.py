@@ -401,7 +401,7 @@ def _check(problem, process, run, margin, model, bound):
         plateaus.append(PlateauCheck(k, (lo, hi_t / L), saddle_loss,
                                      float(np.abs(loss - saddle_loss).max()), float(distance.max())))
 
-    scale = margin * effective_log_inv_lambda(L, problem.label_scale)
+    scale = margin * effective_log_inv_lambda(L, problem.label_size)
     if same:
         verdict = Verdict.MATCH if scale >= RESOLUTION_CONSTANT else Verdict.UNRESOLVED_MATCH
     else:

@@ -435,6 +435,14 @@ class Problem:
         object.__setattr__(copy, "label_scale", 1.0)
         return copy
 
+    @property
+    def label_size(self):
+        """``max |y_i|`` (1 when every label is 0): the size of the labels that
+        the resolution of spec §8 measures ``λ`` against
+        (:func:`~limitproc.scale.effective_log_inv_lambda`)."""
+        top = float(np.abs(self.y).max()) if self.n else 0.0
+        return top if top > 0 else 1.0
+
     def label_norm(self, where=slice(None)):
         """``||y[where]||`` computed on :attr:`scaled_labels`, so that it
         neither overflows nor underflows where the result is representable.

@@ -116,9 +116,9 @@ class ResolutionMargin:
     share of the fit unless ``μ ln(1/λ) ≫ 1``.  ``value`` is ``inf`` when no
     jump has a competitor.
 
-    ``ln(1/λ)`` is measured against labels of size 1 to 4
-    (:func:`~limitproc.scale.effective_log_inv_lambda`: ``+ ½ ln c`` for
-    labels scaled by ``c``), so the margin means the same at every label scale.
+    ``ln(1/λ)`` is measured against labels of size 1
+    (:func:`~limitproc.scale.effective_log_inv_lambda`: ``+ ½ ln max |y_i|``),
+    so the margin means the same at every label scale.
 
     Attributes
     ----------
@@ -127,19 +127,19 @@ class ResolutionMargin:
     k, neuron, competitor : int or None
         Where the minimum is attained: jump ``k`` of ``neuron`` against
         ``competitor``.
-    label_scale : float
-        The power of 4 ``c`` of :attr:`~limitproc.problem.Problem.label_scale`.
+    label_size : float
+        ``max |y_i|`` (:attr:`~limitproc.problem.Problem.label_size`).
     """
 
     value: object
     k: object = None
     neuron: object = None
     competitor: object = None
-    label_scale: float = 1.0
+    label_size: float = 1.0
 
     def scale(self, lam=None, *, log_inv_lam=None):
         """``μ ln(1/λ)`` with the effective ``ln(1/λ)`` (class docstring)."""
-        return float(self.value) * effective_log_inv_lambda(log_inv_lambda(lam, log_inv_lam), self.label_scale)
+        return float(self.value) * effective_log_inv_lambda(log_inv_lambda(lam, log_inv_lam), self.label_size)
 
     def resolves(self, lam=None, constant=RESOLUTION_CONSTANT, *, log_inv_lam=None):
         """Whether ``μ ln(1/λ) ≥ constant`` (about 5 for the fitted sets, spec §8)."""
@@ -148,15 +148,15 @@ class ResolutionMargin:
     def log10_largest_lambda(self, constant=RESOLUTION_CONSTANT):
         """``log10`` of :meth:`largest_lambda` (finite even where the λ underflows)."""
         mu = float(self.value)
-        shift = 0.5 * np.log10(self.label_scale)
+        shift = 0.5 * np.log10(self.label_size)
         return 0.0 if mu == np.inf else shift - constant / (mu * np.log(10)) if mu > 0 else -np.inf
 
     def largest_lambda(self, constant=RESOLUTION_CONSTANT):
-        """``√c exp(-constant / μ)``: the largest λ the limit describes (spec §8)."""
+        """``√max|y| exp(-constant / μ)``: the largest λ the limit describes (spec §8)."""
         mu = float(self.value)
         if mu == np.inf:
             return 1.0
-        return float(np.sqrt(self.label_scale) * np.exp(-constant / mu)) if mu > 0 else 0.0
+        return float(np.sqrt(self.label_size) * np.exp(-constant / mu)) if mu > 0 else 0.0
 
 
 class _Undecided(Exception):
@@ -538,7 +538,7 @@ class LimitProcess:
     def resolution_margin(self):
         """The resolution margin ``μ`` of spec §8 (:class:`ResolutionMargin`)."""
         if not self.interactions:
-            return ResolutionMargin(np.inf, label_scale=self.label_scale)
+            return ResolutionMargin(np.inf, label_size=self.problem.label_size)
         values = [float(step.exponent) for step in self.interactions]
         best = int(np.argmin(values))
         step = self.interactions[best]
@@ -548,7 +548,7 @@ class LimitProcess:
             close = [i for i, v in enumerate(values) if v <= values[best] * (1 + 1e-9) + 1e-300]
             best = close[order_candidates([self.interactions[i].exponent for i in close])[0]]
             step = self.interactions[best]
-        return ResolutionMargin(step.exponent, step.k, self.saddles[step.k].neuron, step.neuron, self.label_scale)
+        return ResolutionMargin(step.exponent, step.k, self.saddles[step.k].neuron, step.neuron, self.problem.label_size)
 
     def __repr__(self):
         final = self.final
