@@ -42,8 +42,10 @@ TIE_POLICIES = ("raise", "first")
 class Saddle:
     """The saddle ``θ_k`` reached by jump ``k`` (spec §3).
 
-    Numbers are floats for the float backend and exact sympy numbers for the
-    exact backend (``float(x)`` works for both).
+    Numbers are floats for the float backend and exact numbers
+    (:class:`~limitproc.process.exact.ExactReal`: ``str`` gives the sympy
+    form, ``sympy.sympify`` the expression) for the exact backend
+    (``float(x)`` works for both).
 
     Attributes
     ----------
@@ -171,7 +173,7 @@ def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask
     ----------
     problem : Problem
     exact : bool
-        Use the exact backend: sympy numbers, every comparison proved
+        Use the exact backend: exact numbers, every comparison proved
         (spec §6).  Labels are taken exactly (floats by their binary value).
     near_ties : {"exact", "raise", "report"}
         Float backend only: what to do when two candidate jump times of
@@ -284,7 +286,7 @@ def _algorithm1(problem, mask, num, near_ties, ties):
         if affected.size:
             exponents = num.exponent_at(affected, tau)
             old_rates = num.rate[affected].copy()
-            num.lower(affected, hit_sums, hit_counts, lambda j: num.y2[unfitted_data(j)])
+            num.lower(affected, hit_sums, hit_counts, unfitted_data)
             counts[affected] -= hit_counts[affected]
             alive = counts[affected] > 0
             num.retime(affected, tau, exponents, winners[0], alive)
@@ -345,8 +347,8 @@ def _saddles(problem, mask, num, jumps, unfitted):
     """Saddles ``θ_0..θ_K`` from the jump records (losses summed without
     cancellation), in the units of the labels given (``num.unscale``)."""
     n = problem.n
-    fitted_sq = [num.total(num.y2[data]) for _, _, data, _ in jumps]
-    never = num.total(num.y2[np.flatnonzero(unfitted)])
+    fitted_sq = [num.square_sum(data) for _, _, data, _ in jumps]
+    never = num.square_sum(np.flatnonzero(unfitted))
     tails = [never]
     for value in reversed(fitted_sq):
         tails.append(tails[-1] + value)
@@ -370,7 +372,7 @@ def _saddles(problem, mask, num, jumps, unfitted):
         sign = int(problem.signs[j])
         scale = num.sqrt(n * rate)  # ||w_j||  = |a_j| = sqrt(n r)
         sq_norm = sq_norm + 2 * n * rate
-        coefficients = num.unscale(sign * num.y[data] / scale, "weight")
+        coefficients = num.unscale(num.coefficients(data, sign, scale), "weight")
         data = data.copy()
         data.flags.writeable = False
         saddles.append(

@@ -20,34 +20,45 @@ labels of any representable size give the same answer; the exact backend
 needs no scale.
 
 Float error bound (derivation in ``docs/theory.md``, first order in the unit
-roundoff ``u = 2^-53``, plus ``η = 2^-1074`` per rounding for results on the
-subnormal grid, where rounding errors are absolute).  Sums are taken with
-:func:`math.fsum` (error ``2u S + (count + 1) η``: squares and final
-rounding); a fitted part is subtracted with its own bound, and ``S_j`` is
-recomputed from its unfitted data when its bound exceeds ``2^-46 S_j``.  A
-sum that its bound does not separate from 0 cannot give a rate: the float
-backend then stops (:class:`Unrepresentable`) and the exact backend decides.  Rates carry ``δ_j = ES_j/(2 S_j) + 2u`` relative.
+roundoff ``u = 2^-53``, plus ``η = 2^-1074`` per rounding of a square whose
+result is subnormal, where rounding errors are absolute).  Sums are taken by
+the pairwise halving of :mod:`~limitproc.process.summation`: ``L`` terms
+(of which ``count`` are non-zero) give the error ``(⌈log₂ L⌉ + 1) u S + count η``
+(the tree, and the rounding of the squares; additions with a subnormal result
+are exact).  A fitted part is subtracted with its own bound plus ``u |S'|``,
+and ``S_j`` is recomputed from its unfitted data when its bound exceeds
+``2^-46 S_j``.  A sum that its bound does not separate from 0 cannot give a
+rate: the float backend then stops (:class:`Unrepresentable`) and the exact
+backend decides.  Rates carry ``δ_j = ES_j/(2 S_j) + 2u`` relative.
 Only differences of candidate times decide the argmin, so the error of
 ``T_j`` is tracked up to a shift common to all neurons: ``X_j`` bounds it.
 At a jump of ``w`` that changes ``r_j`` by the factor ``ρ = r/r'``,
 ``X_j ← ρ X_j + (ρ − 1) X_w + ρ (T_j − τ)(δ_j + δ'_j + 3u) + u T'_j``;
 other neurons keep ``X_j``.  Two candidates ``a, b`` are a *near-tie* when
 ``|T_a − T_b| ≤ X_a + X_b + u max(T_a, T_b)``.
+
+The exact backend keeps ``S_j`` as exact rationals (python-flint ``fmpq``,
+summed as integers over a common denominator when the labels have one of
+moderate size) and rates and times as :class:`~limitproc.process.exact.ExactReal`
+numbers, compared by arb balls with exact equality tests
+(:mod:`~limitproc.process.exact`).
 """
 
 import math
-from fractions import Fraction
 
 import numpy as np
-import sympy
+from flint import fmpq
 
-from .exact import order_candidates, to_sympy
+from .exact import ExactReal, order_candidates
+from .summation import depth, masked_row_sums, pairwise_sum
 
 __all__ = ["FloatArithmetic", "ExactArithmetic", "NearTie", "Unrepresentable"]
 
 _U = 2.0**-53
 _ETA = 2.0**-1074  # spacing of the subnormal grid: the absolute error of a rounding there
 _RECOMPUTE = 2.0**-46
+#: Largest common denominator (bits) of exact labels summed as integers.
+_COMMON_DENOMINATOR_BITS = 4096
 
 #: Powers of the label scale ``c`` carried by each output (spec §3).
 _POWERS = {"time": -1.0, "rate": 1.0, "sq_norm": 1.0, "loss": 2.0, "weight": 0.5}
@@ -94,11 +105,14 @@ class FloatArithmetic:
                                   f"divided by c = {self.scale:g} (max |y| / |y[{lost[0]}]| > 2^1075)")
         self.y2 = self.y * self.y
         m = problem.m
-        ptr = mask.by_neuron.indptr
-        values = self.y2[mask.by_neuron.indices]
-        S = np.array([math.fsum(values[ptr[j] : ptr[j + 1]]) for j in range(m)])  # Σ_{i: A_ij = 1} y_i²
+        S = np.zeros(m)
+        self.ES = np.zeros(m)
+        for block in mask.blocks:  # Σ_{i: A_ij = 1} y_i², pairwise over the L data of the block's sign
+            if block.active.size:
+                sums, counts = masked_row_sums(block.active, self.y2[block.data])
+                S[block.neurons] = sums
+                self.ES[block.neurons] = (depth(block.data.size) + 1) * _U * sums + counts * _ETA
         self.S = S
-        self.ES = 2 * _U * S + (mask.counts + 1) * _ETA
         live = mask.counts > 0
         self._check_separated(np.flatnonzero(live))
         self.rate = np.sqrt(S) / self.n
@@ -107,6 +121,7 @@ class FloatArithmetic:
         self.T[live] = self.n / np.sqrt(S[live])  # T_j = τ_0 + e_j / r_j with e_j = 1 (spec §3)
         self.X[live] = self.T[live] * (self._rate_error(live) + 2 * _U)
         self._pending = None
+        self._fitted_error = None
 
     def _rate_error(self, js):
         """Relative error bound ``δ_j`` of ``rate[js]``."""
@@ -143,19 +158,28 @@ class FloatArithmetic:
         """A result value as a plain Python float."""
         return float(x)
 
-    @staticmethod
-    def total(values):
-        """Correctly rounded sum."""
-        return math.fsum(values)
+    def square_sum(self, data):
+        """``Σ_{i ∈ data} y_i²`` on the scaled labels (pairwise)."""
+        return pairwise_sum(self.y2[data])
+
+    def coefficients(self, data, sign, scale):
+        """``s_j y_i / sqrt(n r)`` for the data fitted by a jump (scaled labels)."""
+        return sign * self.y[data] / scale
 
     def fitted_sums(self, mask, data):
-        """For the data just fitted: per neuron, how many and ``Σ y_i²`` (fsum)."""
-        block = mask.by_datum[:, data].tocsr()
-        counts = np.diff(block.indptr)
-        values = self.y2[data[block.indices]]
-        sums = np.zeros(mask.shape[0])
-        for j in np.flatnonzero(counts):
-            sums[j] = math.fsum(values[block.indptr[j] : block.indptr[j + 1]])
+        """For the data just fitted: per neuron, how many and ``Σ y_i²``
+        (pairwise over the fitted data of each sign, with their error bound)."""
+        m = mask.shape[0]
+        counts = np.zeros(m, dtype=np.int64)
+        sums = np.zeros(m)
+        error = np.zeros(m)
+        for b, block in enumerate(mask.blocks):
+            rows = np.sort(mask.datum_position[data[mask.datum_block[data] == b]])
+            if rows.size and block.neurons.size:
+                F, C = masked_row_sums(block.active, self.y2[block.data], rows)
+                sums[block.neurons], counts[block.neurons] = F, C
+                error[block.neurons] = (depth(rows.size) + 1) * _U * F + C * _ETA
+        self._fitted_error = error
         return counts, sums
 
     def argmin(self, candidates, overlaps):
@@ -180,14 +204,15 @@ class FloatArithmetic:
         return np.maximum(self.rate[js] * delta, 0.0)
 
     def lower(self, js, sums, counts, remaining):
-        """Subtract fitted label sums from ``S[js]``; recompute on cancellation."""
+        """Subtract fitted label sums from ``S[js]``; recompute on cancellation
+        (``remaining(j)``: the unfitted data of ``j``)."""
         new = self.S[js] - sums[js]
         self.S[js] = new
-        self.ES[js] += 2 * _U * sums[js] + _U * np.abs(new) + (counts[js] + 2) * _ETA
+        self.ES[js] += self._fitted_error[js] + _U * np.abs(new)
         for j in js[self.ES[js] > _RECOMPUTE * np.abs(new)]:
             left = remaining(j)
-            self.S[j] = math.fsum(left)
-            self.ES[j] = 2 * _U * self.S[j] + (left.size + 1) * _ETA
+            self.S[j] = self.square_sum(left)
+            self.ES[j] = (depth(left.size) + 1) * _U * self.S[j] + left.size * _ETA
 
     def retime(self, js, tau, e, winner, alive):
         """New rates of ``js[alive]`` and their times ``τ + e_j / r'_j``."""
@@ -214,12 +239,40 @@ class FloatArithmetic:
         self.X[js] = 0.0
 
 
+class _LabelSquares:
+    """Exact sums of squared labels: Python integers over a common
+    denominator when the labels have one of at most
+    ``_COMMON_DENOMINATOR_BITS`` bits (decimal strings, floats), fmpq otherwise."""
+
+    def __init__(self, labels):
+        denominator = 1
+        for v in labels:
+            denominator = math.lcm(denominator, v.denominator)
+            if denominator.bit_length() > _COMMON_DENOMINATOR_BITS:
+                self.integers = None
+                self.values = [fmpq(v.numerator**2, v.denominator**2) for v in labels]
+                return
+        self.denominator = denominator**2
+        self.integers = [(v.numerator * (denominator // v.denominator)) ** 2 for v in labels]
+
+    def total(self, data):
+        """``Σ_{i ∈ data} y_i²`` as an fmpq."""
+        if self.integers is not None:
+            return fmpq(sum(map(self.integers.__getitem__, data.tolist())), self.denominator)
+        return sum(map(self.values.__getitem__, data.tolist()), fmpq(0))
+
+
 class ExactArithmetic:
-    """Exact sympy numbers; every comparison decided with a proof (spec §6)."""
+    """Exact numbers; every comparison decided with a proof (spec §6).
+
+    Label sums are exact rationals (fmpq); rates and candidate times are
+    :class:`~limitproc.process.exact.ExactReal` numbers built as spec §3
+    writes them (``r = √S/n``, ``T = 1/r``, ``e = r (T − τ)``, ``T' = τ + e/r'``),
+    so that their sympy forms, built only when shown, read as before.
+    """
 
     exact = True
-    zero = sympy.Integer(0)
-    infinity = sympy.oo
+    zero = ExactReal.rational(0)
     scale = 1
 
     @staticmethod
@@ -230,47 +283,47 @@ class ExactArithmetic:
     def __init__(self, problem, mask):
         self.n = problem.n
         m = problem.m
-        exact = problem.y_exact
-        self.y = np.empty(problem.n, dtype=object)
-        self.y[:] = [to_sympy(v) for v in exact]
-        self.y2_fraction = [v * v for v in exact]
-        self.y2 = np.empty(problem.n, dtype=object)
-        self.y2[:] = [to_sympy(v) for v in self.y2_fraction]
-        self.S = [Fraction(0)] * m
-        for j in range(m):
-            self.S[j] = sum((self.y2_fraction[i] for i in mask.data_of(j)), Fraction(0))
+        self.labels = problem.y_exact
+        self.squares = _LabelSquares(self.labels)
+        self.S = [fmpq(0)] * m
+        for j in np.flatnonzero(mask.counts):
+            self.S[j] = self.squares.total(mask.data_of(j))
         self.rate = np.empty(m, dtype=object)
         self.T = np.empty(m, dtype=object)
         self.rate[:] = [self._rate(j) for j in range(m)]
-        self.T[:] = [1 / r if r != 0 else sympy.oo for r in self.rate]  # e_j = 1
+        self.T[:] = [1 / r if self.S[j] != 0 else None for j, r in enumerate(self.rate)]  # e_j = 1
 
     def _rate(self, j):
-        return sympy.sqrt(to_sympy(self.S[j])) / self.n
+        return ExactReal.surd(fmpq(1, self.n), self.S[j])  # √S_j / n
 
     @staticmethod
     def sqrt(x):
-        if isinstance(x, np.ndarray):
-            out = np.empty(x.shape, dtype=object)
-            out[...] = [sympy.sqrt(v) for v in x.ravel()]
-            return out
-        return sympy.sqrt(x)
+        return x.sqrt()
 
     @staticmethod
     def number(x):
         return x
 
-    @staticmethod
-    def total(values):
-        return sympy.Add(*values) if len(values) else sympy.Integer(0)
+    def square_sum(self, data):
+        """``Σ_{i ∈ data} y_i²``, exact."""
+        return ExactReal.rational(self.squares.total(np.asarray(data)))
+
+    def coefficients(self, data, sign, scale):
+        out = np.empty(len(data), dtype=object)
+        out[:] = [sign * ExactReal.rational(self.labels[i]) / scale for i in data.tolist()]
+        return out
 
     def fitted_sums(self, mask, data):
         counts = np.zeros(mask.shape[0], dtype=np.int64)
-        sums = [Fraction(0)] * mask.shape[0]
-        ptr, neurons = mask.by_datum.indptr, mask.by_datum.indices
-        for i in data:
-            for j in neurons[ptr[i] : ptr[i + 1]]:
-                counts[j] += 1
-                sums[j] += self.y2_fraction[i]
+        sums = {}
+        for b, block in enumerate(mask.blocks):
+            rows = np.sort(mask.datum_position[data[mask.datum_block[data] == b]])
+            if not rows.size or not block.neurons.size:
+                continue
+            hit = np.take(block.active, rows, axis=1)
+            counts[block.neurons] = np.count_nonzero(hit, axis=1)
+            for a in np.flatnonzero(counts[block.neurons]):
+                sums[int(block.neurons[a])] = self.squares.total(block.data[rows[hit[a]]])
         return counts, sums
 
     def argmin(self, candidates, overlaps):
@@ -284,7 +337,7 @@ class ExactArithmetic:
 
     def lower(self, js, sums, counts, remaining):
         for j in js:
-            self.S[j] -= sums[j]
+            self.S[j] -= sums[int(j)]
 
     def retime(self, js, tau, e, winner, alive):
         for j, e_j in zip(js[alive], e[alive]):
@@ -293,7 +346,6 @@ class ExactArithmetic:
 
     def retire(self, js):
         for j in js:
-            self.S[j] = Fraction(0)
-            self.rate[j] = sympy.Integer(0)
-            self.T[j] = sympy.oo
-
+            self.S[j] = fmpq(0)
+            self.rate[j] = self.zero
+            self.T[j] = None

@@ -11,9 +11,8 @@ times ``1/||D_±||`` (un-accelerated ``ln(1/λ)/||D_±||``).
 from dataclasses import dataclass
 
 import numpy as np
-import sympy
 
-from .exact import to_sympy
+from .exact import ExactReal
 
 __all__ = ["TwoPhase", "two_phase", "label_norms"]
 
@@ -27,10 +26,10 @@ def label_norms(problem, exact=False):
     (5.0, 2.0)
     """
     if exact:
-        y = [to_sympy(v) for v in problem.y_exact]
+        y = problem.y_exact
         return (
-            sympy.sqrt(sum((v * v for v in y if v > 0), sympy.Integer(0))),
-            sympy.sqrt(sum((v * v for v in y if v < 0), sympy.Integer(0))),
+            ExactReal.surd(1, sum((v * v for v in y if v > 0), 0)),
+            ExactReal.surd(1, sum((v * v for v in y if v < 0), 0)),
         )
     return problem.label_norm(problem.y > 0), problem.label_norm(problem.y < 0)
 
@@ -94,7 +93,7 @@ def two_phase(problem, mask, exact=False):
     problem : Problem
     mask : Mask
     exact : bool
-        Exact sympy values instead of floats.
+        Exact values (:class:`~limitproc.process.exact.ExactReal`) instead of floats.
 
     Examples
     --------

@@ -1,141 +1,670 @@
-"""Certified comparison of exact real numbers built from rationals and roots.
+"""Exact real numbers built from rationals and square roots, compared with a proof.
 
 Jump times of Algorithm 1 with rational labels are sums of quotients of
-square roots of rationals (spec §6).  They are held as sympy expressions;
-:func:`compare` decides their order with a proof: interval arithmetic
-(mpmath's outward-rounded ``iv`` context) refined until the enclosures
-separate, and, when they never separate, an exact equality test by the
-minimal polynomial of the difference.  Nothing is decided by rounding.
+square roots of rationals (spec §6).  They are held as :class:`ExactReal`
+numbers: a graph of ``+ − × ÷`` and roots over exact rationals
+(python-flint ``fmpq``).  Each number gives
+
+* a ball (python-flint ``arb``) that contains it, at any precision, computed
+  once per node and precision and kept: a later comparison at the same or a
+  lower precision re-walks nothing;
+* its normal form ``Σ c_k √q_k`` (rational ``c_k``, ``q_k``), when it has
+  one, to decide an equality exactly: square roots of rationals in distinct
+  classes modulo rational squares are linearly independent over ``Q``
+  (Besicovitch 1940), so the sum is 0 iff the coefficients of every class
+  cancel;
+* a sympy expression, built once and only when shown (``str``, ``_sympy_``).
+
+:func:`compare` decides an order with a proof: arb balls refined until they
+separate; when they do not, an exact equality test (the normal form, or
+sympy's minimal polynomial for numbers outside it, such as nested roots).
+Nothing is decided by rounding.
 """
 
-from contextlib import contextmanager
 from fractions import Fraction
+from numbers import Integral, Rational
 
-import sympy
-from mpmath import iv
+from flint import arb, ctx, fmpq, fmpz
 
-__all__ = ["enclose", "compare", "order_candidates", "is_zero", "to_sympy", "START_PREC", "EQUALITY_PREC"]
+__all__ = [
+    "ExactReal",
+    "exact",
+    "enclose",
+    "compare",
+    "order_candidates",
+    "is_zero",
+    "to_sympy",
+    "START_PREC",
+    "EQUALITY_PREC",
+]
 
 #: Working precision (bits) of the first enclosure.
 START_PREC = 64
-#: Precision (bits) past which two unseparated numbers are tested for equality.
+#: Precision (bits) past which two unseparated numbers are tested for equality
+#: without a bound on the size of their normal forms.
 EQUALITY_PREC = 1024
+#: Below EQUALITY_PREC an equality test is tried once the balls overlap at
+#: twice START_PREC, if the normal forms stay within this many terms.
+_EARLY_TERMS = 256
 
-_X = sympy.Symbol("x")
+_RAT, _SURD, _ADD, _SUB, _MUL, _DIV, _NEG, _POW = range(8)
+_NOT_NORMAL = object()  # marker: the number has no normal form Σ c √q
+
+
+def _square_root(q):
+    """``√q`` as an fmpq when ``q ≥ 0`` is the square of a rational, else ``None``."""
+    p, d = q.p, q.q
+    if p < 0 or not (p.is_square() and d.is_square()):
+        return None
+    return fmpq(p.isqrt(), d.isqrt())
+
+
+def _fmpq(value):
+    """An exact rational (fmpq) from an int, Fraction, fmpz, fmpq or a finite float."""
+    if isinstance(value, fmpq):
+        return value
+    if isinstance(value, (int, fmpz, Integral)):
+        return fmpq(int(value))
+    if isinstance(value, float):
+        value = Fraction(value)
+    if isinstance(value, Rational):
+        return fmpq(int(value.numerator), int(value.denominator))
+    raise TypeError(f"not a rational number: {value!r}")
+
+
+class ExactReal:
+    """An exact real number: rationals combined by ``+ − × ÷`` and roots.
+
+    Build from a rational with :func:`exact`; combine with the usual
+    operators (with ints, Fractions, exact floats, sympy numbers or other
+    ``ExactReal``).  ``float(x)`` is the nearest float up to an error below
+    ``2^-60`` relative; ``str(x)`` is the sympy form; ``==``, ``<``, … are
+    decided with a proof (:func:`compare`).
+
+    >>> t = 4 / exact(5).sqrt()
+    >>> str(t), float(t)
+    ('4*sqrt(5)/5', 1.7888543819998317)
+    >>> t == exact(16, 5).sqrt(), t < 2
+    (True, True)
+    """
+
+    __slots__ = ("op", "args", "_prec", "_ball", "_normal", "_sympy", "_text")
+
+    def __init__(self, op, args):
+        self.op = op
+        self.args = args
+        self._prec = 0
+        self._ball = None
+        self._normal = None
+        self._sympy = None
+        self._text = None
+
+    # -------------------------------------------------------------- building
+
+    @classmethod
+    def rational(cls, value):
+        """The rational ``value`` (int, Fraction, fmpq or float, taken exactly)."""
+        return cls(_RAT, (_fmpq(value),))
+
+    @classmethod
+    def surd(cls, c, q):
+        """``c √q`` for rationals ``c`` and ``q ≥ 0`` (a rational when ``q`` is a square)."""
+        c, q = _fmpq(c), _fmpq(q)
+        if q < 0:
+            raise ValueError(f"square root of a negative rational {q}")
+        root = _square_root(q)
+        if root is not None:
+            return cls(_RAT, (c * root,))
+        if c == 0:
+            return cls(_RAT, (fmpq(0),))
+        return cls(_SURD, (c, q))
+
+    def sqrt(self):
+        """``√self`` (``self ≥ 0``)."""
+        if self.op == _RAT:
+            return ExactReal.surd(1, self.args[0])
+        return ExactReal(_POW, (self, 1, 2))
+
+    @property
+    def is_rational_leaf(self):
+        return self.op == _RAT
+
+    def _binary(self, other, op, swap=False):
+        try:
+            other = exact(other)
+        except TypeError:
+            return NotImplemented
+        a, b = (other, self) if swap else (self, other)
+        if a.op == _RAT and b.op == _RAT:  # fold rationals at once
+            x, y = a.args[0], b.args[0]
+            if op == _DIV:
+                if y == 0:
+                    raise ZeroDivisionError("division of an exact number by 0")
+                return ExactReal(_RAT, (x / y,))
+            return ExactReal(_RAT, ((x + y) if op == _ADD else (x - y) if op == _SUB else x * y,))
+        if op == _DIV and b.op == _RAT and b.args[0] == 0:
+            raise ZeroDivisionError("division of an exact number by 0")
+        return ExactReal(op, (a, b))
+
+    def __add__(self, other):
+        return self._binary(other, _ADD)
+
+    def __radd__(self, other):
+        return self._binary(other, _ADD, swap=True)
+
+    def __sub__(self, other):
+        return self._binary(other, _SUB)
+
+    def __rsub__(self, other):
+        return self._binary(other, _SUB, swap=True)
+
+    def __mul__(self, other):
+        return self._binary(other, _MUL)
+
+    def __rmul__(self, other):
+        return self._binary(other, _MUL, swap=True)
+
+    def __truediv__(self, other):
+        return self._binary(other, _DIV)
+
+    def __rtruediv__(self, other):
+        return self._binary(other, _DIV, swap=True)
+
+    def __neg__(self):
+        if self.op == _RAT:
+            return ExactReal(_RAT, (-self.args[0],))
+        return ExactReal(_NEG, (self,))
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return -self if compare(self, 0) < 0 else self
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Integral):
+            return ExactReal(_POW, (self, int(exponent), 1))
+        exponent = Fraction(exponent)
+        return ExactReal(_POW, (self, exponent.numerator, exponent.denominator))
+
+    # -------------------------------------------------------------- children
+
+    def _children(self):
+        op = self.op
+        if op <= _SURD:
+            return ()
+        if op in (_NEG, _POW):
+            return (self.args[0],)
+        return self.args
+
+    def _postorder(self, done):
+        """Nodes below ``self`` (itself last) for which ``done(node)`` is false,
+        children before parents; iterative, so deep graphs are fine."""
+        order, stack, seen = [], [self], set()
+        while stack:
+            node = stack[-1]
+            if id(node) in seen or done(node):
+                stack.pop()
+                continue
+            pending = [c for c in node._children() if id(c) not in seen and not done(c)]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            seen.add(id(node))
+            order.append(node)
+        return order
+
+    # -------------------------------------------------------------- balls
+
+    def ball(self, prec=START_PREC):
+        """An arb ball containing ``self``, computed at ``prec`` bits at least."""
+        if self._prec >= prec:
+            return self._ball
+        saved = ctx.prec
+        ctx.prec = prec
+        try:
+            for node in self._postorder(lambda node: node._prec >= prec):
+                node._ball = node._compute_ball()
+                node._prec = prec
+        finally:
+            ctx.prec = saved
+        return self._ball
+
+    def _compute_ball(self):
+        op, args = self.op, self.args
+        if op == _RAT:
+            return arb(args[0])
+        if op == _SURD:
+            return arb(args[0]) * arb(args[1]).sqrt()
+        if op == _NEG:
+            return -args[0]._ball
+        if op == _POW:
+            base, p, q = args[0]._ball, args[1], args[2]
+            if q == 1:
+                return base**p
+            root = base.nonnegative_part().sqrt() if q == 2 else base.nonnegative_part().root(q)
+            return root**p
+        a, b = args[0]._ball, args[1]._ball
+        if op == _ADD:
+            return a + b
+        if op == _SUB:
+            return a - b
+        if op == _MUL:
+            return a * b
+        return a / b
+
+    def __float__(self):
+        if self.op == _RAT:
+            q = self.args[0]
+            try:
+                return int(q.p) / int(q.q)  # correctly rounded
+            except OverflowError:
+                return float("inf") if q > 0 else float("-inf")
+        prec = max(START_PREC, self._prec)
+        while True:
+            box = self.ball(prec)
+            if box.rel_accuracy_bits() >= 60 or box.rad() < arb(2) ** -1100:
+                return float(box.mid())
+            prec *= 2
+
+    # -------------------------------------------------------------- normal form
+
+    def normal_form(self, limit=None):
+        """``{q: c}`` with ``self = Σ c √q`` (``q = 1`` for the rational part),
+        or ``None`` when ``self`` has no such form (a root of a sum, a
+        quotient by a sum) or, with ``limit``, needs more than ``limit`` terms."""
+        if self._normal is not None:
+            return None if self._normal is _NOT_NORMAL else self._normal
+        for node in self._postorder(lambda node: node._normal is not None):
+            form = node._compute_normal(limit)
+            if form is None and limit is not None:
+                return None  # over the budget: remember nothing, a later call may have none
+            node._normal = _NOT_NORMAL if form is None else form
+        return None if self._normal is _NOT_NORMAL else self._normal
+
+    def _compute_normal(self, limit):
+        op, args = self.op, self.args
+        if op == _RAT:
+            return {fmpq(1): args[0]} if args[0] != 0 else {}
+        if op == _SURD:
+            return {args[1]: args[0]}
+        forms = [c._normal for c in self._children()]
+        if any(f is _NOT_NORMAL for f in forms):
+            return None
+        if op == _NEG:
+            return {q: -c for q, c in forms[0].items()}
+        if op in (_ADD, _SUB):
+            out = dict(forms[0])
+            sign = 1 if op == _ADD else -1
+            for q, c in forms[1].items():
+                value = out.get(q, 0) + sign * c
+                if value == 0:
+                    out.pop(q, None)
+                else:
+                    out[q] = value
+            return out if limit is None or len(out) <= limit else None
+        if op == _MUL:
+            return _product(forms[0], forms[1], limit)
+        if op == _DIV:
+            return _quotient(forms[0], forms[1], limit)
+        base, p, q = forms[0], args[1], args[2]
+        if q == 1:
+            if p >= 0:
+                out = {fmpq(1): fmpq(1)}
+                for _ in range(p):
+                    out = _product(out, base, limit)
+                    if out is None:
+                        return None
+                return out
+            return _quotient({fmpq(1): fmpq(1)}, _power(base, -p, limit), limit)
+        if q == 2 and len(base) <= 1:
+            radicand, value = next(iter(base.items()), (fmpq(1), fmpq(0)))
+            if radicand != 1 or value < 0 or (value == 0 and p < 0):
+                return None
+            form = ExactReal.surd(1, value)._compute_normal(limit)  # √v, then the integer power p
+            if p >= 0:
+                return _power(form, p, limit)
+            return _quotient({fmpq(1): fmpq(1)}, _power(form, -p, limit), limit)
+        return None
+
+    def rational_value(self):
+        """``self`` as an fmpq when it is provably rational, else ``None``."""
+        if self.op == _RAT:
+            return self.args[0]
+        form = self.normal_form()
+        if form is None:
+            return None
+        classes = _square_classes(form)
+        if any(c != 0 for q, c in classes if q != 1):
+            return None
+        return next((c for q, c in classes if q == 1), fmpq(0))
+
+    # -------------------------------------------------------------- display
+
+    def _sympy_(self):
+        """The sympy expression of ``self`` (built once, on demand)."""
+        if self._sympy is not None:
+            return self._sympy
+        import sympy
+
+        for node in self._postorder(lambda node: node._sympy is not None):
+            node._sympy = node._compute_sympy(sympy)
+        return self._sympy
+
+    def _compute_sympy(self, sympy):
+        op, args = self.op, self.args
+        if op == _RAT:
+            return _sympy_rational(sympy, args[0])
+        if op == _SURD:
+            return _sympy_rational(sympy, args[0]) * sympy.sqrt(_sympy_rational(sympy, args[1]))
+        if op == _NEG:
+            return -args[0]._sympy
+        if op == _POW:
+            if args[2] == 2 and args[1] == 1:
+                return sympy.sqrt(args[0]._sympy)
+            return args[0]._sympy ** sympy.Rational(args[1], args[2])
+        a, b = args[0]._sympy, args[1]._sympy
+        return a + b if op == _ADD else a - b if op == _SUB else a * b if op == _MUL else a / b
+
+    def sympy(self):
+        """The sympy expression of ``self``."""
+        return self._sympy_()
+
+    def __str__(self):
+        if self._text is None:
+            self._text = str(self._sympy_())
+        return self._text
+
+    def __repr__(self):
+        return str(self)
+
+    # -------------------------------------------------------------- comparisons
+
+    def _compare_to(self, other):
+        if isinstance(other, float) and other != other:
+            return None
+        if isinstance(other, float) and abs(other) == float("inf"):
+            return -1 if other > 0 else 1
+        try:
+            other = exact(other)
+        except TypeError:
+            return None
+        return compare(self, other)
+
+    def __eq__(self, other):
+        if self is other:
+            return True
+        sign = self._compare_to(other)
+        return NotImplemented if sign is None else sign == 0
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __lt__(self, other):
+        sign = self._compare_to(other)
+        return NotImplemented if sign is None else sign < 0
+
+    def __le__(self, other):
+        sign = self._compare_to(other)
+        return NotImplemented if sign is None else sign <= 0
+
+    def __gt__(self, other):
+        sign = self._compare_to(other)
+        return NotImplemented if sign is None else sign > 0
+
+    def __ge__(self, other):
+        sign = self._compare_to(other)
+        return NotImplemented if sign is None else sign >= 0
+
+    def __bool__(self):
+        return compare(self, 0) != 0
+
+    def __hash__(self):
+        # Equal numbers must hash alike: rationals hash as the Fraction (so as
+        # ints and floats of the same value); every other number alike.
+        value = self.rational_value()
+        return hash(Fraction(int(value.p), int(value.q))) if value is not None else hash(ExactReal)
+
+    def __reduce__(self):
+        # arb balls do not pickle; the graph does (the balls are recomputed)
+        return (ExactReal, (self.op, self.args))
+
+
+def _sympy_rational(sympy, q):
+    return sympy.Rational(int(q.p), int(q.q))
+
+
+def _multiply_terms(q1, c1, q2, c2):
+    q, c = q1 * q2, c1 * c2
+    root = _square_root(q)
+    return (fmpq(1), c * root) if root is not None else (q, c)
+
+
+def _product(a, b, limit):
+    if len(a) < len(b):
+        a, b = b, a
+    out = {}
+    for q2, c2 in b.items():
+        for q1, c1 in a.items():
+            q, c = _multiply_terms(q1, c1, q2, c2)
+            value = out.get(q, 0) + c
+            if value == 0:
+                out.pop(q, None)
+            else:
+                out[q] = value
+        if limit is not None and len(out) > limit:
+            return None
+    return out
+
+
+def _quotient(a, b, limit):
+    """``a / b`` when ``b`` is a single term ``c √q`` (``1/(c√q) = √q / (c q)``)."""
+    if b is None or len(b) != 1:
+        return None
+    (q, c), = b.items()
+    return _product(a, {q: 1 / (c * q)}, limit)
+
+
+def _power(form, p, limit):
+    out = {fmpq(1): fmpq(1)}
+    for _ in range(p):
+        out = _product(out, form, limit)
+        if out is None:
+            return None
+    return out
+
+
+def _square_classes(form):
+    """Terms of ``Σ c √q`` gathered by class of ``q`` modulo rational squares:
+    ``[(q_class, coefficient)]`` with ``Σ c √q = Σ coefficient √q_class``."""
+    classes = []
+    for q, c in form.items():
+        for entry in classes:
+            r = entry[0]
+            root = _square_root(q * r)  # √q = √(q r) / √r = (√(q r) / r) √r
+            if root is not None:
+                entry[1] += c * root / r
+                break
+        else:
+            classes.append([q, c])
+    return [(q, c) for q, c in classes]
+
+
+def _normal_is_zero(form):
+    return all(c == 0 for _, c in _square_classes(form))
+
+
+def exact(value, denominator=None):
+    """An :class:`ExactReal` from an int, Fraction, fmpq, finite float (its
+    binary value), sympy number or ``ExactReal``; ``exact(p, q)`` is ``p/q``.
+
+    >>> exact(3, 4) + exact(1, 4) == 1
+    True
+    """
+    if denominator is not None:
+        return ExactReal.rational(Fraction(int(value), int(denominator)))
+    if isinstance(value, ExactReal):
+        return value
+    if isinstance(value, float):
+        if value != value or abs(value) == float("inf"):
+            raise TypeError(f"{value} is not a finite number")
+        return ExactReal.rational(value)
+    if isinstance(value, (int, fmpz, fmpq, Integral, Rational)):
+        return ExactReal.rational(value)
+    if hasattr(value, "is_Rational"):  # a sympy expression
+        return _from_sympy(value)
+    raise TypeError(f"cannot take {value!r} as an exact number")
+
+
+def _from_sympy(expr):
+    if expr.is_Rational:
+        node = ExactReal.rational(Fraction(int(expr.p), int(expr.q)))
+    elif expr.is_Add or expr.is_Mul:
+        parts = [_from_sympy(a) for a in expr.args]
+        node = parts[0]
+        for part in parts[1:]:
+            node = ExactReal(_ADD if expr.is_Add else _MUL, (node, part))
+    elif expr.is_Pow and expr.exp.is_Rational:
+        base = _from_sympy(expr.base)
+        p, q = int(expr.exp.p), int(expr.exp.q)
+        if base.op == _RAT and q == 2 and p in (1, -1) and base.args[0] > 0:
+            r = base.args[0]
+            node = ExactReal.surd(1 if p == 1 else 1 / r, r)
+        else:
+            node = ExactReal(_POW, (base, p, q))
+    else:
+        raise TypeError(f"cannot enclose {expr!r}: only rationals, +, ×, and rational powers are supported")
+    node._sympy = expr
+    return node
 
 
 def to_sympy(value):
-    """An exact sympy number from an int, Fraction or sympy expression."""
+    """An exact sympy number from an int, Fraction, fmpq, ExactReal or sympy expression."""
+    import sympy
+
+    if isinstance(value, ExactReal):
+        return value._sympy_()
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, fmpq):
+        return _sympy_rational(sympy, value)
     return sympy.sympify(value)
 
 
-@contextmanager
-def _precision(bits):
-    saved = iv.prec
-    iv.prec = bits
+def enclose(expr, prec=START_PREC):
+    """A rigorous interval ``[lo, hi]`` (mpmath ``iv.mpf``) containing ``expr``,
+    from the arb ball of :meth:`ExactReal.ball` at ``prec`` bits.
+
+    >>> import sympy
+    >>> print(enclose(sympy.sqrt(2), 20))
+    [1.4142093658447265625, 1.4142169952392578125]
+    """
+    from mpmath import iv, mpf
+
+    box = exact(expr).ball(prec)
+    saved = ctx.prec
+    ctx.prec = prec
     try:
-        yield
+        lo, hi = box.lower(), box.upper()
+    finally:
+        ctx.prec = saved
+    ends = [mpf(tuple(int(x) for x in end.man_exp())) if not end.is_zero() else mpf(0) for end in (lo, hi)]
+    saved = iv.prec
+    iv.prec = prec + 64  # the endpoints have at most prec bits: kept exactly
+    try:
+        return iv.mpf(ends)
     finally:
         iv.prec = saved
 
 
-def _enclose(expr, cache):
-    found = cache.get(expr)
-    if found is not None:
-        return found
-    if expr.is_Rational:
-        value = iv.mpf(int(expr.p)) / int(expr.q)
-    elif expr.is_Add:
-        value = sum((_enclose(a, cache) for a in expr.args[1:]), _enclose(expr.args[0], cache))
-    elif expr.is_Mul:
-        value = _enclose(expr.args[0], cache)
-        for factor in expr.args[1:]:
-            value = value * _enclose(factor, cache)
-    elif expr.is_Pow and expr.exp.is_Rational:
-        base = _enclose(expr.base, cache)
-        p, q = int(expr.exp.p), int(expr.exp.q)
-        if q == 1:
-            value = base**p
-        elif q in (2, 4):
-            root = iv.sqrt(base) if q == 2 else iv.sqrt(iv.sqrt(base))
-            value = root**p
-        else:
-            value = iv.exp(iv.log(base) * p / q)
-    else:
-        raise TypeError(f"cannot enclose {expr!r}: only rationals, +, ×, and rational powers are supported")
-    cache[expr] = value
-    return value
+def _zero_by_minimal_polynomial(a):
+    import sympy
+
+    x = sympy.Symbol("x")
+    return sympy.minimal_polynomial(a._sympy_(), x) == x
 
 
-def enclose(expr, prec=START_PREC):
-    """A rigorous interval ``[lo, hi]`` (mpmath ``iv.mpf``) containing ``expr``.
-
-    >>> print(enclose(sympy.sqrt(2), 20))
-    [1.4142131805419921875, 1.414215087890625]
-    """
-    with _precision(prec):
-        return _enclose(sympy.sympify(expr), {})
-
-
-def is_zero(expr):
-    """Whether ``expr`` is exactly 0, proved by its minimal polynomial."""
-    expr = sympy.sympify(expr)
-    if expr.is_Rational:
-        return expr == 0
-    return sympy.minimal_polynomial(expr, _X) == _X
+def is_zero(expr, limit=None):
+    """Whether ``expr`` is exactly 0, proved: by its normal form ``Σ c √q``
+    (square-class cancellation), or by sympy's minimal polynomial for numbers
+    outside that form.  With ``limit``, gives ``None`` instead of working on a
+    normal form of more than ``limit`` terms."""
+    a = exact(expr)
+    if a.op == _RAT:
+        return a.args[0] == 0
+    form = a.normal_form(limit)
+    if form is not None:
+        return _normal_is_zero(form)
+    if limit is not None:
+        return None
+    return _zero_by_minimal_polynomial(a)
 
 
 def compare(a, b):
     """The sign of ``a - b`` (-1, 0 or 1), decided with a proof.
 
+    >>> import sympy
     >>> compare(sympy.sqrt(2) + sympy.sqrt(3), sympy.sqrt(5 + 2 * sympy.sqrt(6)))
     0
     >>> compare(sympy.sqrt(2), sympy.Rational(99, 70)), compare(sympy.sqrt(2), sympy.Rational(140, 99))
     (-1, 1)
     """
-    a, b = sympy.sympify(a), sympy.sympify(b)
+    a, b = exact(a), exact(b)
+    if a is b:
+        return 0
+    if a.op == _RAT and b.op == _RAT:
+        x, y = a.args[0], b.args[0]
+        return (x > y) - (x < y)
     prec = START_PREC
-    tested = False
+    early, tested = True, False
     while True:
-        with _precision(prec):
-            cache = {}
-            ia, ib = _enclose(a, cache), _enclose(b, cache)
-            if ia < ib:
-                return -1
-            if ib < ia:
-                return 1
-        if prec >= EQUALITY_PREC and not tested:
-            if is_zero(a - b):
-                return 0
-            tested = True
+        ia, ib = a.ball(prec), b.ball(prec)
+        if ia < ib:
+            return -1
+        if ib < ia:
+            return 1
+        if not tested and prec >= 2 * START_PREC and (early or prec >= EQUALITY_PREC):
+            # a cheap exact test first (small normal forms), an unbounded one at EQUALITY_PREC
+            zero = is_zero(a - b, None if prec >= EQUALITY_PREC else _EARLY_TERMS)
+            early = False
+            if zero is not None:
+                if zero:
+                    return 0
+                tested = True  # proved unequal: the balls separate at some precision
         prec *= 2
 
 
 def order_candidates(values, prec=START_PREC):
-    """Indices of the minimal elements of ``values`` (sympy numbers), proved.
+    """Indices of the minimal elements of ``values`` (exact numbers), proved.
 
-    Refines only the candidates whose enclosures overlap the smallest upper
-    bound; returns every index whose value equals the minimum exactly.
+    Refines only the candidates whose balls overlap the smallest upper bound;
+    returns every index whose value equals the minimum exactly.
 
+    >>> import sympy
     >>> order_candidates([sympy.sqrt(8), 3, 2 * sympy.sqrt(2)])
     [0, 2]
     """
-    values = [sympy.sympify(v) for v in values]
+    values = [exact(v) for v in values]
     indices = list(range(len(values)))
+    if len(indices) <= 1:
+        return indices
     while True:
-        with _precision(prec):
-            cache = {}
-            boxes = {i: _enclose(values[i], cache) for i in indices}
-            best = min(indices, key=lambda i: boxes[i].b)
-            indices = [i for i in indices if not (boxes[best] < boxes[i])]
+        boxes = [values[i].ball(prec) for i in indices]
+        saved = ctx.prec
+        ctx.prec = prec
+        try:
+            best = min(range(len(indices)), key=lambda t: _Upper(boxes[t]))
+        finally:
+            ctx.prec = saved
+        indices = [i for i, box in zip(indices, boxes) if not (boxes[best] < box)]
         if len(indices) == 1:
             return indices
-        if prec >= EQUALITY_PREC:
+        if prec >= 2 * START_PREC:
             break
         prec *= 2
-    # Enclosures still overlap at EQUALITY_PREC: settle them one by one.
+    # Balls still overlap: settle them one by one, with equality tests.
     minimal = [indices[0]]
     for i in indices[1:]:
         sign = compare(values[i], values[minimal[0]])
@@ -144,3 +673,15 @@ def order_candidates(values, prec=START_PREC):
         elif sign == 0:
             minimal.append(i)
     return minimal
+
+
+class _Upper:
+    """Sort key: the upper end of a ball, compared exactly."""
+
+    __slots__ = ("end",)
+
+    def __init__(self, box):
+        self.end = box.upper()
+
+    def __lt__(self, other):
+        return bool(self.end < other.end)

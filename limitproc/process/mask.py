@@ -3,15 +3,26 @@
 ``A_ij = 1[<z_j, x_i> > 0 and s_j y_i > 0]``: neuron ``j`` is initially active
 on datum ``i`` and its output sign agrees with the label's sign (seed 002
 Assumption 4).  Only these pairs ever matter in Algorithm 1.
+
+Storage.  A positive neuron is active on positive data only, a negative one
+on negative data only, so ``A`` is two blocks: per sign ``σ``, the neurons of
+output sign ``σ`` against the data of label sign ``σ``, as a dense boolean
+matrix (:class:`SignBlock`, one byte per pair: at most ``1/16`` of the bytes of
+``W0``, and no larger than a sparse index once a neuron is active on a
+quarter of its sign's data, as under the initialization of spec §1).  Every
+pass over it is one vectorized numpy operation.  The sparse views
+(:attr:`Mask.by_neuron`, :attr:`Mask.by_datum`) are built on first use.
 """
 
-import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
+from dataclasses import dataclass
 
-__all__ = ["Mask", "rounding_bound"]
+import numpy as np
+
+__all__ = ["Mask", "SignBlock", "rounding_bound"]
 
 _U = 2.0**-53
+#: Neurons per pass when the inner products are computed from ``X``.
+_ROWS = 256
 
 
 def rounding_bound(d):
@@ -20,15 +31,35 @@ def rounding_bound(d):
     return d * _U / (1.0 - d * _U)
 
 
+@dataclass(frozen=True, eq=False)
+class SignBlock:
+    """The part of the mask of one sign ``σ``.
+
+    Attributes
+    ----------
+    sign : int
+        ``+1`` or ``-1``.
+    neurons : ndarray
+        Neurons of output sign ``σ`` (increasing).
+    data : ndarray
+        Data of label sign ``σ`` (increasing).
+    active : ndarray of bool, shape (len(neurons), len(data))
+        ``active[a, b] = A[data[b], neurons[a]]``.
+    """
+
+    sign: int
+    neurons: np.ndarray
+    data: np.ndarray
+    active: np.ndarray
+
+
 class Mask:
     """The mask ``A`` of a :class:`~limitproc.problem.Problem` (spec §2).
 
     Attributes
     ----------
-    by_neuron : scipy.sparse.csr_array, shape (m, n)
-        ``A`` transposed: row ``j`` lists the data of neuron ``j`` (entries 1.0).
-    by_datum : scipy.sparse.csc_array, shape (m, n)
-        The same matrix, column ``i`` lists the neurons of datum ``i``.
+    blocks : tuple of SignBlock
+        ``A`` per sign (module docstring): positive, then negative.
     counts : ndarray, shape (m,)
         Column sizes ``|{i : A_ij = 1}|``.
     zero_rows : ndarray
@@ -63,79 +94,157 @@ class Mask:
 
     def __init__(self, problem):
         n, m = problem.n, problem.m
-        positive = problem.y > 0
-        negative = problem.y < 0
-        G = problem.inner_products()
-        active = np.empty((m, n), dtype=bool)
-        pos_neurons = problem.signs > 0
-        active[pos_neurons] = (G[pos_neurons] > 0) & positive
-        active[~pos_neurons] = (G[~pos_neurons] > 0) & negative
-        if problem.X is None:
-            self.undecided = np.empty((0, 2), dtype=np.int64)
-        else:
-            agree = np.where(pos_neurons[:, None], positive[None, :], negative[None, :])
-            bound = rounding_bound(problem.d) * (1.0 + problem.tol) * (1.0 + 1e-6)
-            self.undecided = np.argwhere((np.abs(G) <= bound) & agree)[:, ::-1].copy()
-        del G
-        self.by_neuron = sp.csr_array(active, dtype=float)
-        del active
-        self.by_datum = self.by_neuron.tocsc()
+        y, signs = problem.y, problem.signs
         self.shape = (m, n)
-        self.signs = problem.signs
-        self.counts = np.diff(self.by_neuron.indptr)
-        rows = np.diff(self.by_datum.indptr)
-        self.zero_rows = np.flatnonzero((rows == 0) & (problem.y != 0))
+        self.signs = signs
+        # block of each neuron / datum (0 positive, 1 negative; -1 for a zero label)
+        # and its position inside the block
+        self.neuron_block = np.where(signs > 0, 0, 1).astype(np.int8)
+        self.neuron_position = np.empty(m, dtype=np.int64)
+        self.datum_block = np.full(n, -1, dtype=np.int8)
+        self.datum_position = np.full(n, -1, dtype=np.int64)
+        undecided = []
+        blocks = []
+        for b, sign in enumerate((1, -1)):
+            neurons = np.flatnonzero(signs == sign)
+            data = np.flatnonzero(y > 0 if sign > 0 else y < 0)
+            self.neuron_position[neurons] = np.arange(neurons.size)
+            self.datum_block[data] = b
+            self.datum_position[data] = np.arange(data.size)
+            active = self._active(problem, neurons, data, undecided)
+            blocks.append(SignBlock(sign, neurons, data, active))
+        self.blocks = tuple(blocks)
+        undecided = np.concatenate(undecided) if undecided else np.empty((0, 2), dtype=np.int64)
+        self.undecided = undecided[np.lexsort((undecided[:, 0], undecided[:, 1]))]  # by neuron, then datum
+        self.counts = np.zeros(m, dtype=np.int64)
+        covered = np.zeros(n, dtype=bool)
+        for block in self.blocks:
+            if block.active.size:
+                self.counts[block.neurons] = np.count_nonzero(block.active, axis=1)
+                covered[block.data] = block.active.any(axis=0)
+        self.zero_rows = np.flatnonzero(~covered & (y != 0))
         self.zero_columns = np.flatnonzero(self.counts == 0)
+        self._by_neuron = self._by_datum = None
         self._group_equal_columns()
         self._find_components()
+
+    @staticmethod
+    def _active(problem, neurons, data, undecided):
+        """``A`` on ``neurons × data`` (same sign), neuron-major; records the
+        pairs whose inner product is within rounding of 0 (``X`` given)."""
+        active = np.empty((neurons.size, data.size), dtype=bool)
+        if not active.size:
+            return active
+        if problem.X is None:  # <z_j, e_i> = z_ji: the signs of the directions, no product
+            positive = np.empty(problem.n, dtype=bool)
+            for a, j in enumerate(neurons):
+                np.greater(problem.directions[j], 0.0, out=positive)
+                np.take(positive, data, out=active[a])
+            return active
+        bound = rounding_bound(problem.d) * (1.0 + problem.tol) * (1.0 + 1e-6)
+        for a in range(0, neurons.size, _ROWS):
+            G = (problem.directions[neurons[a : a + _ROWS]] @ problem.X.T)[:, data]
+            np.greater(G, 0.0, out=active[a : a + _ROWS])
+            close = np.argwhere(np.abs(G) <= bound)
+            if close.size:
+                undecided.append(np.column_stack([data[close[:, 1]], neurons[a + close[:, 0]]]))
+        return active
 
     @property
     def size(self):
         """Number of non-zero entries of ``A``."""
-        return int(self.by_neuron.nnz)
+        return int(self.counts.sum())
 
     def data_of(self, j):
         """Indices of the data of neuron ``j`` (sorted)."""
-        ptr = self.by_neuron.indptr
-        return self.by_neuron.indices[ptr[j] : ptr[j + 1]]
+        block = self.blocks[self.neuron_block[j]]
+        return block.data[np.flatnonzero(block.active[self.neuron_position[j]])]
 
     def dense(self):
         """``A`` as an (n, m) boolean array, ``A[i, j]`` as in spec §2."""
-        return self.by_neuron.toarray().astype(bool).T
+        m, n = self.shape
+        out = np.zeros((n, m), dtype=bool)
+        for block in self.blocks:
+            out[np.ix_(block.data, block.neurons)] = block.active.T
+        return out
+
+    def _csr(self):
+        """``A`` transposed as CSR arrays ``(indptr, indices)`` (row ``j``: data of neuron ``j``)."""
+        m, n = self.shape
+        indptr = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(self.counts, out=indptr[1:])
+        indices = np.empty(indptr[-1], dtype=np.int32 if n < 2**31 else np.int64)
+        for j in range(m):
+            if self.counts[j]:
+                indices[indptr[j] : indptr[j + 1]] = self.data_of(j)
+        return indptr, indices
+
+    @property
+    def by_neuron(self):
+        """``A`` transposed, scipy ``csr_array`` of shape (m, n): row ``j`` lists
+        the data of neuron ``j`` (entries ``True``).  Built on first use."""
+        if self._by_neuron is None:
+            import scipy.sparse as sp
+
+            indptr, indices = self._csr()
+            self._by_neuron = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr), shape=self.shape)
+        return self._by_neuron
+
+    @property
+    def by_datum(self):
+        """The same matrix as :attr:`by_neuron`, scipy ``csc_array``: column
+        ``i`` lists the neurons of datum ``i``.  Built on first use."""
+        if self._by_datum is None:
+            self._by_datum = self.by_neuron.tocsc()
+        return self._by_datum
 
     def _group_equal_columns(self):
         m = self.shape[0]
         representative = np.arange(m)
-        first = {}
         members = {}
-        for j in np.flatnonzero(self.counts):
-            key = (int(self.signs[j]), self.data_of(j).tobytes())
-            head = first.setdefault(key, j)
-            representative[j] = head
-            members.setdefault(head, []).append(int(j))
+        for block in self.blocks:
+            seen = {}
+            for a in np.flatnonzero(self.counts[block.neurons]):
+                row = block.active[a]
+                key = (int(self.counts[block.neurons[a]]), hash(row.tobytes()))
+                for head in seen.setdefault(key, []):
+                    if np.array_equal(block.active[head], row):
+                        representative[block.neurons[a]] = block.neurons[head]
+                        members[int(block.neurons[head])].append(int(block.neurons[a]))
+                        break
+                else:
+                    seen[key].append(a)
+                    members[int(block.neurons[a])] = [int(block.neurons[a])]
         self.representative = representative
-        self.groups = tuple(tuple(g) for g in members.values() if len(g) > 1)
+        self.groups = tuple(tuple(g) for _, g in sorted(members.items()) if len(g) > 1)
         self.leaders = np.array(sorted(members), dtype=np.int64)
 
     def _find_components(self):
-        """Components of the bipartite graph, via the neuron graph in which
-        two neurons are joined when they share a datum (linear in the mask)."""
+        """Components of the bipartite graph: two neurons are joined when they
+        share a datum, which is when both are joined to the datum's first
+        neuron (linear in the mask)."""
         m, n = self.shape
-        ptr = self.by_datum.indptr
-        nonempty = np.flatnonzero(np.diff(ptr))
-        first = np.full(n, -1, dtype=np.int64)
-        first[nonempty] = self.by_datum.indices[ptr[nonempty]]
-        heads = np.repeat(first, np.diff(ptr))
-        codes = heads * m + self.by_datum.indices
-        codes = np.unique(codes) if m * m > 10**7 else np.flatnonzero(np.bincount(codes, minlength=m * m))
-        graph = sp.coo_array((np.ones(codes.size), (codes // m, codes % m)), shape=(m, m))
-        _, labels = connected_components(graph, directed=False)
+        edges, firsts = [], []
+        for block in self.blocks:
+            if not block.active.size:
+                continue
+            first = np.argmax(block.active, axis=0)  # first active neuron of each datum (position)
+            covered = block.active[first, np.arange(block.data.size)]
+            firsts.append((block, first, covered))
+            present = np.zeros(block.neurons.size, dtype=bool)
+            for a in np.flatnonzero(self.counts[block.neurons]):
+                present[:] = False
+                present[first[block.active[a]]] = True
+                heads = np.flatnonzero(present)
+                edges.append(np.column_stack([block.neurons[heads], np.full(heads.size, block.neurons[a])]))
+        root = _union_find(m, np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64))
         live = self.counts > 0
-        _, compact = np.unique(labels[live], return_inverse=True)
+        _, compact = np.unique(root[live], return_inverse=True)
         neuron_component = np.full(m, -1, dtype=np.int64)
-        neuron_component[live] = compact
+        neuron_component[live] = compact.ravel()
         datum_component = np.full(n, -1, dtype=np.int64)
-        datum_component[nonempty] = neuron_component[first[nonempty]]
+        for block, first, covered in firsts:
+            datum_component[block.data[covered]] = neuron_component[block.neurons[first[covered]]]
         self.neuron_component = neuron_component
         self.datum_component = datum_component
         self.n_components = int(compact.max() + 1) if compact.size else 0
@@ -147,3 +256,23 @@ class Mask:
             f"{self.zero_rows.size} zero rows, {self.zero_columns.size} zero columns, "
             f"{len(self.groups)} groups of equal columns)"
         )
+
+
+def _union_find(size, edges):
+    """The smallest node of each node's connected component (undirected
+    ``edges``, shape (e, 2)): hooking of roots onto smaller roots and pointer
+    jumping, vectorized; every round merges along some edge, so it ends."""
+    parent = np.arange(size)
+    u, v = edges[:, 0], edges[:, 1]
+    while True:
+        pu, pv = parent[u], parent[v]
+        split = pu != pv
+        if not split.any():
+            return parent
+        low, high = np.minimum(pu[split], pv[split]), np.maximum(pu[split], pv[split])
+        np.minimum.at(parent, high, low)  # a root hooks onto a smaller root: no cycles
+        while True:
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped

@@ -1,0 +1,102 @@
+"""Pairwise summation whose rounding depth is known (the float backend's label sums).
+
+The float backend of Algorithm 1 sums squared labels over the data of a
+neuron (``S_j = Σ_{i ∈ I_j} y_i²``) and over the data a jump fits.  Its error
+bound (``docs/theory.md``, "The float backend's error bound") needs, for every
+sum, the largest number of roundings a term goes through: the *depth* of the
+summation tree.  Recursive summation has depth ``count − 1``; the pairwise
+halving here has depth ``⌈log₂ L⌉`` for ``L`` terms, whatever numpy does
+inside its own reductions, because the tree is written out below:
+
+* a level adds ``x[t] + x[t + h]`` for ``t < h = ⌊L/2⌋`` (one vectorized,
+  elementwise ``np.add``: no reduction, so no order chosen by numpy) and moves
+  the odd last term, untouched, to position ``h``: the length goes from ``L``
+  to ``⌈L/2⌉``, and each term meets at most one addition per level;
+* long sums are cut into chunks of ``CHUNK = 2^13`` terms, each halved, and the
+  chunk sums halved again: still at most ``⌈log₂ L⌉`` levels (the number of
+  terms rounded up to a multiple of ``CHUNK`` is at most ``2^⌈log₂ L⌉``);
+* masked sums ``Σ_l A[r, l] v[l]`` (``A`` boolean) multiply first:
+  ``True · v = v`` and ``False · v = +0`` exactly, and adding ``+0`` is exact,
+  so the zero terms add no rounding (they only count in ``L``).
+
+So a sum ``ŝ`` of ``L`` non-negative terms ``x_l`` satisfies, to first order in
+``u = 2^-53``, ``|ŝ − Σ x_l| ≤ ⌈log₂ L⌉ u Σ x_l``: no absolute term, because
+an addition whose result is subnormal is exact (all floats are multiples of
+``2^-1074``, and so is their sum).
+"""
+
+import numpy as np
+
+__all__ = ["CHUNK", "depth", "pairwise_sum", "masked_row_sums"]
+
+#: Terms summed per chunk (a power of 2, see the module docstring).
+CHUNK = 2**13
+
+
+def depth(count):
+    """``⌈log₂ count⌉`` (0 for one term or none): the largest number of
+    additions a term goes through in :func:`pairwise_sum` and
+    :func:`masked_row_sums` of ``count`` terms.
+
+    >>> [depth(c) for c in (0, 1, 2, 3, 4, 5, 8, 9)]
+    [0, 0, 1, 2, 2, 3, 3, 4]
+    """
+    return max(int(count) - 1, 0).bit_length()
+
+
+def _halve(x):
+    """Sums along the last axis of ``x`` (overwritten) by pairwise halving."""
+    length = x.shape[-1]
+    if length == 0:
+        return np.zeros(x.shape[:-1])
+    while length > 1:
+        h = length // 2
+        np.add(x[..., :h], x[..., h : 2 * h], out=x[..., :h])
+        if length % 2:
+            x[..., h] = x[..., 2 * h]
+        length = h + length % 2
+    return x[..., 0].copy()
+
+
+def pairwise_sum(values):
+    """``Σ values`` by pairwise halving (depth ``⌈log₂ len⌉``, module docstring).
+
+    >>> pairwise_sum(np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
+    15.0
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size <= CHUNK:
+        return float(_halve(values.copy()))
+    parts = np.array([_halve(values[a : a + CHUNK].copy()) for a in range(0, values.size, CHUNK)])
+    return float(_halve(parts))
+
+
+def masked_row_sums(active, values, columns=None):
+    """Per row ``r`` of the boolean matrix ``active``, ``Σ_l active[r, l] values[l]``
+    and the number of true entries, over the columns ``columns`` (all when
+    ``None``), by pairwise halving: depth ``⌈log₂ L⌉`` with ``L`` the number of
+    columns summed (module docstring).
+
+    Returns ``(sums, counts)``.
+
+    >>> A = np.array([[True, False, True], [False, False, True]])
+    >>> masked_row_sums(A, np.array([1.0, 2.0, 4.0]))
+    (array([5., 4.]), array([2, 1]))
+    """
+    rows = active.shape[0]
+    total = active.shape[1] if columns is None else len(columns)
+    if rows == 0 or total == 0:
+        return np.zeros(rows), np.zeros(rows, dtype=np.int64)
+    n_chunks = -(-total // CHUNK)
+    parts = np.empty((rows, n_chunks))
+    counts = np.zeros(rows, dtype=np.int64)
+    for k in range(n_chunks):
+        a, b = k * CHUNK, min((k + 1) * CHUNK, total)
+        if columns is None:
+            block, weights = active[:, a:b], values[a:b]
+        else:
+            chosen = columns[a:b]
+            block, weights = np.take(active, chosen, axis=1), values[chosen]
+        counts += np.count_nonzero(block, axis=1)
+        parts[:, k] = _halve(np.multiply(block, weights))
+    return _halve(parts), counts
