@@ -286,9 +286,9 @@ def _algorithm1(problem, mask, num, near_ties, ties):
         if affected.size:
             exponents = num.exponent_at(affected, tau)
             old_rates = num.rate[affected].copy()
-            num.lower(affected, hit_sums, hit_counts, unfitted_data)
             counts[affected] -= hit_counts[affected]
             alive = counts[affected] > 0
+            num.lower(affected, hit_sums, alive, unfitted_data)
             num.retime(affected, tau, exponents, winners[0], alive)
             num.retire(affected[~alive])
             waiting[affected[~alive]] = False

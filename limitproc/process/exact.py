@@ -40,6 +40,9 @@ __all__ = [
 
 #: Working precision (bits) of the first enclosure.
 START_PREC = 64
+#: Precision (bits) at which every new number gets its ball when it is built
+#: (from its children's balls: one arb operation, nothing re-walked later).
+WORKING_PREC = 128
 #: Precision (bits) past which two unseparated numbers are tested for equality
 #: without a bound on the size of their normal forms.
 EQUALITY_PREC = 1024
@@ -98,6 +101,23 @@ class ExactReal:
         self._normal = None
         self._sympy = None
         self._text = None
+        if op <= _SURD:
+            prec = WORKING_PREC
+        elif op >= _NEG:
+            prec = args[0]._prec
+        else:
+            prec = min(args[0]._prec, args[1]._prec)
+        if prec:
+            saved = ctx.prec
+            if saved == prec:
+                self._ball = self._compute_ball()
+            else:
+                ctx.prec = prec
+                try:
+                    self._ball = self._compute_ball()
+                finally:
+                    ctx.prec = saved
+            self._prec = prec
 
     # -------------------------------------------------------------- building
 
@@ -135,16 +155,7 @@ class ExactReal:
         except TypeError:
             return NotImplemented
         a, b = (other, self) if swap else (self, other)
-        if a.op == _RAT and b.op == _RAT:  # fold rationals at once
-            x, y = a.args[0], b.args[0]
-            if op == _DIV:
-                if y == 0:
-                    raise ZeroDivisionError("division of an exact number by 0")
-                return ExactReal(_RAT, (x / y,))
-            return ExactReal(_RAT, ((x + y) if op == _ADD else (x - y) if op == _SUB else x * y,))
-        if op == _DIV and b.op == _RAT and b.args[0] == 0:
-            raise ZeroDivisionError("division of an exact number by 0")
-        return ExactReal(op, (a, b))
+        return _combine(op, a, b)
 
     def __add__(self, other):
         return self._binary(other, _ADD)
@@ -224,6 +235,10 @@ class ExactReal:
         saved = ctx.prec
         ctx.prec = prec
         try:
+            if all(child._prec >= prec for child in self._children()):  # the usual case: one new node
+                self._ball = self._compute_ball()
+                self._prec = prec
+                return self._ball
             for node in self._postorder(lambda node: node._prec >= prec):
                 node._ball = node._compute_ball()
                 node._prec = prec
@@ -231,21 +246,21 @@ class ExactReal:
             ctx.prec = saved
         return self._ball
 
-    def _compute_ball(self):
+    def _compute_ball(self, ball_of=lambda child: child._ball):
         op, args = self.op, self.args
         if op == _RAT:
             return arb(args[0])
         if op == _SURD:
             return arb(args[0]) * arb(args[1]).sqrt()
         if op == _NEG:
-            return -args[0]._ball
+            return -ball_of(args[0])
         if op == _POW:
-            base, p, q = args[0]._ball, args[1], args[2]
+            base, p, q = ball_of(args[0]), args[1], args[2]
             if q == 1:
                 return base**p
             root = base.nonnegative_part().sqrt() if q == 2 else base.nonnegative_part().root(q)
             return root**p
-        a, b = args[0]._ball, args[1]._ball
+        a, b = ball_of(args[0]), ball_of(args[1])
         if op == _ADD:
             return a + b
         if op == _SUB:
@@ -261,7 +276,7 @@ class ExactReal:
                 return int(q.p) / int(q.q)  # correctly rounded
             except OverflowError:
                 return float("inf") if q > 0 else float("-inf")
-        prec = max(START_PREC, self._prec)
+        prec = max(WORKING_PREC, self._prec)
         while True:
             box = self.ball(prec)
             if box.rel_accuracy_bits() >= 60 or box.rad() < arb(2) ** -1100:
@@ -372,9 +387,43 @@ class ExactReal:
         return self._sympy_()
 
     def __str__(self):
+        """The exact value as text that ``sympy.sympify`` reads back: sympy's
+        own form for small numbers (``4*sqrt(5)/5``), else the graph written
+        out (sympy's canonical form of large numbers costs integer
+        factorizations and a numerical sort of every sum)."""
         if self._text is None:
-            self._text = str(self._sympy_())
+            if self.op == _RAT:
+                self._text = str(self.args[0])  # as sympy writes a Rational
+            elif self.op == _SURD:
+                self._text = _surd_text(*self.args)
+            elif self._printed_length(_SYMPY_TEXT) <= _SYMPY_TEXT:
+                self._text = str(self._sympy_())
+            else:
+                self._text = self._plain_text()
         return self._text
+
+    def _printed_length(self, limit):
+        """An upper estimate of the length of :meth:`_plain_text` (stops past ``limit``)."""
+        lengths = {}
+        for node in self._postorder(lambda node: id(node) in lengths):
+            op, args = node.op, node.args
+            if op <= _SURD:
+                size = sum(len(str(q.p)) + len(str(q.q)) + 8 for q in args)
+                if any(q.p.bit_length() > 64 or q.q.bit_length() > 64 for q in args):
+                    size += limit  # large integers: sympy would factor them
+            else:
+                size = 12 + sum(lengths[id(c)] for c in node._children())
+            lengths[id(node)] = size
+            if size > limit:
+                return size
+        return lengths[id(self)]
+
+    def _plain_text(self):
+        """The graph written out as an expression (module ``_write``)."""
+        texts = {}
+        for node in self._postorder(lambda node: id(node) in texts):
+            texts[id(node)] = _write(node, texts)
+        return texts[id(self)][0]
 
     def __repr__(self):
         return str(self)
@@ -430,6 +479,118 @@ class ExactReal:
     def __reduce__(self):
         # arb balls do not pickle; the graph does (the balls are recomputed)
         return (ExactReal, (self.op, self.args))
+
+
+#: Numbers whose written form is at most this long (and whose integers fit
+#: in 64 bits) are shown in sympy's canonical form.
+_SYMPY_TEXT = 400
+
+# precedence of written expressions: 0 a sum (or anything with a leading minus),
+# 1 a product or quotient, 2 an atom (integer, sqrt(...), parenthesized)
+_SUM, _PRODUCT, _ATOM = range(3)
+
+
+def _surd_text(c, q):
+    """The text of ``c √q`` as sympy writes it: ``√q = √(p d)/d = s √r / d``
+    with the square factors of ``p d`` taken out.  Up to ``2^30`` the
+    factorization is complete, as sympy's; beyond, the factors below ``2^15``
+    (sympy's trial division) and a square cofactor are taken out, so the text
+    is exact but may keep a square factor sympy would find."""
+    s, r = fmpz(1), fmpz(1)
+    N = q.p * q.q
+    factors = N.factor() if N.bit_length() <= 30 else N.factor_smooth(15)
+    for prime, power in factors:
+        if N.bit_length() > 30 and prime.bit_length() > 15:  # an unfactored cofactor
+            root = prime.isqrt()
+            if power % 2 == 1 and root * root == prime:
+                s *= root**power
+                continue
+        s *= prime ** (power // 2)
+        r *= prime ** (power % 2)
+    coefficient = c * s / q.q
+    if r == 1:
+        return str(coefficient)
+    sign = "-" if coefficient < 0 else ""
+    top, bottom = abs(coefficient.p), coefficient.q
+    text = f"sqrt({r})" if top == 1 else f"{top}*sqrt({r})"
+    return sign + (text if bottom == 1 else f"{text}/{bottom}")
+
+
+def _rational_text(q):
+    text = str(q)
+    if q < 0:
+        return text, _SUM
+    return text, (_PRODUCT if q.q != 1 else _ATOM)
+
+
+def _wrap(entry, level):
+    text, prec = entry
+    return text if prec >= level else f"({text})"
+
+
+def _write(node, texts):
+    """``(text, precedence)`` of ``node`` from those of its children."""
+    op, args = node.op, node.args
+    if op == _RAT:
+        return _rational_text(args[0])
+    if op == _SURD:
+        c, q = args
+        root = f"sqrt({q})"
+        if c == 1:
+            return root, _ATOM
+        if c == -1:
+            return f"-{root}", _SUM
+        text, prec = _rational_text(c)
+        return f"{_wrap((text, prec), _PRODUCT)}*{root}", _PRODUCT
+    if op == _NEG:
+        return f"-{_wrap(texts[id(args[0])], _PRODUCT)}", _SUM
+    if op == _POW:
+        base = _wrap(texts[id(args[0])], _ATOM)
+        if (args[1], args[2]) == (1, 2):
+            return f"sqrt({texts[id(args[0])][0]})", _ATOM
+        return f"{base}**({args[1]}/{args[2]})" if args[2] != 1 else f"{base}**{args[1]}", _ATOM
+    a, b = texts[id(args[0])], texts[id(args[1])]
+    if op == _ADD:
+        right = b[0]
+        return (f"{a[0]} - {right[1:]}" if right.startswith("-") else f"{a[0]} + {right}"), _SUM
+    if op == _SUB:
+        return f"{a[0]} - {_wrap(b, _PRODUCT)}", _SUM
+    if op == _MUL:
+        return f"{_wrap(a, _PRODUCT)}*{_wrap(b, _PRODUCT)}", _PRODUCT
+    return f"{_wrap(a, _PRODUCT)}/{_wrap(b, _ATOM)}", _PRODUCT
+
+
+def _combine(op, a, b):
+    """``a op b``, folding rationals and single surds ``c √q`` at once (the
+    graph stays small, its balls cheap and its text short)."""
+    if a.op == _RAT and b.op == _RAT:
+        x, y = a.args[0], b.args[0]
+        if op == _DIV:
+            if y == 0:
+                raise ZeroDivisionError("division of an exact number by 0")
+            return ExactReal(_RAT, (x / y,))
+        return ExactReal(_RAT, ((x + y) if op == _ADD else (x - y) if op == _SUB else x * y,))
+    zero_a = a.op == _RAT and a.args[0] == 0
+    zero_b = b.op == _RAT and b.args[0] == 0
+    if op == _DIV and zero_b:
+        raise ZeroDivisionError("division of an exact number by 0")
+    if op == _ADD and (zero_a or zero_b):
+        return b if zero_a else a
+    if op == _SUB and (zero_a or zero_b):
+        return -b if zero_a else a
+    if op == _MUL and (zero_a or zero_b):
+        return ExactReal(_RAT, (fmpq(0),))
+    if op in (_MUL, _DIV) and a.op <= _SURD and b.op <= _SURD:  # c √q forms (a rational has q = 1)
+        c1, q1 = (a.args[0], fmpq(1)) if a.op == _RAT else a.args
+        c2, q2 = (b.args[0], fmpq(1)) if b.op == _RAT else b.args
+        if op == _MUL:
+            return ExactReal.surd(c1 * c2, q1 * q2)
+        return ExactReal.surd(c1 / (c2 * q2), q1 * q2)  # 1/(c √q) = √q/(c q)
+    if op in (_MUL, _DIV) and b.op == _RAT and b.args[0] == 1:
+        return a
+    if op == _MUL and a.op == _RAT and a.args[0] == 1:
+        return b
+    return ExactReal(op, (a, b))
 
 
 def _sympy_rational(sympy, q):
@@ -563,7 +724,7 @@ def enclose(expr, prec=START_PREC):
     """
     from mpmath import iv, mpf
 
-    box = exact(expr).ball(prec)
+    box = _evaluate(exact(expr), prec)
     saved = ctx.prec
     ctx.prec = prec
     try:
@@ -577,6 +738,19 @@ def enclose(expr, prec=START_PREC):
         return iv.mpf(ends)
     finally:
         iv.prec = saved
+
+
+def _evaluate(number, prec):
+    """The ball of ``number`` computed afresh at exactly ``prec`` bits (no cache)."""
+    balls = {}
+    saved = ctx.prec
+    ctx.prec = prec
+    try:
+        for node in number._postorder(lambda node: id(node) in balls):
+            balls[id(node)] = node._compute_ball(lambda child: balls[id(child)])
+    finally:
+        ctx.prec = saved
+    return balls[id(number)]
 
 
 def _zero_by_minimal_polynomial(a):

@@ -228,15 +228,19 @@ class Mask:
         for block in self.blocks:
             if not block.active.size:
                 continue
-            first = np.argmax(block.active, axis=0)  # first active neuron of each datum (position)
-            covered = block.active[first, np.arange(block.data.size)]
-            firsts.append((block, first, covered))
-            present = np.zeros(block.neurons.size, dtype=bool)
+            first = np.full(block.data.size, -1, dtype=np.int64)  # first active neuron of each datum
             for a in np.flatnonzero(self.counts[block.neurons]):
-                present[:] = False
-                present[first[block.active[a]]] = True
-                heads = np.flatnonzero(present)
-                edges.append(np.column_stack([block.neurons[heads], np.full(heads.size, block.neurons[a])]))
+                np.copyto(first, a, where=block.active[a] & (first < 0))
+            covered = first >= 0
+            firsts.append((block, first, covered))
+            # every neuron active on a datum is joined to that datum's first neuron
+            key = first[covered].astype(np.int16 if block.neurons.size < 2**15 else np.int64)
+            order = np.flatnonzero(covered)[np.argsort(key, kind="stable")]  # counting sort for int16
+            heads, starts = np.unique(first[order], return_index=True)
+            linked = np.logical_or.reduceat(np.take(block.active, order, axis=1), starts, axis=1)
+            for h, column in zip(heads, linked.T):
+                joined = np.flatnonzero(column)
+                edges.append(np.column_stack([np.full(joined.size, block.neurons[h]), block.neurons[joined]]))
         root = _union_find(m, np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64))
         live = self.counts > 0
         _, compact = np.unique(root[live], return_inverse=True)
