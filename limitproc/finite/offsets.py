@@ -35,8 +35,6 @@ with ``2 r C_k = ln(n r) − ln Σ_{g ∈ G} e^{2 κ_g}``; members share the fit
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.integrate import solve_ivp
-from scipy.special import expit, logsumexp, softmax
 
 from ..schema import json_number
 
@@ -175,6 +173,12 @@ def _initial_phase(problem, j, log_norm, inner):
     ``c_i(t) = c_i + g_i ∫a``.  A wrong-sign coordinate (``g_i < 0``) reaches 0
     when ``∫a = c_i/|g_i|`` and freezes; after the last one
     ``a ≈ (a + b)/2 e^{γ t}``.
+
+    The wrong-sign coordinates freeze in the order of their initial
+    thresholds ``c_i/|g_i|`` (each event lowers every remaining threshold by
+    the same area), so they are sorted once and the active sums
+    ``||g_S||²`` and ``<g_S, c_S(0)>`` are read from suffix sums: linear time
+    after the sort.
     """
     n = problem.n
     s = float(problem.signs[j])
@@ -183,33 +187,42 @@ def _initial_phase(problem, j, log_norm, inner):
     a = scale
     g = s * problem.y / n
     active = (c > 0) & (g != 0)
+    if not (active & (g > 0)).any():
+        return np.nan, c, 0.0
+    right = np.flatnonzero(active & (g > 0))
+    wrong = np.flatnonzero(active & (g < 0))
+    wrong = wrong[np.argsort(c[wrong] / -g[wrong], kind="stable")]
+    thresholds = c[wrong] / -g[wrong]
+    # sums over the right coordinates and the wrong ones not yet frozen (suffixes)
+    g2_right, gc_right = float(g[right] @ g[right]), float(g[right] @ c[right])
+    g2_tail = np.concatenate([np.cumsum((g[wrong] ** 2)[::-1])[::-1], [0.0]])
+    gc_tail = np.concatenate([np.cumsum((g[wrong] * c[wrong])[::-1])[::-1], [0.0]])
+    c0 = c.copy()
     t = 0.0
-    while True:
-        gs = np.where(active, g, 0.0)
-        gamma = float(np.linalg.norm(gs))
-        if gamma == 0.0 or not (active & (g > 0)).any():
-            return np.nan, c, t
-        b = float(gs @ c) / gamma
-        wrong = np.flatnonzero(active & (g < 0))
-        if wrong.size == 0:
-            return float(np.log((a + b) / 2.0) - gamma * t), c, t
-        thresholds = c[wrong] / -g[wrong]
-        first = int(np.argmin(thresholds))
-        area = float(thresholds[first])
+    done = 0.0  # the area ∫a so far
+    for k, i in enumerate(wrong):
+        gamma = float(np.sqrt(g2_right + g2_tail[k]))
+        b = (gc_right + gc_tail[k] + done * gamma * gamma) / gamma  # <ĝ_S, c_S>, c_S = c_S(0) + g_S · area
+        area = float(thresholds[k] - done)
         # a sinh x + b (cosh x − 1) = γ·area, solved for u = e^x ≥ 1.
         B = b + gamma * area
         root = np.sqrt(B * B + (a - b) * (a + b))
         u = (B + root) / (a + b) if B >= 0 else (a - b) / (root - B)
         x = float(np.log(max(u, 1.0)))
-        a, c = a * np.cosh(x) + b * np.sinh(x), c + gs * area
-        i = wrong[first]
-        c[i] = 0.0
-        active[i] = False
+        a = a * np.cosh(x) + b * np.sinh(x)
+        done += area
         t += x / gamma
+    gamma = float(np.sqrt(g2_right))
+    b = (gc_right + done * gamma * gamma) / gamma
+    c[right] = c0[right] + g[right] * done
+    c[wrong] = 0.0
+    return float(np.log((a + b) / 2.0) - gamma * t), c, t
 
 
 def logistic(x):
     """``1/(1 + e^x)`` (:func:`scipy.special.expit` of ``−x``)."""
+    from scipy.special import expit
+
     return expit(-np.asarray(x, dtype=float))
 
 
@@ -228,34 +241,74 @@ def _transit(old_rate, new_rate, blocks):
         \dot a = r^k α + Σ_g p_g r_g β_g,\quad \dot α = r^k a,\quad \dot β_g = p_g r_g a ,
 
     integrated as ``ln a`` and ``(α, β)/a``.  Returns ``(Δ, ln β_g(∞))``:
-    ``ln a ≈ r^k s + Δ`` at the end.
+    ``ln a ≈ r^k s + Δ`` at the end.  (:func:`_transits` does many at once.)
     """
-    r_g = np.array([b[0] for b in blocks], dtype=float)
-    rho = np.array([b[1] for b in blocks], dtype=float)
-    C = np.array([b[2] for b in blocks], dtype=float)
-    start = float(np.min(C - LOGISTIC_TAIL / rho))
-    end = float(np.max(C + LOGISTIC_TAIL / rho))
+    return _transits([(old_rate, new_rate, blocks)])[0]
 
-    def rhs(s, z):
-        pr = logistic(2.0 * rho * (s - C)) * r_g
-        q_a, q_b = z[1], z[2:]
-        phi = new_rate * q_a + pr @ q_b
-        return np.concatenate([[phi, new_rate - q_a * phi], pr - q_b * phi])
 
-    z0 = np.concatenate([[old_rate * start, new_rate / old_rate], r_g / old_rate])
-    sol = solve_ivp(rhs, (start, end), z0, method="DOP853", rtol=1e-12, atol=1e-14)
-    log_a, q_a, q_b = sol.y[0, -1], sol.y[1, -1], sol.y[2:, -1]
-    if new_rate > 0:
+#: Realignments integrated together (one ODE system, time rescaled to [0, 1]).
+_TRANSIT_BATCH = 64
+
+
+def _transits(items, rtol=1e-12, atol=1e-14):
+    """:func:`_transit` of every ``(old_rate, new_rate, blocks)`` of ``items``,
+    integrated as one system per batch of :data:`_TRANSIT_BATCH`: system ``i``
+    runs over its own interval ``[start_i, end_i]``, rescaled to ``σ ∈ [0, 1]``
+    (``s = start_i + σ (end_i − start_i)``), and missing blocks are padded
+    with ``r_g = 0`` (a block that is never there).  The error norm of the
+    solver is a root mean square over components, so the tolerances are
+    divided by ``sqrt(components / 3)`` to keep each system's error that of a
+    solve on its own."""
+    out = []
+    for a in range(0, len(items), _TRANSIT_BATCH):
+        out.extend(_transit_batch(items[a : a + _TRANSIT_BATCH], rtol, atol))
+    return out
+
+
+def _transit_batch(items, rtol, atol):
+    from scipy.integrate import solve_ivp
+
+    count = len(items)
+    width = max(len(blocks) for _, _, blocks in items)
+    r_g, rho, C = np.zeros((count, width)), np.ones((count, width)), np.zeros((count, width))
+    for i, (_, _, blocks) in enumerate(items):
+        for g, block in enumerate(blocks):
+            r_g[i, g], rho[i, g], C[i, g] = block
+    real = r_g > 0
+    old = np.array([item[0] for item in items], dtype=float)
+    new = np.array([item[1] for item in items], dtype=float)
+    start = np.where(real, C - LOGISTIC_TAIL / rho, np.inf).min(axis=1)
+    end = np.where(real, C + LOGISTIC_TAIL / rho, -np.inf).max(axis=1)
+    length = end - start
+
+    def rhs(sigma, flat):
+        z = flat.reshape(count, 2 + width)
+        s = start + sigma * length
+        pr = logistic(2.0 * rho * (s[:, None] - C)) * r_g
+        q_a, q_b = z[:, 1], z[:, 2:]
+        phi = new * q_a + (pr * q_b).sum(axis=1)
+        out = np.empty_like(z)
+        out[:, 0] = phi
+        out[:, 1] = new - q_a * phi
+        out[:, 2:] = pr - q_b * phi[:, None]
+        return (out * length[:, None]).ravel()
+
+    z0 = np.column_stack([old * start, new / old, r_g / old[:, None]])
+    scale = np.sqrt(z0.size / 3.0)
+    sol = solve_ivp(rhs, (0.0, 1.0), z0.ravel(), method="DOP853", rtol=rtol / scale, atol=atol / scale)
+    final = sol.y[:, -1].reshape(count, 2 + width)
+    results = []
+    for i, (_, _, blocks) in enumerate(items):
+        log_a, q_a, q_b = final[i, 0], final[i, 1], final[i, 2 : 2 + len(blocks)]
         # from here on a = A e^{r s} + B e^{−r s} with A = (a + α)/2 e^{−r s}
-        delta = float(log_a + np.log((1.0 + q_a) / 2.0) - new_rate * end)
-    else:
-        delta = np.nan
-    with np.errstate(divide="ignore"):
-        remnant = tuple(float(v) for v in np.log(np.maximum(q_b, 0.0)) + log_a)
-    return delta, remnant
+        delta = float(log_a + np.log((1.0 + q_a) / 2.0) - new[i] * end[i]) if new[i] > 0 else np.nan
+        with np.errstate(divide="ignore"):
+            remnant = tuple(float(v) for v in np.log(np.maximum(q_b, 0.0)) + log_a)
+        results.append((delta, remnant))
+    return results
 
 
-def log_norm_offsets(process, *, unit_init=False, model="transit"):
+def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None):
     """The λ-free log-norm offsets ``κ_j^k`` and jump offsets ``C_k``
     (module docstring; ``docs/finite-lambda.md``).
 
@@ -270,6 +323,9 @@ def log_norm_offsets(process, *, unit_init=False, model="transit"):
         wrong-sign components) and the realignment through each logistic jump.
         ``"first-order"``: the closed form ``ln(||W0_j|| (1 + z_j)/2)`` and an
         instantaneous realignment (:func:`offset_model`).
+    progress : callable, optional
+        Called as ``progress("offsets", done, total)`` after each cluster of
+        simultaneous jumps (``total`` clusters).
 
     Returns
     -------
@@ -285,6 +341,8 @@ def log_norm_offsets(process, *, unit_init=False, model="transit"):
     >>> log_norm_offsets(limit_process(p)).jump_offsets.round(4).tolist()
     [0.2137, -0.9357]
     """
+    from scipy.special import logsumexp, softmax
+
     if model not in ("transit", "first-order"):
         raise ValueError(f"model must be 'transit' or 'first-order', got {model!r}")
     problem, mask = process.problem, process.mask
@@ -333,6 +391,7 @@ def log_norm_offsets(process, *, unit_init=False, model="transit"):
             taken.append((s, fitted))
         for s, _ in taken:
             unfitted[s.data] = False
+        pending = []  # the waiting neurons that lost data: realigned together (_transits)
         for j in np.flatnonzero(waiting & (rep == np.arange(m))):
             data = mask.data_of(j)
             blocks, who = [], []
@@ -347,8 +406,12 @@ def log_norm_offsets(process, *, unit_init=False, model="transit"):
             members = group_members(mask, j)
             log_amp = float(0.5 * logsumexp(2.0 * kappa[members]))
             lead = min(0.5 * np.log(n * r_jump / 2.0) - log_amp - old * C for _, r_jump, C in blocks)
+            pending.append((j, blocks, who, old, new, members, log_amp, lead))
+        moving = [item for item in pending if item[4] > 0] if model == "transit" else []
+        transits = dict(zip((item[0] for item in moving), _transits([(item[3], item[4], item[1]) for item in moving])))
+        for j, blocks, who, old, new, members, log_amp, lead in pending:
             if model == "transit" and new > 0:
-                delta, remnant = _transit(old, new, blocks)
+                delta, remnant = transits[j]
                 remnant = tuple(log_amp + v for v in remnant)
             elif model == "transit":
                 delta, remnant = np.nan, ()
@@ -364,6 +427,8 @@ def log_norm_offsets(process, *, unit_init=False, model="transit"):
             else:
                 waiting[members] = False
             rate[members] = new
+        if progress is not None:
+            progress("offsets", index + len(cluster), len(jumps))
         index += len(cluster)
     states.flags.writeable = False
     return LogNormOffsets(process, model, bool(unit_init), offsets, initial, tuple(realignments), shares,

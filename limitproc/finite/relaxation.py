@@ -12,7 +12,6 @@ with these amplitudes, and :func:`loss_blocks` builds them from the offsets of
 """
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from .offsets import LOGISTIC_TAIL, logistic
 
@@ -54,19 +53,52 @@ def _sqrt_logistic(n_rate, rate, t, t_half):
 
 
 class _Segment:
-    """Constant coefficients ``M`` from ``t0`` on: ``z(t) = e^{M (t − t0)} z(t0)``
-    (by an eigendecomposition when it is well conditioned)."""
+    """Constant coefficients ``M`` from ``t0`` on: ``z(t) = e^{M (t − t0)} z(t0)``.
 
-    def __init__(self, t0, matrix):
+    Outside the growth windows ``db_G/dt = 0`` and ``M`` has the form
+    ``[[S, 0], [C, 0]]`` with ``S`` symmetric (``leading`` rows): then, with
+    ``S = V diag(λ) Vᵀ``, ``e^{Mt} = [[V e^{λt} Vᵀ, 0], [C V φ(t) Vᵀ, I]]``,
+    ``φ = (e^{λt} − 1)/λ`` (a symmetric eigendecomposition, always well
+    conditioned).  Other matrices use an eigendecomposition when it is well
+    conditioned, matrix exponentials otherwise.
+    """
+
+    def __init__(self, t0, matrix, leading=None):
         self.t0, self.matrix = t0, matrix
+        self.eigen = self.symmetric = None
+        p = leading
+        if (p is not None and np.array_equal(matrix[:p, :p], matrix[:p, :p].T)
+                and not matrix[:p, p:].any() and not matrix[p:, p:].any()):
+            values, vectors = np.linalg.eigh(matrix[:p, :p])
+            self.symmetric = p, values, vectors, matrix[p:, :p] @ vectors
+            return
         values, vectors = np.linalg.eig(matrix)
-        self.eigen = None
-        if np.linalg.cond(vectors) < 1e8:
-            self.eigen = values, vectors, np.linalg.inv(vectors)
+        inverse = np.linalg.inv(vectors)
+        k = matrix.shape[0]
+        # 1-norm condition number, within a factor k of the 2-norm one
+        if np.all(np.isfinite(inverse)) and np.abs(vectors).sum(0).max() * np.abs(inverse).sum(0).max() < 1e8 / k:
+            self.eigen = values, vectors, inverse
+
+    def _growth_factors(self, times):
+        p, values, _, _ = self.symmetric
+        dt = np.asarray(times, dtype=float) - self.t0
+        lt = np.outer(dt, values)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            phi = np.where(values != 0.0, np.expm1(lt) / values, dt[:, None])
+        return np.exp(lt), phi
 
     def exponentials(self, times):
         """``e^{M (t − t0)}`` at each time, shape (T, k, k)."""
         dt = np.asarray(times, dtype=float) - self.t0
+        if self.symmetric is not None:
+            p, _, V, CV = self.symmetric
+            decay, phi = self._growth_factors(times)
+            k = self.matrix.shape[0]
+            out = np.zeros((dt.size, k, k))
+            out[:, :p, :p] = (V[None] * decay[:, None, :]) @ V.T
+            out[:, p:, :p] = (CV[None] * phi[:, None, :]) @ V.T
+            out[:, p:, p:] = np.eye(k - p)
+            return out
         if self.eigen is not None:
             values, vectors, inverse = self.eigen
             scaled = np.exp(np.outer(dt, values))[:, None, :] * vectors[None]
@@ -77,6 +109,11 @@ class _Segment:
 
     def propagate(self, times, z0):
         """``e^{M (t − t0)} z0`` at each time, shape (T, k)."""
+        if self.symmetric is not None:
+            p, _, V, CV = self.symmetric
+            decay, phi = self._growth_factors(times)
+            w = V.T @ z0[:p]
+            return np.hstack([(decay * w) @ V.T, z0[p:] + (phi * w) @ CV.T])
         if self.eigen is None:
             return self.exponentials(times) @ z0
         values, vectors, inverse = self.eigen
@@ -85,6 +122,12 @@ class _Segment:
 
     def first_rows(self, times):
         """First rows of ``e^{M (t − t0)}``, shape (T, k)."""
+        if self.symmetric is not None:
+            p, _, V, _ = self.symmetric
+            decay, _ = self._growth_factors(times)
+            out = np.zeros((decay.shape[0], self.matrix.shape[0]))
+            out[:, :p] = (decay * V[0]) @ V.T
+            return out
         if self.eigen is None:
             return self.exponentials(times)[:, 0, :]
         values, vectors, inverse = self.eigen
@@ -246,7 +289,7 @@ class _Block:
         self.segments = []
         for lo, hi in merged + [[np.inf, np.inf]]:
             M, A = self._matrices(*self._growth(t, self.later_t <= t))
-            constant = (_Segment(t, M), [_Segment(t, a) for a in A])
+            constant = (_Segment(t, M, self.P), [_Segment(t, a, 1) for a in A])
             self.segments.append(("const", t, z, Phis, constant))
             if not np.isfinite(lo):
                 break
@@ -256,6 +299,8 @@ class _Block:
             # growth window: the scaled along state and fresh fundamental matrices
             scale = float(np.linalg.norm(z)) or 1.0
             state0 = np.concatenate([z / scale, self._pack([np.eye(k) for k in self.sizes])])
+            from scipy.integrate import solve_ivp
+
             sol = solve_ivp(self._window_rhs, (lo, hi), state0, method=_WINDOW_METHOD, rtol=1e-10, atol=1e-12,
                             dense_output=True, **({"jac": self._window_jac} if _WINDOW_METHOD != "DOP853" else {}))
             self.segments.append(("window", lo, sol, scale, Phis))

@@ -294,9 +294,9 @@ def _algorithm1(problem, mask, num, near_ties, ties):
             waiting[affected[~alive]] = False
             new_rates = num.rate[affected]
             interactions.extend(
-                Interaction(k, int(j), num.number(num.unscale(old_rates[t], "rate")),
-                            num.number(num.unscale(new_rates[t], "rate")), num.number(exponents[t]))
-                for t, j in enumerate(affected)
+                Interaction(k, j, num.number(old), num.number(new), num.number(e))
+                for j, old, new, e in zip(affected.tolist(), num.unscale(old_rates, "rate").tolist(),
+                                          num.unscale(new_rates, "rate").tolist(), exponents.tolist())
             )
         num.retire(winners)
     saddles, out_of_range = _saddles(problem, mask, num, jumps, unfitted)
@@ -430,6 +430,7 @@ class LimitProcess:
     ties: tuple = ()
     out_of_range: tuple = ()
     scaled_times: tuple = field(default=(), repr=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def label_scale(self):
@@ -460,7 +461,9 @@ class LimitProcess:
     @property
     def times(self):
         """Jump times ``τ_1..τ_K`` as floats."""
-        return np.array([float(s.tau) for s in self.jumps])
+        if "times" not in self._cache:
+            self._cache["times"] = np.array([float(s.tau) for s in self.jumps])
+        return self._cache["times"].copy()
 
     @property
     def losses(self):
@@ -517,31 +520,60 @@ class LimitProcess:
         ``||w_j(τ ln(1/λ))|| ≈ λ^{e_j(τ)}``; ``e_j`` starts at 1, falls at rate
         ``r_j^k`` between jumps and is 0 from the neuron's own jump on.
         Members of a group share their first neuron's exponent.
+
+        Calls at non-decreasing ``τ`` resume where the previous one stopped,
+        so evaluating at every jump time costs time linear in the number of
+        interactions (:meth:`exponents_at_jumps`).
         """
         tau = float(tau)
-        rate = np.array([float(r) for r in self.initial_rates])
-        start = np.zeros(self.problem.m)
-        e0 = np.ones(self.problem.m)
-        jump_of = {s.neuron: float(s.tau) for s in self.jumps}
-        times = [0.0] + self.times.tolist()
-        for step in self.interactions:
-            t = times[step.k]
-            if t > tau:
-                break
-            start[step.neuron], e0[step.neuron] = t, float(step.exponent)
-            rate[step.neuron] = float(step.new_rate)
-        e = np.maximum(e0 - rate * (tau - start), 0.0)
-        for j, t in jump_of.items():
-            if t <= tau:
-                e[j] = 0.0
+        table = self._interaction_table()
+        state = self._cache.get("sweep")
+        if state is None or tau < state["tau"]:
+            m = self.problem.m
+            state = {"tau": -np.inf, "next": 0, "start": np.zeros(m), "e0": np.ones(m),
+                     "rate": table["initial_rates"].copy()}
+        stop = int(np.searchsorted(table["time"], tau, side="right"))
+        if stop > state["next"]:
+            chunk = slice(state["next"], stop)
+            neurons = table["neuron"][chunk]
+            last = neurons.size - 1 - np.unique(neurons[::-1], return_index=True)[1]  # the latest step per neuron
+            who = neurons[last]
+            state["start"][who] = table["time"][chunk][last]
+            state["e0"][who] = table["exponent"][chunk][last]
+            state["rate"][who] = table["new_rate"][chunk][last]
+            state["next"] = stop
+        state["tau"] = tau
+        self._cache["sweep"] = state
+        e = np.maximum(state["e0"] - state["rate"] * (tau - state["start"]), 0.0)
+        e[table["jumpers"][table["jump_times"] <= tau]] = 0.0
         return e[self.mask.representative]
+
+    def exponents_at_jumps(self):
+        """:meth:`exponents` at ``τ_0 = 0`` and at every jump time, shape (K+1, m)."""
+        return np.array([self.exponents(t) for t in [0.0] + self.times.tolist()])
+
+    def _interaction_table(self):
+        """The interactions and jumps as float arrays (built once)."""
+        if "interactions" not in self._cache:
+            times = np.concatenate([[0.0], self.times])
+            steps = self.interactions
+            self._cache["interactions"] = {
+                "time": times[np.array([step.k for step in steps], dtype=np.int64)],
+                "neuron": np.array([step.neuron for step in steps], dtype=np.int64),
+                "exponent": np.array([float(step.exponent) for step in steps]),
+                "new_rate": np.array([float(step.new_rate) for step in steps]),
+                "initial_rates": np.array([float(r) for r in self.initial_rates]),
+                "jumpers": np.array([s.neuron for s in self.jumps], dtype=np.int64),
+                "jump_times": times[1:],
+            }
+        return self._cache["interactions"]
 
     @property
     def resolution_margin(self):
         """The resolution margin ``μ`` of spec §8 (:class:`ResolutionMargin`)."""
         if not self.interactions:
             return ResolutionMargin(np.inf, label_size=self.problem.label_size)
-        values = [float(step.exponent) for step in self.interactions]
+        values = self._interaction_table()["exponent"].tolist()
         best = int(np.argmin(values))
         step = self.interactions[best]
         if self.backend == "exact":

@@ -51,7 +51,7 @@ import numpy as np
 from flint import fmpq
 
 from .exact import ExactReal, order_candidates
-from .summation import depth, masked_row_sums, pairwise_sum
+from .summation import depth, masked_sums, pairwise_sum
 
 __all__ = ["FloatArithmetic", "ExactArithmetic", "NearTie", "Unrepresentable"]
 
@@ -101,6 +101,7 @@ class FloatArithmetic:
     def __init__(self, problem, mask):
         self.n = problem.n
         self.scale = problem.label_scale
+        self._factors = {}
         self.y = problem.scaled_labels
         lost = np.flatnonzero((self.y == 0) & (problem.y != 0))
         if lost.size:
@@ -113,7 +114,7 @@ class FloatArithmetic:
         self._fresh = np.zeros(m)  # relative bound of a fresh sum over the neuron's sign (≥ one over its data)
         for block in mask.blocks:  # Σ_{i: A_ij = 1} y_i², pairwise over the L data of the block's sign
             if block.active.size:
-                sums, counts = masked_row_sums(block.active, self.y2[block.data])
+                sums, counts = masked_sums(block.by_datum, self.y2[block.data])
                 S[block.neurons] = sums
                 self.ES[block.neurons] = (depth(block.data.size) + 1) * _U * sums + counts * _ETA
                 self._fresh[block.neurons] = (depth(block.data.size) + 1) * _U
@@ -148,11 +149,18 @@ class FloatArithmetic:
         names them)."""
         if self.scale == 1.0:
             return value
-        with np.errstate(over="ignore", under="ignore"):
-            factor = np.float64(self.scale) ** _POWERS[kind]
-            if np.isfinite(factor) and factor > 0:
-                return value * factor
-            return value * np.float64(self.scale) ** (_POWERS[kind] / 2) * np.float64(self.scale) ** (_POWERS[kind] / 2)
+        factor = self._factors.get(kind)
+        if factor is None:
+            with np.errstate(over="ignore", under="ignore"):
+                factor = np.float64(self.scale) ** _POWERS[kind]
+                if not (np.isfinite(factor) and factor > 0):
+                    factor = np.float64(self.scale) ** (_POWERS[kind] / 2)  # applied twice below
+                    factor = (factor, factor)
+            self._factors[kind] = factor
+        if isinstance(factor, tuple):
+            with np.errstate(over="ignore", under="ignore"):
+                return value * factor[0] * factor[1]
+        return value * factor
 
     @staticmethod
     def sqrt(x):
@@ -183,7 +191,7 @@ class FloatArithmetic:
             if rows.size > 1 and np.any(rows[1:] < rows[:-1]):  # several winners: gather in order
                 rows = np.sort(rows)
             if rows.size and block.neurons.size:
-                F, C = masked_row_sums(block.active, self.y2[block.data], rows)
+                F, C = masked_sums(block.by_datum, self.y2[block.data], rows)
                 sums[block.neurons], counts[block.neurons] = F, C
                 error[block.neurons] = (depth(rows.size) + 1) * _U * F + C * _ETA
         self._fitted_error = error
@@ -328,10 +336,10 @@ class ExactArithmetic:
             rows = np.sort(mask.datum_position[data[mask.datum_block[data] == b]])
             if not rows.size or not block.neurons.size:
                 continue
-            hit = np.take(block.active, rows, axis=1)
-            counts[block.neurons] = np.count_nonzero(hit, axis=1)
+            hit = block.by_datum[rows]
+            counts[block.neurons] = np.count_nonzero(hit, axis=0)
             for a in np.flatnonzero(counts[block.neurons]):
-                sums[int(block.neurons[a])] = self.squares.total(block.data[rows[hit[a]]])
+                sums[int(block.neurons[a])] = self.squares.total(block.data[rows[hit[:, a]]])
         return counts, sums
 
     def argmin(self, candidates, overlaps):

@@ -18,7 +18,24 @@ Node names: ``"d{i}"`` for datum ``i``, ``"n{j}"`` for neuron ``j``,
 import networkx as nx
 import numpy as np
 
-__all__ = ["mask_graph", "interaction_graph", "process_graph", "write_graphml", "equal_neighbourhoods"]
+from ..errors import LimitprocError
+
+__all__ = [
+    "GRAPHML_MAX_EDGES",
+    "mask_graph",
+    "interaction_graph",
+    "process_graph",
+    "write_graphml",
+    "graphml_edges",
+    "check_graphml_size",
+    "equal_neighbourhoods",
+]
+
+#: Largest number of edges :func:`write_graphml` writes.  networkx holds a
+#: graph as dicts (about 1 kB per edge with its attributes) and writes GraphML
+#: at about 10 µs per edge: 10^6 edges take about 1 GB and 10 s; the mask of
+#: n = 10^6 data and m = 64 neurons has 1.6·10^7.
+GRAPHML_MAX_EDGES = 1_000_000
 
 
 def mask_graph(mask, y):
@@ -38,8 +55,8 @@ def mask_graph(mask, y):
     graph = nx.Graph()
     graph.add_nodes_from((f"d{i}", {"bipartite": 0, "kind": "datum", "label": float(y[i])}) for i in range(n))
     graph.add_nodes_from((f"n{j}", {"bipartite": 1, "kind": "neuron", "sign": int(mask.signs[j])}) for j in range(m))
-    coo = mask.by_neuron.tocoo()
-    graph.add_edges_from((f"n{j}", f"d{i}") for j, i in zip(coo.row.tolist(), coo.col.tolist()))
+    for j in range(m):
+        graph.add_edges_from((f"n{j}", f"d{i}") for i in mask.data_of(j).tolist())
     return graph
 
 
@@ -93,8 +110,33 @@ def process_graph(process):
     return graph
 
 
-def write_graphml(process, path):
-    """Write the mask and interaction graphs to one GraphML file."""
+def graphml_edges(process):
+    """Number of edges :func:`write_graphml` would write: the mask entries,
+    the interactions and one edge per jump."""
+    return process.mask.size + len(process.interactions) + process.K
+
+
+def check_graphml_size(edges, max_edges=GRAPHML_MAX_EDGES):
+    """Raise :class:`~limitproc.errors.LimitprocError` when a GraphML file of
+    ``edges`` edges is above ``max_edges`` (a CLI can call it before the run,
+    with the mask size)."""
+    if edges > max_edges:
+        raise LimitprocError(
+            f"the graph has {edges} edges (mask entries, interactions and jumps): above the GraphML limit of "
+            f"{max_edges} (about {edges / 1e6:.0f} GB and {edges / 1e5:.0f} s through networkx); "
+            "drop --graph, or call limitproc.process.graphs.write_graphml(process, path, max_edges=...) to raise it"
+        )
+
+
+def write_graphml(process, path, max_edges=GRAPHML_MAX_EDGES):
+    """Write the mask and interaction graphs to one GraphML file.
+
+    Raises
+    ------
+    LimitprocError
+        When the graph has more than ``max_edges`` edges (:data:`GRAPHML_MAX_EDGES`).
+    """
+    check_graphml_size(graphml_edges(process), max_edges)
     graph = process_graph(process)
     for _, attrs in graph.nodes(data=True):
         for key, value in list(attrs.items()):

@@ -7,9 +7,10 @@ Assumption 4).  Only these pairs ever matter in Algorithm 1.
 Storage.  A positive neuron is active on positive data only, a negative one
 on negative data only, so ``A`` is two blocks: per sign ``σ``, the neurons of
 output sign ``σ`` against the data of label sign ``σ``, as a dense boolean
-matrix (:class:`SignBlock`, one byte per pair: at most ``1/16`` of the bytes of
-``W0``, and no larger than a sparse index once a neuron is active on a
-quarter of its sign's data, as under the initialization of spec §1).  Every
+matrix (:class:`SignBlock`), kept twice, a row per neuron and a row per
+datum: two bytes per pair, at most ``1/8`` of the bytes of ``W0`` and no
+larger than a sparse index of both orientations once a neuron is active on
+a quarter of its sign's data, as under the initialization of spec §1.  Every
 pass over it is one vectorized numpy operation.  The sparse views
 (:attr:`Mask.by_neuron`, :attr:`Mask.by_datum`) are built on first use.
 """
@@ -44,13 +45,16 @@ class SignBlock:
     data : ndarray
         Data of label sign ``σ`` (increasing).
     active : ndarray of bool, shape (len(neurons), len(data))
-        ``active[a, b] = A[data[b], neurons[a]]``.
+        ``active[a, b] = A[data[b], neurons[a]]``: a row per neuron.
+    by_datum : ndarray of bool, shape (len(data), len(neurons))
+        The same matrix with a row per datum (what a jump's fitted data gather).
     """
 
     sign: int
     neurons: np.ndarray
     data: np.ndarray
     active: np.ndarray
+    by_datum: np.ndarray
 
 
 class Mask:
@@ -112,7 +116,7 @@ class Mask:
             self.datum_block[data] = b
             self.datum_position[data] = np.arange(data.size)
             active = self._active(problem, neurons, data, undecided)
-            blocks.append(SignBlock(sign, neurons, data, active))
+            blocks.append(SignBlock(sign, neurons, data, active, np.ascontiguousarray(active.T)))
         self.blocks = tuple(blocks)
         undecided = np.concatenate(undecided) if undecided else np.empty((0, 2), dtype=np.int64)
         self.undecided = undecided[np.lexsort((undecided[:, 0], undecided[:, 1]))]  # by neuron, then datum

@@ -15,7 +15,7 @@ inside its own reductions, because the tree is written out below:
 * long sums are cut into chunks of ``CHUNK = 2^13`` terms, each halved, and the
   chunk sums halved again: still at most ``⌈log₂ L⌉`` levels (the number of
   terms rounded up to a multiple of ``CHUNK`` is at most ``2^⌈log₂ L⌉``);
-* masked sums ``Σ_l A[r, l] v[l]`` (``A`` boolean) multiply first:
+* masked sums ``Σ_l A[l, c] v[l]`` (``A`` boolean) multiply first:
   ``True · v = v`` and ``False · v = +0`` exactly, and adding ``+0`` is exact,
   so the zero terms add no rounding (they only count in ``L``).
 
@@ -27,7 +27,7 @@ an addition whose result is subnormal is exact (all floats are multiples of
 
 import numpy as np
 
-__all__ = ["CHUNK", "depth", "pairwise_sum", "masked_row_sums"]
+__all__ = ["CHUNK", "depth", "pairwise_sum", "masked_sums"]
 
 #: Terms summed per chunk (a power of 2, see the module docstring).
 CHUNK = 2**13
@@ -36,7 +36,7 @@ CHUNK = 2**13
 def depth(count):
     """``⌈log₂ count⌉`` (0 for one term or none): the largest number of
     additions a term goes through in :func:`pairwise_sum` and
-    :func:`masked_row_sums` of ``count`` terms.
+    :func:`masked_sums` of ``count`` terms.
 
     >>> [depth(c) for c in (0, 1, 2, 3, 4, 5, 8, 9)]
     [0, 0, 1, 2, 2, 3, 3, 4]
@@ -45,17 +45,17 @@ def depth(count):
 
 
 def _halve(x):
-    """Sums along the last axis of ``x`` (overwritten) by pairwise halving."""
-    length = x.shape[-1]
+    """Sums along the first axis of ``x`` (overwritten) by pairwise halving."""
+    length = x.shape[0]
     if length == 0:
-        return np.zeros(x.shape[:-1])
+        return np.zeros(x.shape[1:])
     while length > 1:
         h = length // 2
-        np.add(x[..., :h], x[..., h : 2 * h], out=x[..., :h])
+        np.add(x[:h], x[h : 2 * h], out=x[:h])
         if length % 2:
-            x[..., h] = x[..., 2 * h]
+            x[h] = x[2 * h]
         length = h + length % 2
-    return x[..., 0].copy()
+    return x[0].copy()
 
 
 def pairwise_sum(values):
@@ -71,32 +71,32 @@ def pairwise_sum(values):
     return float(_halve(parts))
 
 
-def masked_row_sums(active, values, columns=None):
-    """Per row ``r`` of the boolean matrix ``active``, ``Σ_l active[r, l] values[l]``
-    and the number of true entries, over the columns ``columns`` (all when
-    ``None``), by pairwise halving: depth ``⌈log₂ L⌉`` with ``L`` the number of
-    columns summed (module docstring).
+def masked_sums(active, values, rows=None):
+    """Per column ``c`` of the boolean matrix ``active``,
+    ``Σ_l active[l, c] values[l]`` and the number of true entries, over the
+    rows ``rows`` (all when ``None``), by pairwise halving: depth
+    ``⌈log₂ L⌉`` with ``L`` the number of rows summed (module docstring).
 
     Returns ``(sums, counts)``.
 
-    >>> A = np.array([[True, False, True], [False, False, True]])
-    >>> masked_row_sums(A, np.array([1.0, 2.0, 4.0]))
+    >>> A = np.array([[True, False], [False, False], [True, True]])
+    >>> masked_sums(A, np.array([1.0, 2.0, 4.0]))
     (array([5., 4.]), array([2, 1]))
     """
-    rows = active.shape[0]
-    total = active.shape[1] if columns is None else len(columns)
-    if rows == 0 or total == 0:
-        return np.zeros(rows), np.zeros(rows, dtype=np.int64)
+    columns = active.shape[1]
+    total = active.shape[0] if rows is None else len(rows)
+    if columns == 0 or total == 0:
+        return np.zeros(columns), np.zeros(columns, dtype=np.int64)
     n_chunks = -(-total // CHUNK)
-    parts = np.empty((rows, n_chunks))
-    counts = np.zeros(rows, dtype=np.int64)
+    parts = np.empty((n_chunks, columns))
+    counts = np.zeros(columns, dtype=np.int64)
     for k in range(n_chunks):
         a, b = k * CHUNK, min((k + 1) * CHUNK, total)
-        if columns is None:
-            block, weights = active[:, a:b], values[a:b]
+        if rows is None:
+            block, weights = active[a:b], values[a:b]
         else:
-            chosen = columns[a:b]
-            block, weights = np.take(active, chosen, axis=1), values[chosen]
-        counts += np.count_nonzero(block, axis=1)
-        parts[:, k] = _halve(np.multiply(block, weights))
+            chosen = rows[a:b]
+            block, weights = active[chosen], values[chosen]
+        counts += np.count_nonzero(block, axis=0)
+        parts[k] = _halve(np.multiply(block, weights[:, None]))
     return _halve(parts), counts
