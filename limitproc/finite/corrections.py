@@ -140,6 +140,7 @@ class FiniteLambdaPrediction:
     label_scale: float = 1.0
     _scaled: object = field(repr=False, default=None)
     _cache: dict = field(repr=False, default_factory=dict)
+    progress: object = field(repr=False, default=None, compare=False)
 
     # -- the relaxation model, built on first use ----------------------------------------
 
@@ -148,7 +149,7 @@ class FiniteLambdaPrediction:
         if "blocks" not in self._cache:
             blocks = ()
             if self.process.K and self.offsets._states is not None:
-                blocks = loss_blocks(self.process, self.offsets, self.log_inv_lam, self.times)
+                blocks = loss_blocks(self.process, self.offsets, self.log_inv_lam, self.times, self.progress)
             self._cache["blocks"] = blocks
         return self._cache["blocks"]
 
@@ -384,7 +385,7 @@ def _lam_text(margin):
     return f"{10.0 ** exponent:.2g}" if exponent > -300 else f"1e{exponent:.4g}"
 
 
-def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offsets=None):
+def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offsets=None, progress=None):
     """Predictions of the limit process at a finite initialization scale ``λ``
     (module docstring; ``docs/finite-lambda.md``; seeds digest F8, F11, F12,
     F14; spec §8).
@@ -403,6 +404,12 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
         instead of ``λ W0_j``.
     offsets : LogNormOffsets, optional
         Precomputed :func:`log_norm_offsets` (they do not depend on ``λ``).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)``: ``"offsets"`` after each
+        cluster of simultaneous jumps (here), ``"relaxation"`` after each
+        fitted block when the loss model is first needed (:attr:`~FiniteLambdaPrediction.rate`,
+        :meth:`~FiniteLambdaPrediction.loss`, ``to_dict``, the table: the longer part,
+        about a second per block of a few hundred data).
 
     Returns
     -------
@@ -430,9 +437,10 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
     L = log_inv_lambda(lam, log_inv_lam)
     c = process.label_scale
     if c != 1.0:
-        return _in_label_units(process, L, unit_init, None if offsets is None or offsets.process is process else offsets)
+        return _in_label_units(process, L, unit_init, None if offsets is None or offsets.process is process else offsets,
+                               progress)
     if offsets is None:
-        offsets = log_norm_offsets(process, unit_init=unit_init)
+        offsets = log_norm_offsets(process, unit_init=unit_init, progress=progress)
     elif offsets.process is not process:
         raise ValueError("offsets were computed for another limit process")
     mask = process.mask
@@ -454,13 +462,13 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
     asymptotic = float(ntk[0]) if ntk.size else np.nan
 
     prediction = FiniteLambdaPrediction(process, offsets, L, times, leading, offsets.shares.copy(), asymptotic,
-                                        ntk, margin, competitors)
+                                        ntk, margin, competitors, progress=progress)
     for arr in (times, leading, ntk):
         arr.flags.writeable = False
     return prediction
 
 
-def _in_label_units(process, L, unit_init, offsets):
+def _in_label_units(process, L, unit_init, offsets, progress=None):
     """:func:`finite_lambda` of a process whose labels are scaled by ``c ≠ 1``:
     computed on the labels ``y / c`` at ``ln(1/λ) + ½ ln c`` and given back in
     the units of the labels (class docstring of :class:`FiniteLambdaPrediction`)."""
@@ -476,7 +484,8 @@ def _in_label_units(process, L, unit_init, offsets):
         )
     scaled_process = limit_process(process.problem.rescaled(), exact=process.backend == "exact",
                                    ties="first" if process.ties else "raise")
-    inner = finite_lambda(scaled_process, log_inv_lam=effective, unit_init=unit_init, offsets=offsets)
+    inner = finite_lambda(scaled_process, log_inv_lam=effective, unit_init=unit_init, offsets=offsets,
+                          progress=progress)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         fields = dict(times=inner.times / c, sq_norms=inner.sq_norms * c, asymptotic_rate=inner.asymptotic_rate * c,
                       ntk_eigenvalues=inner.ntk_eigenvalues * c)
