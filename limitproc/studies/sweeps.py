@@ -19,7 +19,8 @@ repeat are the same at every width (so a width study compares widths on the
 same data), and the initialization of a repeat is shared by the label
 distributions.  :func:`sample_problem` rebuilds the problem of any row.
 
-Parallelism.  Runs take milliseconds, so they are sent in chunks.  Locally
+Parallelism.  Runs take milliseconds, so they are sent in chunks of about
+equal work, heaviest first (:func:`_chunks`).  Locally
 the default is a :class:`concurrent.futures.ProcessPoolExecutor`: it starts
 in a fraction of a second and needs nothing beyond the standard library,
 where a dask ``LocalCluster`` takes seconds to start (scheduler, nannies,
@@ -424,10 +425,29 @@ def _sequence(values, name):
     return tuple(values)
 
 
+def _cost(task):
+    """Estimated work of a run: the initialization and the mask are ``m × n``."""
+    n, _, m = task[:3]
+    return n * (m + 8)
+
+
 def _chunks(tasks, chunksize, workers):
-    """Round-robin chunks, so that each mixes small and large ``n``."""
-    count = max(1, math.ceil(len(tasks) / chunksize)) if chunksize else min(len(tasks), 4 * workers)
-    return [tasks[i::count] for i in range(count)]
+    """Chunks of about equal work, largest runs first.
+
+    Runs go, in decreasing cost, to the chunk with the least work so far
+    (longest processing time first), and chunks are handed out heaviest
+    first: the last chunks to start are light, so the workers finish
+    together.  By default there are ``8 × workers`` chunks (never more than
+    the runs); with ``chunksize``, about that many runs per chunk."""
+    count = max(1, math.ceil(len(tasks) / chunksize)) if chunksize else min(len(tasks), 8 * workers)
+    chunks = [[] for _ in range(count)]
+    loads = [0] * count
+    for task in sorted(tasks, key=_cost, reverse=True):
+        lightest = min(range(count), key=loads.__getitem__)
+        chunks[lightest].append(task)
+        loads[lightest] += _cost(task)
+    order = sorted(range(count), key=loads.__getitem__, reverse=True)
+    return [chunks[i] for i in order if chunks[i]]
 
 
 def _run_processes(chunks, workers, finished):
