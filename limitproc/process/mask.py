@@ -140,9 +140,12 @@ class Mask:
         if not active.size:
             return active
         if problem.X is None:  # <z_j, e_i> = z_ji: the signs of the directions, no product
+            # the signs of W0 itself where the problem keeps it (no normalized copy needed)
+            rows = getattr(problem, "weights", None)
+            rows = problem.directions if rows is None else rows
             positive = np.empty(problem.n, dtype=bool)
             for a, j in enumerate(neurons):
-                np.greater(problem.directions[j], 0.0, out=positive)
+                np.greater(rows[j], 0.0, out=positive)
                 np.take(positive, data, out=active[a])
             return active
         bound = rounding_bound(problem.d) * (1.0 + problem.tol) * (1.0 + 1e-6)

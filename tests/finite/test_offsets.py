@@ -99,3 +99,37 @@ class TestOffsets:
         assert delta == pytest.approx(brute, abs=1e-8)
         lost_part = sol.y[3:, -1] @ (y_lost / np.linalg.norm(y_lost))
         assert remnant[0] == pytest.approx(np.log(lost_part), abs=1e-8)
+
+
+@pytest.mark.filterwarnings("ignore:At least one element of `rtol` is too small")
+def test_transits_together_equal_transits_alone():
+    from limitproc.finite.offsets import _transits
+
+    rng = np.random.default_rng(11)
+    items = []
+    for _ in range(9):
+        old = float(rng.uniform(0.5, 2.0))
+        blocks = [(float(rng.uniform(0.05, 0.4)), float(rng.uniform(0.5, 3.0)), float(rng.uniform(-3, 3)))
+                  for _ in range(int(rng.integers(1, 4)))]
+        items.append((old, old * float(rng.uniform(0.3, 0.9)), blocks))
+    together = _transits(items)
+    for item, (delta, remnant) in zip(items, together):
+        # against a solve at tolerances 100 times tighter: the batch (tolerances divided by
+        # sqrt(components / 3)) is at least as accurate as the system solved alone
+        ref_delta, ref_remnant = _transits([item], rtol=1e-14, atol=1e-16)[0]
+        alone_delta, alone_remnant = _transit(*item)
+        assert abs(delta - ref_delta) <= max(abs(alone_delta - ref_delta), 1e-12)
+        assert np.all(np.abs(np.subtract(remnant, ref_remnant))
+                      <= np.maximum(np.abs(np.subtract(alone_remnant, ref_remnant)), 1e-9))
+
+
+def test_progress_of_the_offsets_and_of_the_loss_model():
+    from limitproc import Problem, finite_lambda, limit_process
+
+    process = limit_process(Problem([3.0, 4.0, 1.0], [[1, 1, -1], [-1, 1, 1]], signs=[1, 1]))
+    calls = []
+    prediction = finite_lambda(process, 1e-8, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert calls[-1] == ("offsets", process.K, process.K)
+    prediction.rate
+    assert calls[-1] == ("relaxation", process.K, process.K)
+    assert [c for c in calls if c[0] == "relaxation"] == [("relaxation", k, process.K) for k in range(1, process.K + 1)]

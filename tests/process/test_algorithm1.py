@@ -217,3 +217,32 @@ def test_inputs_are_not_modified():
     y0, W0 = y.copy(), W.copy()
     limit_process(Problem(y, W, signs=[1, -1, 1, -1]))
     assert np.array_equal(y, y0) and np.array_equal(W, W0)
+
+
+def reference_exponents(process, tau):
+    """``LimitProcess.exponents`` as first written: every interaction re-read per call."""
+    rate = np.array([float(r) for r in process.initial_rates])
+    start, e0 = np.zeros(process.problem.m), np.ones(process.problem.m)
+    times = [0.0] + process.times.tolist()
+    for step in process.interactions:
+        if times[step.k] > tau:
+            break
+        start[step.neuron], e0[step.neuron], rate[step.neuron] = times[step.k], float(step.exponent), float(step.new_rate)
+    e = np.maximum(e0 - rate * (tau - start), 0.0)
+    for s in process.jumps:
+        if float(s.tau) <= tau:
+            e[s.neuron] = 0.0
+    return e[process.mask.representative]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exponents_resume_and_restart(seed):
+    rng = np.random.default_rng(300 + seed)
+    process = limit_process(random_problem(rng, 60, 12))
+    taus = [0.0] + process.times.tolist()
+    table = process.exponents_at_jumps()
+    assert table.shape == (process.K + 1, process.problem.m)
+    for row, tau in zip(table, taus):
+        np.testing.assert_array_equal(row, reference_exponents(process, tau))
+    for tau in rng.uniform(0, 1.2 * max(taus), 20):  # any order: backwards restarts the sweep
+        np.testing.assert_array_equal(process.exponents(tau), reference_exponents(process, tau))

@@ -17,7 +17,9 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from limitproc import NearTieError, Problem, limit_process
+import numpy as np
+
+from limitproc import NearTieError, Problem, TieError, limit_process
 
 TAU_1 = 4 / sympy.sqrt(10)
 T_1 = TAU_1 + 4 * (1 - TAU_1 * sympy.sqrt(2) / 4)
@@ -78,3 +80,78 @@ def test_default_defers_to_exact():
         deferred = limit_process(tuned(digits))
         assert deferred.backend == "exact" and deferred.deferred
         assert order(deferred) == order(limit_process(tuned(digits), exact=True))
+
+
+# -- a near-tie planted at the bound of the pairwise label sums ----------------------------
+#
+# Neuron 0 is active on data 0..L-1, neuron 1 on datum 0 and L..2L-2 (they
+# share datum 0); every label is 1 but the last, 1 + k 2^-40 (a float, so both
+# backends see the same number).  Then S_1 - S_0 ≈ k 2^-39 and the candidate
+# times differ by about k 2^-40 / L relative, while the float bound of each
+# time is, with D = ⌈log₂(2L - 1)⌉ the depth of the pairwise label sums
+# (docs/theory.md): X_j = T_j ((D + 1) u / 2 + 4u), so the near-tie bound
+# X_0 + X_1 + u T is (D + 10) u T.  k = 0 is a true tie between overlapping
+# neurons.
+
+PLANTED_L = 2048
+
+
+def planted(k, L=PLANTED_L):
+    n = 2 * L - 1
+    y = ["1"] * n
+    y[-1] = str(Fraction(1) + Fraction(k, 2**40))
+    W = -np.ones((2, n))
+    W[0, :L] = 1
+    W[1, 0] = 1
+    W[1, L:] = 1
+    return Problem(y, W, signs=[1, 1])
+
+
+@pytest.fixture(scope="module")
+def planted_sweep():
+    out = {}
+    for k in range(0, 13):
+        p = planted(k)
+        try:
+            exact = order(limit_process(p, exact=True))
+        except TieError:
+            exact = "tie"
+        try:
+            floating = order(limit_process(p, near_ties="raise"))
+        except (NearTieError, TieError):
+            floating = None
+        out[k] = exact, floating, limit_process(p, near_ties="report").near_ties
+    return out
+
+
+def test_planted_near_tie_bound_is_the_pairwise_depth(planted_sweep):
+    depth = (2 * PLANTED_L - 2).bit_length()  # ⌈log₂(2L - 1)⌉
+    U = 2.0**-53
+    for k, (_, _, near) in planted_sweep.items():
+        for tie in near:
+            assert tie.bound == pytest.approx((depth + 10) * U * max(tie.times), rel=0.02)
+            assert tie.bound < 40 * U * max(tie.times)  # recursive summation would need (2L - 2) u
+
+
+def test_planted_near_tie_decided_exactly_above_the_bound(planted_sweep):
+    assert planted_sweep[0][0] == "tie"
+    assert all(planted_sweep[k][0] == [1, 0] for k in range(1, 13))
+    decided = [k for k, (_, floating, _) in planted_sweep.items() if floating is not None]
+    undecided = [k for k, (_, floating, _) in planted_sweep.items() if floating is None]
+    assert decided and undecided and max(undecided) < min(decided)  # one threshold, no gap in between
+    for k in decided:
+        assert planted_sweep[k][1] == planted_sweep[k][0]  # never a wrong order
+        assert not planted_sweep[k][2]
+    for k in undecided:
+        (tie,) = planted_sweep[k][2]
+        assert tie.gap <= tie.bound
+    # the threshold sits at the bound: the first decided gap is less than 1.3 times it
+    bound = ((2 * PLANTED_L - 2).bit_length() + 10) * 2.0**-53  # relative to the times
+    gap = 2.0**-40 * min(decided) / PLANTED_L  # (S_1 - S_0) / (2 S): relative gap of the times
+    assert bound < gap < 1.3 * bound
+
+
+def test_planted_near_ties_default_to_the_exact_order():
+    for k in (1, 3):
+        deferred = limit_process(planted(k))
+        assert deferred.backend == "exact" and deferred.deferred and order(deferred) == [1, 0]

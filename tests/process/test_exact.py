@@ -87,3 +87,68 @@ def test_order_candidates_returns_every_exact_minimum():
 
 def test_precision_constants():
     assert START_PREC < EQUALITY_PREC and EQUALITY_PREC % START_PREC == 0
+
+
+# -- ExactReal: the numbers of the exact backend (python-flint) --------------------------------
+
+import pickle  # noqa: E402
+import random  # noqa: E402
+from fractions import Fraction  # noqa: E402
+
+from limitproc.process.exact import ExactReal, exact  # noqa: E402
+
+
+def random_number(rng, depth):
+    """A random graph of +, −, ×, ÷ (by single surds) over rationals and surds."""
+    if depth == 0 or rng.random() < 0.3:
+        q = Fraction(rng.randint(-50, 50), rng.randint(1, 30))
+        return exact(q) if rng.random() < 0.5 else ExactReal.surd(Fraction(rng.randint(1, 5), rng.randint(1, 4)), abs(q) + 1)
+    a, b = random_number(rng, depth - 1), random_number(rng, depth - 1)
+    op = rng.choice("+-*/n")
+    if op == "/":
+        return a / ExactReal.surd(rng.randint(1, 7), rng.randint(2, 40))
+    return a + b if op == "+" else a - b if op == "-" else a * b if op == "*" else -a
+
+
+def test_text_reads_back_as_the_same_number():
+    rng = random.Random(0)
+    for _ in range(200):
+        x = random_number(rng, 5)
+        back = sympy.sympify(str(x))
+        assert compare(back, x) == 0, str(x)
+        assert sympy.sympify(x._plain_text()) - back == 0 or compare(sympy.sympify(x._plain_text()), x) == 0
+
+
+def test_small_numbers_are_written_as_sympy_writes_them():
+    rng = random.Random(1)
+    for _ in range(300):
+        c = Fraction(rng.randint(-20, 20) or 1, rng.randint(1, 30))
+        q = Fraction(rng.randint(1, 3000), rng.randint(1, 500))
+        assert str(ExactReal.surd(c, q)) == str(sympy.Rational(c.numerator, c.denominator)
+                                                 * sympy.sqrt(sympy.Rational(q.numerator, q.denominator)))
+    assert str(4 / exact(5).sqrt()) == "4*sqrt(5)/5" and str(exact(-3, 7)) == "-3/7"
+
+
+def test_equality_by_square_classes_with_large_radicands():
+    big = 10**40 + 7
+    a = ExactReal.surd(1, big * 9) + ExactReal.surd(2, big)  # 3√big + 2√big
+    b = ExactReal.surd(5, Fraction(big * 4, 4))
+    assert a == b and is_zero(a - b) and hash(a - b) == hash(0)
+    assert is_zero(ExactReal.surd(1, 2) * ExactReal.surd(1, 8) - 4)
+    assert not is_zero(a - b + ExactReal.surd(Fraction(1, 10**30), 3))
+
+
+def test_comparison_below_the_equality_precision():
+    # √2 against a rational 1e-400 away: separated only past EQUALITY_PREC bits
+    import math
+
+    q = Fraction(math.isqrt(2 * 10**800), 10**400)
+    assert compare(exact(2).sqrt(), q) == 1 and compare(q, exact(2).sqrt()) == -1
+
+
+def test_rational_hash_and_pickle():
+    x = ExactReal.surd(3, 2) * ExactReal.surd(1, 2)  # 6, through a product of surds
+    assert x == 6 and hash(x) == hash(6) == hash(Fraction(6))
+    y = 1 + exact(2).sqrt() / 3
+    assert pickle.loads(pickle.dumps(y)) == y
+    assert float(y) == pytest.approx(1 + 2**0.5 / 3, rel=1e-16)

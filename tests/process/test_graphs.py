@@ -23,3 +23,18 @@ def test_graphml_round_trip(tmp_path):
     g = nx.read_graphml(path)
     assert set(process_graph(process).nodes) == set(g.nodes)
     assert g.nodes["k1"]["tau"] == 0.8
+
+
+def test_graphml_refused_above_the_limit(tmp_path):
+    import pytest
+
+    from limitproc.errors import LimitprocError
+    from limitproc.process.graphs import check_graphml_size, graphml_edges
+
+    process = limit_process(CASES[2].problem)
+    edges = graphml_edges(process)
+    assert edges == process.mask.size + len(process.interactions) + process.K
+    with pytest.raises(LimitprocError, match="GraphML limit"):
+        write_graphml(process, tmp_path / "g.graphml", max_edges=edges - 1)
+    assert not (tmp_path / "g.graphml").exists()
+    check_graphml_size(edges, max_edges=edges)  # at the limit: fine

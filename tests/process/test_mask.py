@@ -40,3 +40,21 @@ def test_undecided_entries_are_flagged():
     assert [0, 0] in mask.undecided.tolist()
     assert [1, 0] not in mask.undecided.tolist()
     assert Mask(Problem([1.0, 1.0], [[0.0, 1.0]], signs=[1])).undecided.size == 0
+
+
+@pytest.mark.parametrize("basis", [True, False])
+def test_sign_blocks_and_sparse_views_agree(basis):
+    rng = np.random.default_rng(21)
+    n, m = 40, 25
+    X = None if basis else np.linalg.qr(rng.standard_normal((n + 3, n)))[0].T
+    p = Problem(rng.standard_normal(n), rng.standard_normal((m, n if basis else n + 3)), signs=rng.choice([-1, 1], m), X=X)
+    mask = Mask(p)
+    A = reference_mask(p.y, p.directions, p.signs, p.X)
+    assert np.array_equal(mask.dense(), A)
+    assert np.array_equal(mask.by_neuron.toarray().T, A) and np.array_equal(mask.by_datum.toarray().T, A)
+    for j in range(m):
+        assert mask.data_of(j).tolist() == np.flatnonzero(A[:, j]).tolist()
+    for block in mask.blocks:
+        assert np.array_equal(block.by_datum, block.active.T)
+        assert np.all(p.signs[block.neurons] == block.sign) and np.all(np.sign(p.y[block.data]) == block.sign)
+    assert mask.size == A.sum() and mask.counts.tolist() == A.sum(axis=0).tolist()

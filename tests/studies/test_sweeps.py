@@ -218,3 +218,15 @@ def test_plots(tmp_path):
     by_m = sweep([16], [8, 32, 128], "gaussian", 2, seed=0, workers=1)
     plot_norm_vs_width(by_m, path=tmp_path / "m.png")
     assert (tmp_path / "m.png").stat().st_size > 10_000
+
+
+def test_chunks_partition_the_runs_with_balanced_work():
+    from limitproc.studies.sweeps import _chunks, _cost
+
+    tasks = [(n, "4log", m, "gaussian", r, 0) for n in (8, 64, 512, 4096) for m in (5, 40) for r in range(7)]
+    for workers, chunksize in ((2, None), (3, None), (2, 5)):
+        chunks = _chunks(tasks, chunksize, workers)
+        assert sorted(t for chunk in chunks for t in chunk) == sorted(tasks)
+        loads = [sum(_cost(t) for t in chunk) for chunk in chunks]
+        assert loads == sorted(loads, reverse=True)  # heaviest handed out first
+        assert max(loads) <= max(_cost(t) for t in tasks) + min(loads)  # LPT: within one run of the lightest
