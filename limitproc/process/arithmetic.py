@@ -283,8 +283,8 @@ class ExactArithmetic:
 
     Label sums are exact rationals (fmpq); rates and candidate times are
     :class:`~limitproc.process.exact.ExactReal` numbers built as spec §3
-    writes them (``r = √S/n``, ``T = 1/r``, ``e = r (T − τ)``, ``T' = τ + e/r'``),
-    so that their sympy forms, built only when shown, read as before.
+    writes them (``r = √S/n``, ``T = 1/r``, ``e = r (T − τ)``,
+    ``T' = τ + e/r' = τ + (r/r')(T − τ)``, with ``r/r'`` a single surd).
     """
 
     exact = True
@@ -356,9 +356,12 @@ class ExactArithmetic:
             self.S[j] -= sums[int(j)]
 
     def retime(self, js, tau, e, winner, alive):
-        for j, e_j in zip(js[alive], e[alive]):
+        # T' = τ + e/r' = τ + (r/r')(T − τ): the same number, with r/r' one surd
+        # (a shorter graph and text than e/r', whose e = r (T − τ) is kept for the interactions)
+        for j in js[alive]:
+            old = self.rate[j]
             self.rate[j] = self._rate(j)
-            self.T[j] = tau + e_j / self.rate[j]
+            self.T[j] = tau + (old / self.rate[j]) * (self.T[j] - tau)
 
     def retire(self, js):
         for j in js:

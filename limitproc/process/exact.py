@@ -419,11 +419,12 @@ class ExactReal:
         return lengths[id(self)]
 
     def _plain_text(self):
-        """The graph written out as an expression (module ``_write``)."""
-        texts = {}
-        for node in self._postorder(lambda node: id(node) in texts):
-            texts[id(node)] = _write(node, texts)
-        return texts[id(self)][0]
+        """The graph written out as an expression: sums flattened and like
+        terms collected, as sympy's ``Add`` does (module ``_linear``)."""
+        forms = {}
+        for node in self._postorder(lambda node: id(node) in forms):
+            forms[id(node)] = _linear(node, forms)
+        return _form_text(forms[id(self)])[0]
 
     def __repr__(self):
         return str(self)
@@ -490,23 +491,34 @@ _SYMPY_TEXT = 400
 _SUM, _PRODUCT, _ATOM = range(3)
 
 
+#: Primes whose squares are taken out of large radicands when they are written.
+_SMALL_PRIMES = (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61)
+
+
 def _surd_text(c, q):
     """The text of ``c √q`` as sympy writes it: ``√q = √(p d)/d = s √r / d``
     with the square factors of ``p d`` taken out.  Up to ``2^30`` the
-    factorization is complete, as sympy's; beyond, the factors below ``2^15``
-    (sympy's trial division) and a square cofactor are taken out, so the text
-    is exact but may keep a square factor sympy would find."""
-    s, r = fmpz(1), fmpz(1)
+    factorization is complete, as sympy's; beyond, only the squares of 2 and
+    of the primes below 64 are taken out (no factorization of large
+    integers), so the text is exact but may keep a square factor sympy
+    would find."""
     N = q.p * q.q
-    factors = N.factor() if N.bit_length() <= 30 else N.factor_smooth(15)
-    for prime, power in factors:
-        if N.bit_length() > 30 and prime.bit_length() > 15:  # an unfactored cofactor
-            root = prime.isqrt()
-            if power % 2 == 1 and root * root == prime:
-                s *= root**power
-                continue
-        s *= prime ** (power // 2)
-        r *= prime ** (power % 2)
+    s, r = fmpz(1), fmpz(1)
+    if N.bit_length() <= 30:
+        for prime, power in N.factor():
+            s *= prime ** (power // 2)
+            r *= prime ** (power % 2)
+    else:
+        r = int(N)
+        twos = (r & -r).bit_length() - 1
+        r >>= 2 * (twos // 2)
+        s = 1 << (twos // 2)
+        for prime in _SMALL_PRIMES:
+            square = prime * prime
+            while r % square == 0:
+                r //= square
+                s *= prime
+        s, r = fmpz(s), fmpz(r)
     coefficient = c * s / q.q
     if r == 1:
         return str(coefficient)
@@ -528,36 +540,119 @@ def _wrap(entry, level):
     return text if prec >= level else f"({text})"
 
 
-def _write(node, texts):
-    """``(text, precedence)`` of ``node`` from those of its children."""
+_CONST = "1"
+
+
+def _scaled(form, k):
+    return {key: (c * k, text) for key, (c, text) in form.items()} if k != 0 else {}
+
+
+def _merged(a, b, sign=1):
+    out = dict(a)
+    for key, (c, text) in b.items():
+        value = out[key][0] + sign * c if key in out else sign * c
+        if value == 0:
+            out.pop(key, None)
+        else:
+            out[key] = (value, text)
+    return out
+
+
+def _constant(form):
+    """The rational value of a form without roots or atoms, else ``None``."""
+    if not form:
+        return fmpq(0)
+    if len(form) == 1 and _CONST in form:
+        return form[_CONST][0]
+    return None
+
+
+def _surd_times(form, c, q):
+    """``form · c √q`` when ``form`` has only rational and surd terms, else ``None``."""
+    out = {}
+    for key, (coefficient, _) in form.items():
+        if key == _CONST:
+            radicand, value = q, coefficient * c
+        elif isinstance(key, tuple):
+            radicand, value = _multiply_terms(key[1], coefficient, q, c)
+        else:
+            return None
+        out = _merged(out, {_CONST if radicand == 1 else ("sqrt", radicand): (value, None)})
+    return out
+
+
+def _linear(node, forms):
+    """``node`` as a linear combination ``{key: (coefficient, text)}`` of a
+    rational (key ``_CONST``), surds ``√q`` (key ``("sqrt", q)``) and atoms
+    (key ``id``: products and quotients of sums, roots of sums, with their
+    text): sums are flattened, like terms collected and rational factors
+    distributed, as in sympy's ``Add`` and two-argument ``Mul``; a root
+    times a sum stays a product."""
     op, args = node.op, node.args
     if op == _RAT:
-        return _rational_text(args[0])
+        return {_CONST: (args[0], None)} if args[0] != 0 else {}
     if op == _SURD:
-        c, q = args
-        root = f"sqrt({q})"
-        if c == 1:
-            return root, _ATOM
-        if c == -1:
-            return f"-{root}", _SUM
-        text, prec = _rational_text(c)
-        return f"{_wrap((text, prec), _PRODUCT)}*{root}", _PRODUCT
+        return {("sqrt", args[1]): (args[0], None)}
     if op == _NEG:
-        return f"-{_wrap(texts[id(args[0])], _PRODUCT)}", _SUM
+        return _scaled(forms[id(args[0])], fmpq(-1))
     if op == _POW:
-        base = _wrap(texts[id(args[0])], _ATOM)
+        inner = _form_text(forms[id(args[0])])
         if (args[1], args[2]) == (1, 2):
-            return f"sqrt({texts[id(args[0])][0]})", _ATOM
-        return f"{base}**({args[1]}/{args[2]})" if args[2] != 1 else f"{base}**{args[1]}", _ATOM
-    a, b = texts[id(args[0])], texts[id(args[1])]
-    if op == _ADD:
-        right = b[0]
-        return (f"{a[0]} - {right[1:]}" if right.startswith("-") else f"{a[0]} + {right}"), _SUM
-    if op == _SUB:
-        return f"{a[0]} - {_wrap(b, _PRODUCT)}", _SUM
+            return {id(node): (fmpq(1), (f"sqrt({inner[0]})", _ATOM))}
+        power = f"{args[1]}/{args[2]}" if args[2] != 1 else f"{args[1]}"
+        return {id(node): (fmpq(1), (f"{_wrap(inner, _ATOM)}**({power})", _ATOM))}
+    a, b = forms[id(args[0])], forms[id(args[1])]
+    if op in (_ADD, _SUB):
+        return _merged(a, b, 1 if op == _ADD else -1)
     if op == _MUL:
-        return f"{_wrap(a, _PRODUCT)}*{_wrap(b, _PRODUCT)}", _PRODUCT
-    return f"{_wrap(a, _PRODUCT)}/{_wrap(b, _ATOM)}", _PRODUCT
+        for one, other in ((a, b), (b, a)):
+            k = _constant(one)
+            if k is not None:
+                return _scaled(other, k)
+            if len(one) == 1 and isinstance(next(iter(one)), tuple) and len(other) == 1:
+                (key, (c, _)), = one.items()  # √a √b = √(ab); a root times a sum stays a product
+                product = _surd_times(other, c, key[1])
+                if product is not None:
+                    return product
+        text = f"{_wrap(_form_text(a), _PRODUCT)}*{_wrap(_form_text(b), _PRODUCT)}"
+        return {id(node): (fmpq(1), (text, _PRODUCT))}
+    k = _constant(b)
+    if k is not None and k != 0:
+        return _scaled(a, 1 / k)
+    if len(b) == 1 and isinstance(next(iter(b)), tuple) and len(a) <= 1:
+        (key, (c, _)), = b.items()
+        quotient = _surd_times(a, 1 / (c * key[1]), key[1])  # 1/(c √q) = √q/(c q)
+        if quotient is not None:
+            return quotient
+    text = f"{_wrap(_form_text(a), _PRODUCT)}/{_wrap(_form_text(b), _ATOM)}"
+    return {id(node): (fmpq(1), (text, _PRODUCT))}
+
+
+def _term_text(key, c, text):
+    if key == _CONST:
+        return _rational_text(c)
+    if isinstance(key, tuple):
+        written = _surd_text(c, key[1])
+        return written, (_SUM if written.startswith("-") else _PRODUCT)
+    if c == 1:
+        return text
+    if c == -1:
+        return f"-{_wrap(text, _PRODUCT)}", _SUM
+    sign, size = ("-", -c) if c < 0 else ("", c)
+    return f"{sign}{_wrap(_rational_text(size), _PRODUCT)}*{_wrap(text, _PRODUCT)}", (_SUM if sign else _PRODUCT)
+
+
+def _form_text(form):
+    """``(text, precedence)`` of a linear form: its terms in order of appearance."""
+    if not form:
+        return "0", _ATOM
+    terms = [_term_text(key, c, text) for key, (c, text) in form.items()]
+    if len(terms) == 1:
+        return terms[0]
+    pieces = [terms[0][0]]
+    for text, _ in terms[1:]:
+        pieces.append(f" - {text[1:]}" if text.startswith("-") else f" + {text}")
+    return "".join(pieces), _SUM
 
 
 def _combine(op, a, b):
