@@ -125,7 +125,7 @@ class Mask:
         for block in self.blocks:
             if block.active.size:
                 self.counts[block.neurons] = np.count_nonzero(block.active, axis=1)
-                covered[block.data] = block.active.any(axis=0)
+                covered[block.data] = block.by_datum.any(axis=1)
         self.zero_rows = np.flatnonzero(~covered & (y != 0))
         self.zero_columns = np.flatnonzero(self.counts == 0)
         self._by_neuron = self._by_datum = None
@@ -235,18 +235,16 @@ class Mask:
         for block in self.blocks:
             if not block.active.size:
                 continue
-            first = np.full(block.data.size, -1, dtype=np.int64)  # first active neuron of each datum
-            for a in np.flatnonzero(self.counts[block.neurons]):
-                np.copyto(first, a, where=block.active[a] & (first < 0))
-            covered = first >= 0
+            covered = block.by_datum.any(axis=1)
+            first = np.argmax(block.by_datum, axis=1)  # first active neuron of each covered datum
             firsts.append((block, first, covered))
             # every neuron active on a datum is joined to that datum's first neuron
             key = first[covered].astype(np.int16 if block.neurons.size < 2**15 else np.int64)
             order = np.flatnonzero(covered)[np.argsort(key, kind="stable")]  # counting sort for int16
             heads, starts = np.unique(first[order], return_index=True)
-            linked = np.logical_or.reduceat(np.take(block.active, order, axis=1), starts, axis=1)
-            for h, column in zip(heads, linked.T):
-                joined = np.flatnonzero(column)
+            linked = np.logical_or.reduceat(block.by_datum[order], starts, axis=0)  # rows of data: contiguous
+            for h, row in zip(heads, linked):
+                joined = np.flatnonzero(row)
                 edges.append(np.column_stack([np.full(joined.size, block.neurons[h]), block.neurons[joined]]))
         root = _union_find(m, np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64))
         live = self.counts > 0
