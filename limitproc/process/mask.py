@@ -97,6 +97,8 @@ class Mask:
     """
 
     def __init__(self, problem):
+        # spec §1's setting only (Problem.inner_products checks the same): unit norms, balance
+        problem.require_spec_setting("the limit process (Algorithm 1, its mask) and its finite-λ corrections")
         n, m = problem.n, problem.m
         y, signs = problem.y, problem.signs
         self.shape = (m, n)
@@ -149,8 +151,11 @@ class Mask:
                 np.take(positive, data, out=active[a])
             return active
         bound = rounding_bound(problem.d) * (1.0 + problem.tol) * (1.0 + 1e-6)
+        # <z_j, x_i> as the problem already holds them (for unit norms: the data-basis coordinates)
+        held = problem.data_coordinates() if hasattr(problem, "data_coordinates") else None
         for a in range(0, neurons.size, _ROWS):
-            G = (problem.directions[neurons[a : a + _ROWS]] @ problem.X.T)[:, data]
+            rows = neurons[a : a + _ROWS]
+            G = (held[rows] if held is not None else problem.directions[rows] @ problem.X.T)[:, data]
             np.greater(G, 0.0, out=active[a : a + _ROWS])
             close = np.argwhere(np.abs(G) <= bound)
             if close.size:
