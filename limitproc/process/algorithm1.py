@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import InputError, NearTieError, TieError
+from ..arguments import check_real
+from ..errors import ArgumentError, InputError, NearTieError, TieError
 from ..scale import effective_log_inv_lambda, log_inv_lambda
 from .arithmetic import ExactArithmetic, FloatArithmetic, Unrepresentable
 from .mask import Mask
@@ -166,7 +167,7 @@ class _Undecided(Exception):
         self.near_ties = near_ties
 
 
-def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask=None):
+def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask=None, step=None):
     """Run Algorithm 1 (spec §3; seed 002 Algorithm 1) on a problem.
 
     Parameters
@@ -186,6 +187,13 @@ def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask
         :attr:`LimitProcess.ties` (see :data:`TIE_POLICIES`).
     mask : Mask, optional
         A precomputed :class:`~limitproc.process.mask.Mask` of ``problem``.
+    step : float, optional
+        Gradient descent with this step ``h`` in the flow time of spec §1
+        (``h = 2 lr`` for torch's ``MSELoss()``, ``docs/gradient-descent.md``
+        §2): the exponents fall at ``g(r) = ln(1 + h r)/h`` instead of ``r``
+        (§3), so the jump times, and possibly the order and the fitted data,
+        are those of gradient descent.  ``None`` (default): the gradient flow.
+        Float backend only.
 
     Returns
     -------
@@ -226,11 +234,16 @@ def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask
         raise ValueError(f"near_ties must be one of {NEAR_TIE_POLICIES}, got {near_ties!r}")
     if ties not in TIE_POLICIES:
         raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+    if step is not None:
+        step = check_real(step, "step", 0.0)
+        if exact:
+            raise ArgumentError("exact=True decides the gradient flow's process; with a step the rates "
+                                "ln(1 + h r)/h of gradient descent are transcendental: use the float backend")
     mask = Mask(problem) if mask is None else mask
     if exact:
         return _algorithm1(problem, mask, ExactArithmetic(problem, mask), "report", ties)
     try:
-        return _algorithm1(problem, mask, FloatArithmetic(problem, mask), near_ties, ties)
+        return _algorithm1(problem, mask, FloatArithmetic(problem, mask, step or 0.0), near_ties, ties)
     except Unrepresentable as reason:
         if near_ties != "exact":
             raise InputError(f"the float backend cannot represent these labels: {reason}; "
@@ -304,6 +317,7 @@ def _algorithm1(problem, mask, num, near_ties, ties):
         problem, mask, saddles, num.unscale(initial_rates, "rate"),
         tuple(interactions), tuple(_unscaled(tie, num) for tie in undecided), "exact" if num.exact else "float",
         ties=tuple(broken), out_of_range=out_of_range, scaled_times=tuple(float(j[0]) for j in jumps),
+        step=float(num.h / num.scale) if num.h else 0.0,
     )
 
 
@@ -369,9 +383,11 @@ def _saddles(problem, mask, num, jumps, unfitted):
                       empty)]
     sq_norm = num.zero
     for k, (tau, j, data, rate) in enumerate(jumps, start=1):
-        sign = int(problem.signs[j])
-        scale = num.sqrt(n * rate)  # ||w_j||  = |a_j| = sqrt(n r)
-        sq_norm = sq_norm + 2 * n * rate
+        sign = int(mask.signs[j])  # the effective sign (docs/general-inputs.md §3)
+        # ||w_j||² = a_j² = N_I: n r for unit norms (spec §3), ||(y_i/c_i)_I|| for any norms
+        fitted = n * rate if num.unit_norms else num.fit_norm(data)
+        scale = num.sqrt(fitted)
+        sq_norm = sq_norm + 2 * fitted
         coefficients = num.unscale(num.coefficients(data, sign, scale), "weight")
         data = data.copy()
         data.flags.writeable = False
@@ -417,6 +433,9 @@ class LimitProcess:
         back (spec §3), so everything else is exact to rounding; the exact
         backend's values are exact, and this names those whose ``float()``
         is out of range.
+    step : float
+        The gradient-descent step ``h`` the process is for (flow time of
+        spec §1), 0 for the gradient flow (``docs/gradient-descent.md`` §3).
     """
 
     problem: object = field(repr=False)
@@ -430,6 +449,7 @@ class LimitProcess:
     ties: tuple = ()
     out_of_range: tuple = ()
     scaled_times: tuple = field(default=(), repr=False)
+    step: float = 0.0
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -437,6 +457,12 @@ class LimitProcess:
         """The power of 4 ``c`` the float backend divides the labels by
         (:attr:`~limitproc.problem.Problem.label_scale`)."""
         return self.problem.label_scale
+
+    def speed(self, rates):
+        """``g(r) = ln(1 + h r)/h``: the rate at which exponents fall, for
+        gradient descent with :attr:`step` ``h`` (``r`` itself for the flow)."""
+        rates = np.asarray(rates, dtype=float)
+        return np.log1p(self.step * rates) / self.step if self.step else rates
 
     @property
     def jumps(self):
@@ -518,7 +544,8 @@ class LimitProcess:
         """Norm exponents ``e_j(τ)`` of every neuron (spec §2), as floats.
 
         ``||w_j(τ ln(1/λ))|| ≈ λ^{e_j(τ)}``; ``e_j`` starts at 1, falls at rate
-        ``r_j^k`` between jumps and is 0 from the neuron's own jump on.
+        ``r_j^k`` (``g(r_j^k)`` under gradient descent, :meth:`speed`)
+        between jumps and is 0 from the neuron's own jump on.
         Members of a group share their first neuron's exponent.
 
         Calls at non-decreasing ``τ`` resume where the previous one stopped,
@@ -561,8 +588,8 @@ class LimitProcess:
                 "time": times[np.array([step.k for step in steps], dtype=np.int64)],
                 "neuron": np.array([step.neuron for step in steps], dtype=np.int64),
                 "exponent": np.array([float(step.exponent) for step in steps]),
-                "new_rate": np.array([float(step.new_rate) for step in steps]),
-                "initial_rates": np.array([float(r) for r in self.initial_rates]),
+                "new_rate": self.speed([float(step.new_rate) for step in steps]),
+                "initial_rates": self.speed([float(r) for r in self.initial_rates]),
                 "jumpers": np.array([s.neuron for s in self.jumps], dtype=np.int64),
                 "jump_times": times[1:],
             }

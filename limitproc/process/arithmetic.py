@@ -38,6 +38,18 @@ At a jump of ``w`` that changes ``r_j`` by the factor ``ρ = r/r'``,
 other neurons keep ``X_j``.  Two candidates ``a, b`` are a *near-tie* when
 ``|T_a − T_b| ≤ X_a + X_b + u max(T_a, T_b)``.
 
+Inputs of any norms (docs/general-inputs.md §2).  With ``x_i = c_i e_i`` a
+neuron grows along ``(c_i y_i)`` and fits along ``(y_i / c_i)``: the rates
+come from ``S_j = Σ c_i² y_i²`` (one more rounding per term in the float
+bound) and a jump fitting ``I`` reaches ``a² = ||w||² = N_I = ||(y_i/c_i)_I||``
+(:meth:`FloatArithmetic.fit_norm`); for unit norms both are spec §3's.
+
+Gradient descent with a step ``h`` (``docs/gradient-descent.md`` §3): the
+exponents fall at ``g(r) = ln(1 + h r)/h`` instead of ``r``, so candidate
+times are ``τ_k + e_j / g(r_j)``; the arithmetic keeps ``speed[j] = g(rate[j])``
+beside the rate (``g`` adds ``3u`` to the relative error of the rate).  The
+exact backend decides the flow only (``g`` is transcendental).
+
 The exact backend keeps ``S_j`` as exact rationals (python-flint ``fmpq``,
 summed as integers over a common denominator when the labels have one of
 moderate size) and rates and times as :class:`~limitproc.process.exact.ExactReal`
@@ -65,6 +77,24 @@ _COMMON_DENOMINATOR_BITS = 4096
 
 #: Powers of the label scale ``c`` carried by each output (spec §3).
 _POWERS = {"time": -1.0, "rate": 1.0, "sq_norm": 1.0, "loss": 2.0, "weight": 0.5}
+
+
+def _squared_norms(problem):
+    """``||x_i||²`` as floats, or ``None`` for unit norms (spec §1)."""
+    if "orthogonal inputs of norms ≠ 1" not in problem.extensions:
+        return None
+    return np.asarray(problem.input_norms, dtype=float) ** 2
+
+
+def _exact_squared_norms(problem):
+    """``||x_i||²`` as exact rationals (sums of squares of the float entries of
+    ``X``), or ``None`` for unit norms."""
+    if "orthogonal inputs of norms ≠ 1" not in problem.extensions:
+        return None
+    from fractions import Fraction
+
+    return [fmpq(*(lambda f: (f.numerator, f.denominator))(sum((Fraction(float(v)) ** 2 for v in row), Fraction(0))))
+            for row in problem.X]
 
 
 class Unrepresentable(Exception):
@@ -98,7 +128,7 @@ class FloatArithmetic:
     zero = 0.0
     infinity = math.inf
 
-    def __init__(self, problem, mask):
+    def __init__(self, problem, mask, step=0.0):
         self.n = problem.n
         self.scale = problem.label_scale
         self._factors = {}
@@ -107,31 +137,47 @@ class FloatArithmetic:
         if lost.size:
             raise Unrepresentable(f"y[{lost[0]}] = {problem.y[lost[0]]:g} underflows to 0 once the labels are "
                                   f"divided by c = {self.scale:g} (max |y| / |y[{lost[0]}]| > 2^1075)")
-        self.y2 = self.y * self.y
+        self.y2 = self.y * self.y  # the loss
+        c2 = _squared_norms(problem)
+        self.unit_norms = c2 is None
+        self.c2 = c2
+        self.g2 = self.y2 if c2 is None else self.y2 * c2  # growth: (c_i y_i)²
+        self.f2 = self.y2 if c2 is None else self.y2 / c2  # fit: (y_i / c_i)²
+        self._extra = 0 if c2 is None else 1  # the product by c_i²: one more rounding per term
+        self.h = float(step) * self.scale  # the step in the time of the scaled labels (t̂ = c t)
         m = problem.m
         S = np.zeros(m)
         self.ES = np.zeros(m)
         self._fresh = np.zeros(m)  # relative bound of a fresh sum over the neuron's sign (≥ one over its data)
-        for block in mask.blocks:  # Σ_{i: A_ij = 1} y_i², pairwise over the L data of the block's sign
+        for block in mask.blocks:  # Σ_{i: A_ij = 1} (c_i y_i)², pairwise over the L data of the block's sign
             if block.active.size:
-                sums, counts = masked_sums(block.by_datum, self.y2[block.data])
+                sums, counts = masked_sums(block.by_datum, self.g2[block.data])
                 S[block.neurons] = sums
-                self.ES[block.neurons] = (depth(block.data.size) + 1) * _U * sums + counts * _ETA
-                self._fresh[block.neurons] = (depth(block.data.size) + 1) * _U
+                self._fresh[block.neurons] = (depth(block.data.size) + 1 + self._extra) * _U
+                self.ES[block.neurons] = self._fresh[block.neurons] * sums + counts * _ETA
         self.S = S
         live = mask.counts > 0
         self._check_separated(np.flatnonzero(live))
         self.rate = np.sqrt(S) / self.n
+        self.speed = self._speed(self.rate)
         self.T = np.full(m, np.inf)
         self.X = np.zeros(m)
-        self.T[live] = self.n / np.sqrt(S[live])  # T_j = τ_0 + e_j / r_j with e_j = 1 (spec §3)
+        if self.h:
+            self.T[live] = 1.0 / self.speed[live]  # T_j = τ_0 + e_j / g(r_j) with e_j = 1
+        else:
+            self.T[live] = self.n / np.sqrt(S[live])  # T_j = τ_0 + e_j / r_j with e_j = 1 (spec §3)
         self.X[live] = self.T[live] * (self._rate_error(live) + 2 * _U)
         self._pending = None
         self._fitted_error = None
 
     def _rate_error(self, js):
-        """Relative error bound ``δ_j`` of ``rate[js]``."""
-        return self.ES[js] / (2 * self.S[js]) + 2 * _U
+        """Relative error bound ``δ_j`` of ``speed[js]`` (of ``rate[js]`` for the flow)."""
+        return self.ES[js] / (2 * self.S[js]) + (5 if self.h else 2) * _U
+
+    def _speed(self, rate):
+        """``g(r) = ln(1 + h r)/h``, the rate at which exponents fall under
+        gradient descent (``r`` itself for the flow)."""
+        return np.log1p(self.h * rate) / self.h if self.h else rate
 
     def _check_separated(self, js):
         """Raise :class:`Unrepresentable` unless every ``S[js]`` exceeds its error bound."""
@@ -172,12 +218,19 @@ class FloatArithmetic:
         return float(x)
 
     def square_sum(self, data):
-        """``Σ_{i ∈ data} y_i²`` on the scaled labels (pairwise)."""
+        """``Σ_{i ∈ data} y_i²`` on the scaled labels (pairwise): the loss."""
         return pairwise_sum(self.y2[data])
 
+    def fit_norm(self, data):
+        """``N_I = ||(y_i / c_i)_{i ∈ I}||``: ``a² = ||w||²`` of the neuron that fits ``I``."""
+        return np.sqrt(pairwise_sum(self.f2[data]))
+
     def coefficients(self, data, sign, scale):
-        """``s_j y_i / sqrt(n r)`` for the data fitted by a jump (scaled labels)."""
-        return sign * self.y[data] / scale
+        """The hidden weight of the jumping neuron on the inputs ``x_i`` of the
+        data it fits: ``s_j y_i / (c_i² √N)`` (``s_j y_i / sqrt(n r)`` for unit
+        norms; scaled labels)."""
+        out = sign * self.y[data] / scale
+        return out if self.c2 is None else out / self.c2[data]
 
     def fitted_sums(self, mask, data):
         """For the data just fitted: per neuron, how many and ``Σ y_i²``
@@ -191,9 +244,9 @@ class FloatArithmetic:
             if rows.size > 1 and np.any(rows[1:] < rows[:-1]):  # several winners: gather in order
                 rows = np.sort(rows)
             if rows.size and block.neurons.size:
-                F, C = masked_sums(block.by_datum, self.y2[block.data], rows)
+                F, C = masked_sums(block.by_datum, self.g2[block.data], rows)
                 sums[block.neurons], counts[block.neurons] = F, C
-                error[block.neurons] = (depth(rows.size) + 1) * _U * F + C * _ETA
+                error[block.neurons] = (depth(rows.size) + 1 + self._extra) * _U * F + C * _ETA
         self._fitted_error = error
         return counts, sums
 
@@ -213,10 +266,10 @@ class FloatArithmetic:
         return [winner], near
 
     def exponent_at(self, js, tau):
-        """``e_j(τ) = r_j (T_j − τ)`` for neurons ``js`` about to change rate."""
+        """``e_j(τ) = g(r_j) (T_j − τ)`` for neurons ``js`` about to change rate."""
         delta = self.T[js] - tau
         self._pending = (delta, self._rate_error(js))
-        return np.maximum(self.rate[js] * delta, 0.0)
+        return np.maximum(self.speed[js] * delta, 0.0)
 
     def lower(self, js, sums, alive, remaining):
         """Subtract fitted label sums from ``S[js]``; recompute on cancellation
@@ -227,17 +280,19 @@ class FloatArithmetic:
         self.ES[js] += self._fitted_error[js] + _U * np.abs(new)
         for j in js[alive & (self.ES[js] > _RECOMPUTE * self._fresh[js] * np.abs(new))]:
             left = remaining(j)
-            self.S[j] = self.square_sum(left)
-            self.ES[j] = (depth(left.size) + 1) * _U * self.S[j] + left.size * _ETA
+            self.S[j] = pairwise_sum(self.g2[left])
+            self.ES[j] = (depth(left.size) + 1 + self._extra) * _U * self.S[j] + left.size * _ETA
 
     def retime(self, js, tau, e, winner, alive):
         """New rates of ``js[alive]`` and their times ``τ + e_j / r'_j``."""
         delta, old_error = self._pending
         delta, old_error, js, e = delta[alive], old_error[alive], js[alive], e[alive]
         self._check_separated(js)
-        ratio = self.rate[js] / (np.sqrt(self.S[js]) / self.n)  # ρ = r / r' ≥ 1
-        self.rate[js] = np.sqrt(self.S[js]) / self.n
-        T = tau + e / self.rate[js]
+        rate = np.sqrt(self.S[js]) / self.n
+        speed = self._speed(rate)
+        ratio = self.speed[js] / speed  # ρ = g(r) / g(r') ≥ 1
+        self.rate[js], self.speed[js] = rate, speed
+        T = tau + e / speed
         self.T[js] = T
         self.X[js] = (
             ratio * self.X[js]
@@ -251,16 +306,23 @@ class FloatArithmetic:
         self.S[js] = 0.0
         self.ES[js] = 0.0
         self.rate[js] = 0.0
+        self.speed[js] = 0.0
         self.T[js] = np.inf
         self.X[js] = 0.0
 
 
 class _LabelSquares:
-    """Exact sums of squared labels: Python integers over a common
+    """Exact sums of squared labels, each times a weight (``c_i²`` or
+    ``1/c_i²`` for inputs of any norms): Python integers over a common
     denominator when the labels have one of at most
-    ``_COMMON_DENOMINATOR_BITS`` bits (decimal strings, floats), fmpq otherwise."""
+    ``_COMMON_DENOMINATOR_BITS`` bits (decimal strings, floats) and there are no
+    weights, fmpq otherwise."""
 
-    def __init__(self, labels):
+    def __init__(self, labels, weights=None):
+        if weights is not None:
+            self.integers = None
+            self.values = [fmpq(v.numerator**2, v.denominator**2) * w for v, w in zip(labels, weights)]
+            return
         denominator = 1
         for v in labels:
             denominator = math.lcm(denominator, v.denominator)
@@ -290,6 +352,7 @@ class ExactArithmetic:
     exact = True
     zero = ExactReal.rational(0)
     scale = 1
+    h = 0.0
 
     @staticmethod
     def unscale(value, kind):
@@ -300,7 +363,12 @@ class ExactArithmetic:
         self.n = problem.n
         m = problem.m
         self.labels = problem.y_exact
-        self.squares = _LabelSquares(self.labels)
+        c2 = _exact_squared_norms(problem)
+        self.unit_norms = c2 is None
+        self.c2 = c2
+        self.loss_squares = _LabelSquares(self.labels)
+        self.squares = self.loss_squares if c2 is None else _LabelSquares(self.labels, c2)  # growth
+        self.fit_squares = self.loss_squares if c2 is None else _LabelSquares(self.labels, [1 / w for w in c2])
         self.S = [fmpq(0)] * m
         for j in np.flatnonzero(mask.counts):
             self.S[j] = self.squares.total(mask.data_of(j))
@@ -321,12 +389,20 @@ class ExactArithmetic:
         return x
 
     def square_sum(self, data):
-        """``Σ_{i ∈ data} y_i²``, exact."""
-        return ExactReal.rational(self.squares.total(np.asarray(data)))
+        """``Σ_{i ∈ data} y_i²``, exact: the loss."""
+        return ExactReal.rational(self.loss_squares.total(np.asarray(data)))
+
+    def fit_norm(self, data):
+        """``N_I = ||(y_i / c_i)_{i ∈ I}||``, exact."""
+        return ExactReal.surd(1, self.fit_squares.total(np.asarray(data)))
 
     def coefficients(self, data, sign, scale):
         out = np.empty(len(data), dtype=object)
-        out[:] = [sign * ExactReal.rational(self.labels[i]) / scale for i in data.tolist()]
+        if self.c2 is None:
+            out[:] = [sign * ExactReal.rational(self.labels[i]) / scale for i in data.tolist()]
+        else:
+            out[:] = [sign * (ExactReal.rational(self.labels[i]) / ExactReal.rational(self.c2[i])) / scale
+                      for i in data.tolist()]
         return out
 
     def fitted_sums(self, mask, data):

@@ -6,32 +6,56 @@ orthogonal inputs*, NeurIPS 2022), spec §4.
 all positive data and some negative neuron on all negative data (seed 000
 Assumption 3), Algorithm 1 makes one jump per label sign, at accelerated
 times ``1/||D_±||`` (un-accelerated ``ln(1/λ)/||D_±||``).
+
+For inputs of any norms ``c_i = ||x_i||`` (docs/general-inputs.md §2):
+``n ||D_±|| = ||(c_i y_i)_±||`` sets the times, and the fitted neurons reach
+``||(y_i / c_i)_±||``; :func:`label_norms` gives either.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from flint import fmpq
+
 from .exact import ExactReal
 
 __all__ = ["TwoPhase", "two_phase", "label_norms"]
 
 
-def label_norms(problem, exact=False):
+def label_norms(problem, exact=False, *, growth=False):
     """``(||y_+||, ||y_−||)``, the Euclidean norms of the positive and the
     negative labels (``n ||D_±||``, seed 000 §4.1).
+
+    For inputs of any norms: ``||(y_i / c_i)_±||``, what the fitted neurons
+    reach, or with ``growth=True`` ``||(c_i y_i)_±|| = n ||D_±||``, what sets
+    the rates (docs/general-inputs.md §2); both are ``||y_±||`` for unit norms.
 
     >>> from limitproc import Problem
     >>> label_norms(Problem([3.0, 4.0, -2.0], [[1, 1, 1]], signs=[1]))
     (5.0, 2.0)
     """
+    general = "orthogonal inputs of norms ≠ 1" in problem.extensions
     if exact:
+        from .arithmetic import _exact_squared_norms
+
+        weights = _exact_squared_norms(problem) if general else None
         y = problem.y_exact
-        return (
-            ExactReal.surd(1, sum((v * v for v in y if v > 0), 0)),
-            ExactReal.surd(1, sum((v * v for v in y if v < 0), 0)),
-        )
-    return problem.label_norm(problem.y > 0), problem.label_norm(problem.y < 0)
+        if weights is None:
+            weights = [1] * problem.n
+        elif not growth:
+            weights = [1 / w for w in weights]
+
+        def norm(positive):
+            return ExactReal.surd(1, sum((fmpq(v.numerator**2, v.denominator**2) * w
+                                          for v, w in zip(y, weights) if (v > 0) == positive and v != 0), fmpq(0)))
+
+        return norm(True), norm(False)
+    if not general:
+        return problem.label_norm(problem.y > 0), problem.label_norm(problem.y < 0)
+    weight = problem.input_norms if growth else 1.0 / problem.input_norms
+    values = problem.scaled_labels * weight
+    return tuple(float(problem.label_scale * np.linalg.norm(values[part])) for part in (problem.y > 0, problem.y < 0))
 
 
 @dataclass(frozen=True)
@@ -104,10 +128,10 @@ def two_phase(problem, mask, exact=False):
     (True, (0.6, 1.5), (1, -1))
     """
     n = problem.n
-    plus, minus = label_norms(problem, exact)
+    plus, minus = label_norms(problem, exact, growth=True)
     D_plus, D_minus = plus / n, minus / n
     n_pos, n_neg = int((problem.y > 0).sum()), int((problem.y < 0).sum())
-    signs = problem.signs
+    signs = mask.signs  # the effective signs (docs/general-inputs.md §3)
     full_plus = tuple(int(j) for j in np.flatnonzero((signs > 0) & (mask.counts == n_pos))) if n_pos else ()
     full_minus = tuple(int(j) for j in np.flatnonzero((signs < 0) & (mask.counts == n_neg))) if n_neg else ()
     jumps = [(1 / D, sign) for D, sign in ((D_plus, 1), (D_minus, -1)) if D != 0]

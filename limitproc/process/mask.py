@@ -60,10 +60,18 @@ class SignBlock:
 class Mask:
     """The mask ``A`` of a :class:`~limitproc.problem.Problem` (spec §2).
 
+    For inputs of any norms and unbalanced initializations
+    (docs/general-inputs.md §2–§3) the mask is that of each neuron's
+    effective sign and of its activity after the initial transient
+    (:meth:`~limitproc.problem.Problem.effective_activity`); the norms of the
+    inputs do not change it.
+
     Attributes
     ----------
     blocks : tuple of SignBlock
         ``A`` per sign (module docstring): positive, then negative.
+    signs : ndarray, shape (m,)
+        The (effective) output sign of each neuron.
     counts : ndarray, shape (m,)
         Column sizes ``|{i : A_ij = 1}|``.
     zero_rows : ndarray
@@ -97,10 +105,12 @@ class Mask:
     """
 
     def __init__(self, problem):
-        # spec §1's setting only (Problem.inner_products checks the same): unit norms, balance
-        problem.require_spec_setting("the limit process (Algorithm 1, its mask) and its finite-λ corrections")
         n, m = problem.n, problem.m
-        y, signs = problem.y, problem.signs
+        # inputs of any norms and unbalanced neurons (docs/general-inputs.md §2–§3): the mask of the
+        # effective signs and of the activity after the initial transient; spec §1's setting otherwise
+        general = bool(problem.extensions)
+        y, signs = problem.y, (problem.effective_signs if general else problem.signs)
+        self._activity = problem.effective_activity() if general else None
         self.shape = (m, n)
         self.signs = signs
         # block of each neuron / datum (0 positive, 1 negative; -1 for a zero label)
@@ -117,7 +127,8 @@ class Mask:
             self.neuron_position[neurons] = np.arange(neurons.size)
             self.datum_block[data] = b
             self.datum_position[data] = np.arange(data.size)
-            active = self._active(problem, neurons, data, undecided)
+            active = (self._activity[np.ix_(neurons, data)] if self._activity is not None
+                      else self._active(problem, neurons, data, undecided))
             blocks.append(SignBlock(sign, neurons, data, active, np.ascontiguousarray(active.T)))
         self.blocks = tuple(blocks)
         undecided = np.concatenate(undecided) if undecided else np.empty((0, 2), dtype=np.int64)
@@ -130,7 +141,7 @@ class Mask:
                 covered[block.data] = block.by_datum.any(axis=1)
         self.zero_rows = np.flatnonzero(~covered & (y != 0))
         self.zero_columns = np.flatnonzero(self.counts == 0)
-        self._by_neuron = self._by_datum = None
+        self._by_neuron = self._by_datum = self._activity = None
         self._group_equal_columns()
         self._find_components()
 

@@ -64,19 +64,17 @@ def min_norm_interpolator(problem):
     >>> theta.outputs(p.inputs()).round(12).tolist(), theta.sq_norm
     ([3.0, 4.0, -2.0], 14.0)
     """
-    n = problem.n
     a, W = [], []
-    for sign in (1, -1):
+    norms = problem.input_norms
+    for sign, N in zip((1, -1), label_norms(problem)):
         part = problem.y * sign > 0
         if not part.any():
             continue
-        if problem.X is None:
-            D = np.where(part, problem.y, 0.0) / n  # D_± in input coordinates
-        else:
-            D = problem.y[part] @ problem.X[part] / n
-        norm = problem.label_norm(part) / n
-        W.append(sign * np.sqrt(n / norm) * D)
-        a.append(sign * np.sqrt(n * norm))
+        # w = Σ_i s y_i / (c_i² √N) x_i, a = s √N with N = ||(y_i/c_i)_±||: h(x_i) = y_i (docs/general-inputs.md §2);
+        # for unit norms w = sqrt(n/||D||) D and a = sqrt(n ||D||) (seed 000 Prop. 1, corrected)
+        coefficients = sign * np.where(part, problem.y / norms**2, 0.0) / np.sqrt(N)
+        W.append(coefficients if problem.X is None else coefficients @ problem.X)
+        a.append(sign * np.sqrt(N))
     a = np.array(a)
     W = np.array(W).reshape(len(a), problem.d)
     return MinNormInterpolator(a, W, float(a @ a + (W * W).sum()))
