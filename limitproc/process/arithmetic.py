@@ -235,7 +235,7 @@ class FloatArithmetic:
     def fitted_sums(self, mask, data):
         """For the data just fitted: per neuron, how many and ``Σ y_i²``
         (pairwise over the fitted data of each sign, with their error bound)."""
-        m = mask.shape[0]
+        m = mask.m
         counts = np.zeros(m, dtype=np.int64)
         sums = np.zeros(m)
         error = np.zeros(m)
@@ -406,7 +406,7 @@ class ExactArithmetic:
         return out
 
     def fitted_sums(self, mask, data):
-        counts = np.zeros(mask.shape[0], dtype=np.int64)
+        counts = np.zeros(mask.m, dtype=np.int64)
         sums = {}
         for b, block in enumerate(mask.blocks):
             rows = np.sort(mask.datum_position[data[mask.datum_block[data] == b]])

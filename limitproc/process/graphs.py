@@ -51,7 +51,7 @@ def mask_graph(mask, y):
     >>> nx.number_connected_components(g)
     2
     """
-    m, n = mask.shape
+    n, m = mask.shape
     graph = nx.Graph()
     graph.add_nodes_from((f"d{i}", {"bipartite": 0, "kind": "datum", "label": float(y[i])}) for i in range(n))
     graph.add_nodes_from((f"n{j}", {"bipartite": 1, "kind": "neuron", "sign": int(mask.signs[j])}) for j in range(m))

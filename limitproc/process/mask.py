@@ -70,6 +70,9 @@ class Mask:
     ----------
     blocks : tuple of SignBlock
         ``A`` per sign (module docstring): positive, then negative.
+    shape : (int, int)
+        ``(n, m)``, the shape of ``A`` as :meth:`dense` returns it; ``n`` and
+        ``m`` are attributes too.
     signs : ndarray, shape (m,)
         The (effective) output sign of each neuron.
     counts : ndarray, shape (m,)
@@ -111,7 +114,8 @@ class Mask:
         general = bool(problem.extensions)
         y, signs = problem.y, (problem.effective_signs if general else problem.signs)
         self._activity = problem.effective_activity() if general else None
-        self.shape = (m, n)
+        self.n, self.m = n, m
+        self.shape = (n, m)  # the shape of A (spec §2): data × neurons, as dense() returns it
         self.signs = signs
         # block of each neuron / datum (0 positive, 1 negative; -1 for a zero label)
         # and its position inside the block
@@ -185,7 +189,7 @@ class Mask:
 
     def dense(self):
         """``A`` as an (n, m) boolean array, ``A[i, j]`` as in spec §2."""
-        m, n = self.shape
+        m, n = self.m, self.n
         out = np.zeros((n, m), dtype=bool)
         for block in self.blocks:
             out[np.ix_(block.data, block.neurons)] = block.active.T
@@ -193,7 +197,7 @@ class Mask:
 
     def _csr(self):
         """``A`` transposed as CSR arrays ``(indptr, indices)`` (row ``j``: data of neuron ``j``)."""
-        m, n = self.shape
+        m, n = self.m, self.n
         indptr = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(self.counts, out=indptr[1:])
         indices = np.empty(indptr[-1], dtype=np.int32 if n < 2**31 else np.int64)
@@ -210,7 +214,7 @@ class Mask:
             import scipy.sparse as sp
 
             indptr, indices = self._csr()
-            self._by_neuron = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr), shape=self.shape)
+            self._by_neuron = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr), shape=(self.m, self.n))
         return self._by_neuron
 
     @property
@@ -222,7 +226,7 @@ class Mask:
         return self._by_datum
 
     def _group_equal_columns(self):
-        m = self.shape[0]
+        m = self.m
         representative = np.arange(m)
         members = {}
         for block in self.blocks:
@@ -246,7 +250,7 @@ class Mask:
         """Components of the bipartite graph: two neurons are joined when they
         share a datum, which is when both are joined to the datum's first
         neuron (linear in the mask)."""
-        m, n = self.shape
+        m, n = self.m, self.n
         edges, firsts = [], []
         for block in self.blocks:
             if not block.active.size:
@@ -275,9 +279,8 @@ class Mask:
         self.n_components = int(compact.max() + 1) if compact.size else 0
 
     def __repr__(self):
-        m, n = self.shape
         return (
-            f"Mask({m}×{n}, {self.size} entries, {self.n_components} components, "
+            f"Mask({self.n} data × {self.m} neurons, {self.size} entries, {self.n_components} components, "
             f"{self.zero_rows.size} zero rows, {self.zero_columns.size} zero columns, "
             f"{len(self.groups)} groups of equal columns)"
         )
