@@ -155,11 +155,10 @@ def number(value, exact=False, digits=7):
     return text
 
 
-def saddle_table(prediction):
-    """One row per saddle ``θ_k`` (spec §3)."""
-    process = prediction.process
+def saddle_table(process, scale=None):
+    """One row per saddle ``θ_k`` of a limit process (spec §3); with
+    ``scale = ln(1/λ)`` also the leading-order times ``τ_k ln(1/λ)``."""
     exact = process.backend == "exact"
-    scale = prediction.log_inv_lambda
     columns = [
         Column("k", meaning="saddle index; θ_0 = 0 is the start"),
         Column("τ_k", meaning="accelerated jump time t/ln(1/λ) (spec §3)"),
@@ -232,7 +231,7 @@ def summary_table(prediction):
 def prediction_renderable(prediction):
     from rich.console import Group
 
-    parts = [saddle_table(prediction), summary_table(prediction), prediction.report]
+    parts = [saddle_table(prediction.process, prediction.log_inv_lambda), summary_table(prediction), prediction.report]
     ties = prediction.process.near_ties
     if ties:
         parts.append("[yellow]near-ties kept in float order:[/] " + "; ".join(map(repr, ties)))

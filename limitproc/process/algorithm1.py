@@ -514,6 +514,45 @@ class LimitProcess:
         """``||θ_0||²..||θ_K||²`` as floats."""
         return np.array([float(s.sq_norm) for s in self.saddles])
 
+    def arrays(self):
+        """The saddles as columns of equal length ``K + 1`` (``θ_0`` first):
+        ``k``, ``tau`` (0 for ``θ_0``), ``neuron`` (-1 for ``θ_0``),
+        ``fitted`` (data fitted at the jump), ``loss`` and ``sq_norm``; ready
+        for ``pandas.DataFrame`` (:meth:`to_dataframe`).
+
+        >>> from limitproc import Problem
+        >>> columns = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])).arrays()
+        >>> columns["tau"].tolist(), columns["neuron"].tolist(), columns["loss"].tolist()
+        ([0.0, 0.4], [-1, 0], [6.25, 0.0])
+        """
+        return {
+            "k": np.arange(self.K + 1),
+            "tau": np.concatenate([[0.0], self.times]),
+            "neuron": np.array([-1 if s.neuron is None else s.neuron for s in self.saddles]),
+            "fitted": np.array([len(s.data) for s in self.saddles]),
+            "loss": self.losses,
+            "sq_norm": self.sq_norms,
+        }
+
+    def to_dataframe(self):
+        """:meth:`arrays` as a ``pandas.DataFrame`` indexed by ``k`` (needs pandas)."""
+        from ..optional import require
+
+        pandas = require("pandas", "LimitProcess.to_dataframe")
+        return pandas.DataFrame(self.arrays()).set_index("k")
+
+    def table(self):
+        """The saddles as a :class:`~limitproc.tables.DataTable` (a legend explains each column)."""
+        from ..tables import saddle_table
+
+        return saddle_table(self)
+
+    def __rich__(self):
+        return self.table()
+
+    def _repr_html_(self):
+        return self.table()._repr_html_()
+
     def at(self, tau):
         """The limit process ``θ̃(τ) = θ_k`` for ``τ ∈ [τ_k, τ_{k+1})`` (spec §3)."""
         if tau < 0:
