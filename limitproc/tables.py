@@ -17,6 +17,17 @@ from .scale import lambda_label
 
 __all__ = ["Column", "DataTable", "number", "prediction_renderable", "saddle_table", "summary_table"]
 
+#: Width a text column may fold down to (numbers never fold).
+_TEXT_MIN = 10
+
+
+def _widest(cells):
+    """Display width of the widest line of these cells (markup removed)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    return max((cell_len(line) for cell in cells for line in Text.from_markup(cell).plain.splitlines()), default=1)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -62,9 +73,9 @@ class DataTable:
         from rich.table import Table
 
         table = Table(title=self.title, title_justify="left")
-        for c in self.columns:
-            if c.numeric:
-                table.add_column(c.header, justify="right", no_wrap=True)
+        for i, c in enumerate(self.columns):
+            if c.numeric:  # as wide as its widest number: rich never crops it
+                table.add_column(c.header, justify="right", no_wrap=True, min_width=_widest([r[i] for r in self.rows]))
             else:
                 table.add_column(c.header, overflow="fold")
         for row in self.rows:
@@ -72,31 +83,47 @@ class DataTable:
         return table
 
     def _transposed(self, rows, first):
-        """Rows as columns: the first column names the quantities."""
+        """Rows as columns: the first column names the quantities; numbers
+        never wrap, text folds."""
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=self.title if first else None, title_justify="left")
-        table.add_column(self.columns[0].header, overflow="fold")
+        table.add_column(self.columns[0].header, overflow="fold", min_width=_TEXT_MIN)
+        numeric = [i for i, c in enumerate(self.columns) if c.numeric and i > 0]
+        text = [i for i, c in enumerate(self.columns) if not c.numeric and i > 0]
         for row in rows:
-            table.add_column(row[0], justify="right", no_wrap=True)
+            # a column of numbers and short words never wraps (rich then folds only the names);
+            # one holding long text folds it, and its numbers keep their width
+            short = _widest([row[i] for i in text]) <= 2 * _TEXT_MIN
+            table.add_column(row[0], justify="right", overflow="fold", no_wrap=short,
+                             min_width=_widest([row[i] for i in numeric]))
         for i, c in enumerate(self.columns[1:], start=1):
-            table.add_row(c.header, *(row[i] for row in rows))
+            cells = []
+            for row in rows:
+                cell = Text.from_markup(row[i], justify="right" if c.numeric else "left")
+                cell.no_wrap = c.numeric
+                cells.append(cell)
+            table.add_row(c.header, *cells)
         return table
 
     @staticmethod
     def _minimum_width(columns):
         """Width the columns need without splitting a number: the widest
-        cell of a numeric column, the longest word of a text column, plus
-        padding and rules (rich's own measure lets no-wrap cells shrink)."""
+        cell of a numeric column, a few characters for a text column (which
+        folds), plus padding and rules (rich's own measure lets no-wrap cells
+        shrink)."""
         from rich.cells import cell_len
         from rich.text import Text
 
         total = 1
         for numeric, cells in columns:
             plain = [Text.from_markup(cell).plain for cell in cells]
-            pieces = [line for text in plain for line in text.splitlines()] if numeric else \
-                     [word for text in plain for word in text.split()]
-            total += max((cell_len(piece) for piece in pieces), default=1) + 3
+            if numeric:
+                width = max((cell_len(line) for text in plain for line in text.splitlines()), default=1)
+            else:
+                width = min(max((cell_len(word) for text in plain for word in text.split()), default=1), _TEXT_MIN)
+            total += width + 3
         return total
 
     def __rich_console__(self, console, options):
@@ -107,7 +134,7 @@ class DataTable:
         if self._minimum_width(wide) <= options.max_width or not self.rows:
             yield self._wide()
         else:
-            names = (False, [c.header for c in self.columns[1:]])
+            names = (True, [word for c in self.columns[1:] for word in c.header.split()])  # rich folds at words
             blocks, block = [], []
             for row in self.rows:  # as many data columns per block as fit
                 trial = [names] + [(True, list(r)) for r in block + [row]]
