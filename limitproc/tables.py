@@ -37,6 +37,7 @@ class Column:
     header: str
     numeric: bool = True
     meaning: str = ""
+    max_width: int | None = None  # a text column that should stay narrow (others take the room)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class DataTable:
             if c.numeric:  # as wide as its widest number: rich never crops it
                 table.add_column(c.header, justify="right", no_wrap=True, min_width=_widest([r[i] for r in self.rows]))
             else:
-                table.add_column(c.header, overflow="fold")
+                table.add_column(c.header, overflow="fold", max_width=c.max_width)
         for row in self.rows:
             table.add_row(*row)
         return table

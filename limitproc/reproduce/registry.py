@@ -359,13 +359,13 @@ def listing(entries):
     from ..tables import Column, DataTable
 
     columns = (
-        Column("name", numeric=False, meaning="run it with limitproc reproduce NAME [--quick]"),
-        Column("paper", numeric=False, meaning="the seed paper (000, 001, 002, 003)"),
-        Column("figure", numeric=False, meaning="the figure or section reproduced"),
+        Column("name", numeric=False, meaning="run it with limitproc reproduce NAME [--quick]", max_width=19),
+        Column("paper", numeric=False, meaning="the seed paper (000, 001, 002, 003)", max_width=5),
+        Column("figure", numeric=False, meaning="the figure or section reproduced", max_width=14),
         Column("status", numeric=False, meaning="ready; waiting (for a feature named in the last column); "
-                                                "out of scope (why, in the last column)"),
+                                                "out of scope (why, in the last column)", max_width=8),
         Column("what / why", numeric=False),
-        Column("run time", numeric=False, meaning="measured full / --quick run (2-core machine)"),
+        Column("run time", numeric=False, meaning="measured full / --quick run (2-core machine)", max_width=12),
     )
     rows = []
     for e in entries:
