@@ -596,7 +596,7 @@ class GDRun:
     log_inv_lam: float
     step_size: float
     lr: float
-    reduction: str
+    reduction: Literal["spec", "mean", "sum"]
     t: NDArray[np.float64] = field(repr=False)
     step_index: NDArray[np.int64] = field(repr=False)
     scale: NDArray[np.float64] = field(repr=False)
