@@ -6,11 +6,20 @@ writes into the reserved temporaries; :func:`limitproc.cli.main` renames
 them into place once the command has succeeded (:mod:`.output`).
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from ..errors import ArgumentError, OutputError
 from ..optional import require
 from .parser import FINITE_LAMBDA_AUTO_LIMIT, FINITE_LAMBDA_MAX_LOG_INV_LAM
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
+    from .output import Session
 
 __all__ = ["COMMANDS"]
 
@@ -331,7 +340,7 @@ def _progress(console, description, disabled=False):
 
 
 #: Command name -> function ``(args, session) -> exit code``.
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "predict": predict,
     "check": check,
     "sample": sample,
