@@ -252,7 +252,7 @@ class Mask:
         """Number of non-zero entries of ``A``."""
         return int(self.counts.sum())
 
-    def data_of(self, j: int) -> NDArray[np.intp]:
+    def data_of(self, j: int | np.integer[Any]) -> NDArray[np.intp]:
         """Indices of the data of neuron ``j`` (sorted).
 
         Column ``j`` of ``A`` (spec §2): the data of ``j``'s sign on which it
