@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from .arithmetic import ExactArithmetic, FloatArithmetic, Unrepresentable
 from .mask import Mask
 
 if TYPE_CHECKING:
+    from typing import Any, Literal
     from numpy.typing import ArrayLike, NDArray
 
     from ..problem.problem import Problem

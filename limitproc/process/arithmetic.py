@@ -60,8 +60,7 @@ numbers, compared by arb balls with exact equality tests
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from flint import fmpq
@@ -70,7 +69,8 @@ from .exact import ExactReal, order_candidates
 from .summation import depth, masked_sums, pairwise_sum
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import Any, Literal, TypeAlias
 
     from numpy.typing import NDArray
 

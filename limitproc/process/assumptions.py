@@ -8,13 +8,15 @@ sensible behaviour of spec §5 that the calculator applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
     from rich.table import Table
 
     from ..problem.problem import Problem

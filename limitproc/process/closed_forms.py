@@ -15,7 +15,7 @@ For inputs of any norms ``c_i = ||x_i||`` (docs/general-inputs.md §2):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from flint import fmpq
 from .exact import ExactReal
 
 if TYPE_CHECKING:
+    from typing import Any, Literal
     from ..problem.problem import Problem
     from .mask import Mask
 

@@ -33,11 +33,12 @@ mask) has no predicted direction (``nan``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from typing import Literal
     from numpy.typing import NDArray
 
     from .algorithm1 import LimitProcess

@@ -23,15 +23,15 @@ Nothing is decided by rounding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from fractions import Fraction
 from numbers import Integral, Rational
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from flint import arb, ctx, fmpq, fmpz
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
+    from collections.abc import Callable, Iterable
+    from typing import Any, TypeAlias
 
     import sympy
     from mpmath import iv

@@ -18,11 +18,12 @@ pass over it is one vectorized numpy operation.  The sparse views
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from typing import Any
     from numpy.typing import NDArray
     from scipy.sparse import csc_array, csr_array
 

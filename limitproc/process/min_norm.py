@@ -9,13 +9,14 @@ its negative neurons collinear with ``−D_−`` with ``Σ ||w_j||² = n ||D_−
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
 from .closed_forms import label_norms
 
 if TYPE_CHECKING:
+    from typing import Literal
     from numpy.typing import ArrayLike, NDArray
 
     from ..problem.problem import Problem

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from ..process.algorithm1 import limit_process
 from ..process.closed_forms import two_phase
 from ..process.mask import Mask
 from ..process.min_norm import min_norm_sq
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 __all__ = ["LABEL_DISTRIBUTIONS", "LogWidth", "SweepRow", "parse_width", "sample_problem"]
 

@@ -37,9 +37,8 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -59,6 +58,9 @@ from .grid import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+    from typing import Any, Literal
+
     from rich.table import Table
 
     from .fits import LogLogFit
