@@ -159,7 +159,7 @@ class Prediction:
             },
             "two_phase": two_phase_dict,
             "resolution_margin": {
-                "mu": None if margin.value == np.inf else float(margin.value),  # type: ignore[arg-type]  # value: object in process/
+                "mu": None if margin.value == np.inf else float(margin.value),
                 "k": margin.k,
                 "neuron": margin.neuron,
                 "competitor": margin.competitor,
@@ -227,7 +227,7 @@ class Prediction:
         process = self.process
         jumps = process.jumps
         problem = cast("Problem", process.problem)  # typed object in limitproc/process/
-        arrays = {
+        arrays: dict[str, Any] = {
             "tau": process.times,
             "neuron": np.array([s.neuron for s in jumps], dtype=np.int64),
             "loss": process.losses,

@@ -770,13 +770,13 @@ def limit_point(problem: Problem) -> LimitPoint:
     for sign, members, total in ((1, tp.neurons_plus, plus), (-1, tp.neurons_minus, minus)):
         if not members or total == 0:
             continue
-        members = np.array(members)
-        weights = np.exp(2 * (kappa[members] - kappa[members].max()))
-        sq[members] = total * weights / weights.sum()  # n ||D_±|| = ||y_±||
+        idx = np.array(members)
+        weights = np.exp(2 * (kappa[idx] - kappa[idx].max()))
+        sq[idx] = total * weights / weights.sum()  # n ||D_±|| = ||y_±||
         direction = np.where(sign * y > 0, sign * y, 0.0) @ X
         direction /= np.linalg.norm(direction)  # D_+/||D_+|| or −D_−/||D_−||
-        W[members] = np.sqrt(sq[members])[:, None] * direction[None, :]
-        a[members] = sign * np.sqrt(sq[members])
+        W[idx] = np.sqrt(sq[idx])[:, None] * direction[None, :]
+        a[idx] = sign * np.sqrt(sq[idx])
     return LimitPoint(kappa, sq, a, W, tuple(tp.neurons_plus), tuple(tp.neurons_minus))
 
 

@@ -343,7 +343,7 @@ class ValidationReport:
             "prediction": {
                 "K": p.K,
                 "times": [json_number(t) for t in p.times],
-                "neurons": [int(s.neuron) for s in p.jumps],
+                "neurons": list(p.neurons),
                 "losses": [json_number(v) for v in p.losses],
                 "sq_norm": json_number(p.final.sq_norm),
             },

@@ -653,6 +653,11 @@ class LimitProcess:
         return self._cache["times"].copy()
 
     @property
+    def neurons(self) -> tuple[int, ...]:
+        """The neuron of each jump ``j_1..j_K`` (only ``θ_0`` has none)."""
+        return tuple(int(s.neuron) for s in self.jumps if s.neuron is not None)
+
+    @property
     def losses(self) -> NDArray[np.float64]:
         """``L(θ_0..θ_K)`` as floats."""
         return np.array([float(s.loss) for s in self.saddles])

@@ -559,7 +559,7 @@ def predict_run(
     gd = gd_limit_process(problem, h)
     # ------------------------------------------------------------------------------
     if process is not None:
-        flow_order = tuple(int(s.neuron) for s in process.jumps)
+        flow_order = process.neurons
     else:
         flow_order = tuple(j.neuron for j in gd_limit_process(problem, 0.0).jumps)
     steps = gd.times * L / h
