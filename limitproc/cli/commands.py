@@ -208,7 +208,7 @@ def sweep(args, out):
     if args.plot and not any(row.interpolates for row in result.rows if row.labels == args.labels[0]):
         raise ArgumentError(f"--plot {args.plot}: no run with labels {args.labels[0]} interpolates, so there is no "
                             "norm to plot; use wider networks (e.g. --width 6log) or drop --plot")
-    out.show(result)
+    out.show(result.table(interpolating_only=args.interpolating_only))
     if args.csv:
         result.to_csv(out.temp(args.csv), interpolating_only=args.interpolating_only)
     if args.stats_csv:

@@ -55,6 +55,9 @@ summed as integers over a common denominator when the labels have one of
 moderate size) and rates and times as :class:`~limitproc.process.exact.ExactReal`
 numbers, compared by arb balls with exact equality tests
 (:mod:`~limitproc.process.exact`).
+
+One module although past 600 lines: the two number systems share one interface, and each reads better beside
+the other (about 310 lines of code; the rest is numpydoc and examples).
 """
 
 from __future__ import annotations

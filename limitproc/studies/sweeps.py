@@ -28,6 +28,9 @@ dashboard) for a study that itself takes seconds.  Given ``scheduler`` (an
 address such as ``"tcp://host:8786"``, a ``distributed.Client``, a cluster
 object, or ``"local"`` for a fresh ``LocalCluster``), the same chunks run
 on dask; ``limitproc`` must be importable on its workers.
+
+One module although past 600 lines: the sweep grid, its chunked evaluation on processes or dask and its result table are one
+concept that reads better whole (about 300 lines of code; the rest is numpydoc and examples).
 """
 
 from __future__ import annotations
@@ -61,8 +64,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
     from typing import Any, Literal
 
-    from rich.table import Table
-
+    from ..tables import DataTable
     from .fits import LogLogFit
 
 __all__ = ["METRICS", "SCHEMA", "SweepResult", "SweepStats", "sweep"]
@@ -493,45 +495,83 @@ class SweepResult:
             writer.writeheader()
             writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
 
-    _COLUMNS = (
-        ("n", "n"), ("width", "width"), ("m", "m"), ("labels", "labels"), ("runs", "runs"),
-        ("interp.", "interpolating"), ("ties", "ties"), ("K", "K"), ("||θ_K||²", "sq_norm"), ("||θ*||²", "min_sq_norm"),
-        ("ratio", "ratio"), ("ratio min–max", None),
-    )  # fmt: skip
+    def table(self, *, interpolating_only: bool = False) -> DataTable:
+        """A :class:`~limitproc.tables.DataTable`: one row per grid point, with
+        a legend.
 
-    def _table(self) -> tuple[list[str], list[list[str]]]:
-        table = []
-        for point in self.stats():
-            row = []
-            for _, key in self._COLUMNS:
-                if key is None:
-                    row.append(f"{point.min['ratio']:.3f}–{point.max['ratio']:.3f}")
-                elif key in point.mean:
-                    row.append(f"{point.mean[key]:.4g}")
-                elif key in ("interpolating", "ties"):
-                    row.append(f"{getattr(point, key):.0%}")
-                else:
-                    row.append(str(getattr(point, key)))
-            table.append(row)
-        return [name for name, _ in self._COLUMNS], table
+        The implicit-bias ratio ``||θ_K||²/||θ*||²`` (seed 002 Theorem 3) is
+        summarized over the interpolating runs only, whatever
+        ``interpolating_only`` says: a run that stops short of interpolation
+        has no interpolator to compare; ``—`` where none interpolates.
+
+        Parameters
+        ----------
+        interpolating_only : bool
+            Summarize ``K`` and the squared norms over the interpolating runs
+            only (the fractions still count every run).
+
+        Returns
+        -------
+        DataTable
+            Printable with rich, ``_repr_html_`` in notebooks.
+
+        Examples
+        --------
+        >>> result = sweep([8], [1], repeats=2, seed=0, workers=1)
+        >>> table = result.table(interpolating_only=True)
+        >>> [column.header for column in table.columns][-2:], table.rows[0][-2:]
+        (['ratio', 'ratio min–max'], ('—', '—'))
+        """
+        from ..tables import Column, DataTable
+
+        scope = "interpolating runs" if interpolating_only else "runs that completed (status ok)"
+        columns = (
+            Column("n", meaning="number of data"),
+            Column("width", meaning="the width asked for: an integer, or a rule such as 5log for m = ⌈5 ln n⌉"),
+            Column("m", meaning="number of neurons"),
+            Column("labels", numeric=False, meaning="label distribution"),
+            Column("runs", meaning="runs at this grid point"),
+            Column("interp.", meaning="share of the runs whose last saddle interpolates (loss 0)"),
+            Column("ties", meaning="share of the runs stopped by a true tie (spec §5)"),
+            Column("K", meaning=f"mean number of jumps over the {scope}"),
+            Column("||θ_K||²", meaning=f"mean squared norm of the last saddle over the {scope}"),
+            Column("||θ*||²", meaning=f"mean minimum-norm value 2(||y₊|| + ||y₋||) (spec §4) over the {scope}"),
+            Column("ratio", meaning="mean ||θ_K||²/||θ*||² over the interpolating runs (seed 002 Theorem 3); "
+                                    "'—' when none interpolates"),
+            Column("ratio min–max", meaning="its smallest and largest value over the interpolating runs"),
+        )
+        chosen = self.stats(interpolating_only=interpolating_only)
+        ratios = self.stats(interpolating_only=True)
+
+        def value(x: float, form: str = ".4g") -> str:
+            return "—" if math.isnan(x) else format(x, form)
+
+        rows = []
+        for point, bias in zip(chosen, ratios):
+            rows.append((
+                str(point.n), point.width, str(point.m), point.labels, str(point.runs),
+                f"{point.interpolating:.0%}", f"{point.ties:.0%}",
+                value(point.mean["K"]), value(point.mean["sq_norm"]), value(point.mean["min_sq_norm"]),
+                value(bias.mean["ratio"]),
+                "—" if not bias.used else f"{bias.min['ratio']:.3f}–{bias.max['ratio']:.3f}",
+            ))  # fmt: skip
+        title = f"Algorithm 1 sweep: {len(self.rows)} runs, seed {self.seed}"
+        notes = ("summaries over the interpolating runs only (--interpolating-only)",) if interpolating_only else ()
+        return DataTable(title, columns, tuple(rows), notes)
 
     def __str__(self) -> str:
-        head, body = self._table()
-        widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(head)]
+        table = self.table()
+        head = [c.header for c in table.columns]
+        widths = [max(len(h), *(len(r[i]) for r in table.rows)) if table.rows else len(h) for i, h in enumerate(head)]
         lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths))]
-        lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in body]
+        lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in table.rows]
         return "\n".join(lines)
 
-    def __rich__(self) -> Table:
-        from rich.table import Table
+    def __rich__(self) -> DataTable:
+        return self.table()
 
-        head, body = self._table()
-        table = Table(title=f"Algorithm 1 sweep: {len(self.rows)} runs, seed {self.seed}")
-        for name in head:
-            table.add_column(name, justify="right")
-        for row in body:
-            table.add_row(*row)
-        return table
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
 
 
 def _available_cores():
