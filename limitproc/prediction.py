@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Prediction", "predict", "SCHEMA_VERSION"]
 
+
 #: Version of the JSON schema of :meth:`Prediction.to_dict`
 #: (``limitproc.schema.SCHEMAS["prediction"]``).
 SCHEMA_VERSION = 1
@@ -78,6 +79,22 @@ class Prediction:
         if self.log_inv_lam is not None:
             return float(self.log_inv_lam)
         return None if self.lam is None else float(np.log(1.0 / self.lam))
+
+    def __str__(self) -> str:
+        """What ``limitproc predict`` prints (saddles, summary, assumptions),
+        as plain text 100 columns wide: ``print(prediction)`` in a notebook."""
+        from .tables import plain_text
+
+        return plain_text(self)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        from .tables import plain_text, saddle_table, summary_table
+
+        report = escape(plain_text(self.report))
+        return (saddle_table(self.process, self.log_inv_lambda)._repr_html_() + summary_table(self)._repr_html_()
+                + f"<pre style='font-size:smaller'>{report}</pre>")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict, schema ``docs/json-schema.md``.

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .process.algorithm1 import LimitProcess
     from .process.mask import Mask
 
-__all__ = ["Column", "DataTable", "number", "prediction_renderable", "saddle_table", "summary_table"]
+__all__ = ["Column", "DataTable", "number", "plain_text", "prediction_renderable", "saddle_table", "summary_table"]
 
 #: Width a text column may fold down to (numbers never fold).
 _TEXT_MIN = 10
@@ -180,6 +180,41 @@ class DataTable:
         return (f"<table><caption style='caption-side:top;text-align:left'><b>{escape(self.title)}</b></caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
                 + (f"<p style='font-size:smaller'>{legend}</p>" if legend else ""))
+
+
+def plain_text(renderable: Any, width: int = 100) -> str:
+    """``renderable`` as rich prints it, in plain text ``width`` columns wide.
+
+    Parameters
+    ----------
+    renderable : rich renderable
+        A :class:`DataTable`, a result with ``__rich__``, markup text.
+    width : int
+        Columns of the virtual terminal.
+
+    Returns
+    -------
+    str
+        The text without styles or trailing blank lines.
+
+    Examples
+    --------
+    >>> print(plain_text(DataTable("T", (Column("k", meaning="index"),), (("1",),)), width=20))
+      T
+    ┏━━━┓
+    ┃ k ┃
+    ┡━━━┩
+    │ 1 │
+    └───┘
+    k: index
+    """
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.export_text().rstrip()
 
 
 def number(value: Any, exact: bool = False, digits: int = 7) -> str:
