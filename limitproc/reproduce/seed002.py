@@ -347,7 +347,8 @@ def _run_fig4(quick, progress, outdir):
                "Epoch offsets are converted to time with lr 0.01 (spec §1 loss; ×2 if the paper's MSE has no ½).",
                "λ = e^-L with L = 5070/τ_1 ≈ 505, so that τ_1 ln(1/λ) is at the paper's epoch 507,000 and the panel "
                "offsets fall between our first and second jumps as in the paper (at λ = 1e-60 the second jump comes "
-               "97 time units after the first, before panel (f)); --quick and the full run are the same."),
+               f"{(process.times[1] - process.times[0]) * math.log(1e60):.0f} time units after the first, before "
+               "panel (f)); --quick and the full run are the same."),
         data={"t_hat": t_hat, "changed": changed, "cos_old": cos_old, "cos_new": cos_new, "turn_time": turn_time},
     )
 
