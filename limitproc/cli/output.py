@@ -59,7 +59,17 @@ def strict_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): strict_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        if len(value) > _LONG:
+            plain = _plain_list(value)
+            if plain is not None:
+                return plain
         return [strict_json(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biu":
+        return value.tolist()  # Python ints and bools already
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size > _LONG:
+        if bool(np.isfinite(value).all()):
+            return value.tolist()  # Python floats, every one finite
+        return strict_json(value.tolist())
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -72,8 +82,54 @@ def strict_json(value: Any) -> Any:
     return value
 
 
+#: Lists longer than this are checked for plain items in one pass (:func:`_plain_list`).
+_LONG = 64
+
+#: Types of the items that :func:`strict_json` leaves as they are (floats when finite).
+_PLAIN = frozenset({int, bool, str, type(None)})
+
+
+def _plain_list(value: list[Any] | tuple[Any, ...]) -> list[Any] | None:
+    """``list(value)`` when every item is a plain int, bool, string, ``None``
+    or finite float (what :func:`strict_json` would return item by item);
+    ``None`` when some item needs converting."""
+    kinds = set(map(type, value))
+    if kinds <= _PLAIN:
+        return list(value)
+    if kinds <= _PLAIN | {float}:
+        if all(map(math.isfinite, (v for v in value if type(v) is float))):
+            return list(value)
+    return None
+
+
+#: JSON texts longer than this (in characters, written compactly) stay
+#: compact; shorter ones are indented by one space for people to read.
+COMPACT_ABOVE = 1_000_000
+
+
 def json_text(data: Any) -> str:
-    return json.dumps(strict_json(data), indent=1, allow_nan=False, ensure_ascii=False) + "\n"
+    """``data`` as strict JSON text (:func:`strict_json`), ending with a
+    newline: indented by one space, or compact (no whitespace) above
+    :data:`COMPACT_ABOVE` characters, where indenting would cost more time
+    than everything else of a command (the same JSON values either way).
+
+    Examples
+    --------
+    >>> print(json_text({"a": [1, 2]}), end="")
+    {
+     "a": [
+      1,
+      2
+     ]
+    }
+    >>> len(json_text({"a": list(range(300_000))}).splitlines())
+    1
+    """
+    plain = strict_json(data)
+    text = json.dumps(plain, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    if len(text) <= COMPACT_ABOVE:
+        text = json.dumps(plain, indent=1, allow_nan=False, ensure_ascii=False)
+    return text + "\n"
 
 
 def _stdout_usable() -> bool:

@@ -327,6 +327,10 @@ def load_problem(
         seed = check_int(seed, "seed", minimum=0)
     check_bool(allow_zero_labels, "allow_zero_labels")
     arrays = _load(path, _KINDS)
+    for value in arrays.values():
+        while isinstance(value, np.ndarray):  # read-only, with their bases: Problem keeps float64 arrays as given
+            value.flags.writeable = False
+            value = value.base
     where = _shown(getattr(path, "name", path))
     present = ", ".join(arrays.pop("__keys__")) or "none"
     if "y" not in arrays:

@@ -60,10 +60,28 @@ def rounding_threshold(d: int) -> float:
 
 
 def row_norms(M: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Euclidean norms of the rows of ``M``, without overflow or underflow."""
-    scale = np.abs(M).max(axis=1) if M.size else np.zeros(M.shape[0])
+    """Euclidean norms of the rows of ``M``, without overflow or underflow.
+
+    Long rows are scaled one at a time through a buffer of one row (the same
+    operations, so the same bits, without temporaries of the size of ``M``).
+    """
+    if not M.size:
+        return np.zeros(M.shape[0])
+    scale = np.maximum(np.abs(M.max(axis=1)), np.abs(M.min(axis=1)))
     safe = np.where(scale > 0, scale, 1.0)
-    return scale * np.sqrt(((M / safe[:, None]) ** 2).sum(axis=1))
+    if M.shape[1] < _LONG_ROW:
+        return scale * np.sqrt(((M / safe[:, None]) ** 2).sum(axis=1))
+    sums = np.empty(M.shape[0])
+    row = np.empty(M.shape[1])
+    for j in range(M.shape[0]):
+        np.divide(M[j], safe[j], out=row)
+        np.square(row, out=row)
+        sums[j] = row.sum()
+    return scale * np.sqrt(sums)
+
+
+#: Rows at least this long are normalized one at a time by :func:`row_norms`.
+_LONG_ROW = 4096
 
 
 @dataclass(frozen=True, eq=False)

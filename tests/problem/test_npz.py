@@ -196,3 +196,20 @@ def test_seed_defaults_to_zero_and_is_checked(tmp_path):
         load_problem(path, width=4, seed=-1)
     with pytest.raises(ArgumentTypeError, match="width must be an integer"):
         load_problem(path, width=2.5)
+
+
+def test_load_problem_keeps_float64_arrays_and_never_normalizes_them(tmp_path):
+    """The float64 arrays read from the file are kept (read-only, no copy of
+    W0), and predicting on the standard basis never computes the dense
+    directions (issue 16: memory of the inputs only)."""
+    from limitproc import predict
+
+    path = tmp_path / "data.npz"
+    np.savez(path, **sample_dataset(50, 6, basis=True, seed=3))
+    p = load_problem(path)
+    assert not p.weights.flags.owndata and not p.weights.flags.writeable  # the array np.load's reader made
+    result = predict(p)
+    assert p._directions is None and p._coordinates is None
+    expected = predict(Problem(p.y, np.array(p.weights), a0=np.load(path)["a0"]))
+    assert result.process.K == expected.process.K
+    assert result.to_dict() == expected.to_dict()
