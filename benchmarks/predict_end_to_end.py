@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from _timing import child, python
+from _timing import child, compile_package, python
 
 from limitproc import Mask, limit_process, load_problem, sample_dataset
 
@@ -41,6 +41,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="limitproc-e2e-") as tmp:
         data, result = os.path.join(tmp, "big.npz"), os.path.join(tmp, "big.json")
         np.savez(data, **sample_dataset(args.n, args.m, basis=True, seed=0))
+        compile_package()
         wall, peak, _, _ = child(python("-m", "limitproc", "predict", data, "--json", result, "--quiet"))
         npz_size, json_size = os.path.getsize(data), os.path.getsize(result)
 

@@ -90,16 +90,15 @@ _PLAIN = frozenset({int, bool, str, type(None)})
 
 
 def _plain_list(value: list[Any] | tuple[Any, ...]) -> list[Any] | None:
-    """``list(value)`` when every item is a plain int, bool, string, ``None``
-    or finite float (what :func:`strict_json` would return item by item);
-    ``None`` when some item needs converting."""
+    """``value`` itself (a list; a tuple as a list) when every item is a
+    plain int, bool, string, ``None`` or finite float (what
+    :func:`strict_json` would return item by item); ``None`` when some item
+    needs converting."""
     kinds = set(map(type, value))
-    if kinds <= _PLAIN:
-        return list(value)
-    if kinds <= _PLAIN | {float}:
-        if all(map(math.isfinite, (v for v in value if type(v) is float))):
-            return list(value)
-    return None
+    if not kinds <= _PLAIN:
+        if not kinds <= _PLAIN | {float} or not all(map(math.isfinite, (v for v in value if type(v) is float))):
+            return None
+    return value if type(value) is list else list(value)
 
 
 #: JSON texts longer than this (in characters, written compactly) stay

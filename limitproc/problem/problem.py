@@ -13,6 +13,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Rational
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
@@ -71,10 +72,23 @@ def _all_finite(array: NDArray[np.float64]) -> bool:
     return not array.size or (math.isfinite(array.min()) and math.isfinite(array.max()))
 
 
-def _real_array(value: Any, name: str, ndim: int) -> NDArray[np.float64]:
+def _norms_finite(W0: NDArray[np.float64], out: list[NDArray[np.float64]]) -> bool:
+    """Whether ``W0`` is finite, from its row norms (appended to ``out``):
+    a NaN or an infinity makes its row's norm NaN, and the norm of finite
+    entries is finite (one pass over ``W0`` for both)."""
+    with np.errstate(invalid="ignore", over="ignore"):  # inf / inf: the NaN that says so
+        norms = row_norms(W0)
+    out.append(norms)
+    return bool(np.isfinite(norms).all())
+
+
+def _real_array(
+    value: Any, name: str, ndim: int, finite: Callable[[NDArray[np.float64]], bool] = _all_finite
+) -> NDArray[np.float64]:
     """``value`` as a read-only float64 array with ``ndim`` dimensions: a
     copy, or ``value`` itself when it is already a read-only float64 array
-    owning its memory (:func:`_kept_as_given`).
+    owning its memory (:func:`_kept_as_given`; ``finite`` tells whether such
+    an array is finite, so that a caller can fuse that pass with its own).
 
     Refuses ragged nesting, complex numbers (which a float conversion would
     silently truncate), values beyond float64 and non-finite entries, naming
@@ -83,7 +97,7 @@ def _real_array(value: Any, name: str, ndim: int) -> NDArray[np.float64]:
     if _kept_as_given(value):
         if value.ndim != ndim:
             raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {value.shape}")
-        if _all_finite(value):
+        if finite(value):
             return cast("NDArray[np.float64]", value)
     try:
         source = np.asarray(value)
@@ -427,14 +441,15 @@ class Problem:
         else:
             d = n
         regime = classify_inputs(X, scaled, tol)
-        W0 = _real_array(W0, "W0", 2)
+        fused: list[NDArray[np.float64]] = []
+        W0 = _real_array(W0, "W0", 2, lambda kept: _norms_finite(kept, fused))
         if W0.shape[1] != d:
             where = f"X has d = {d} columns" if X is not None else f"without X the inputs are the standard basis of R^{n}"
             raise ShapeError(f"W0 has shape {W0.shape} but {where}: W0 must have shape (m, {d})")
         m = W0.shape[0]
         if m == 0:
             raise ShapeError("W0 has no rows: the network needs at least one neuron")
-        norms = row_norms(W0)
+        norms = fused[0] if fused else row_norms(W0)
         zero = np.flatnonzero(norms == 0)
         if zero.size:
             raise InputError(

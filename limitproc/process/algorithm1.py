@@ -667,13 +667,20 @@ class LimitProcess:
         """``L(θ_k) / c²`` for ``k = 0..K`` with ``c`` = :attr:`label_scale`:
         the losses on the labels ``y / c``, finite where :attr:`losses`
         overflow (labels near 1e200) or underflow (near 1e-200)."""
-        y2 = self.problem.scaled_labels ** 2
-        fitted = np.zeros(self.problem.n, dtype=bool)
-        out = [y2.sum()]
-        for s in self.jumps:
-            fitted[s.data] = True
-            out.append(y2[~fitted].sum())
-        return np.array(out) / (2 * self.problem.n)
+        if "scaled_losses" not in self._cache:
+            # the squares of the data not fitted yet, in order, shrinking at each jump: the same
+            # sums as y2[~fitted].sum() (the same terms in the same order), without a pass over n per jump
+            left = self.problem.scaled_labels ** 2
+            where = np.arange(self.problem.n)
+            fitted = np.zeros(self.problem.n, dtype=bool)
+            out = [left.sum()]
+            for s in self.jumps:
+                fitted[s.data] = True
+                keep = ~fitted[where]
+                left, where = left[keep], where[keep]
+                out.append(left.sum())
+            self._cache["scaled_losses"] = np.array(out) / (2 * self.problem.n)
+        return self._cache["scaled_losses"].copy()
 
     @property
     def sq_norms(self) -> NDArray[np.float64]:
