@@ -623,7 +623,11 @@ class Problem:
         >>> Problem([3e200, 4e200, -1.0], [[1.0, 0.0, 0.0]], signs=[1]).label_norm([0, 1])
         5e+200
         """
-        return float(self.label_scale * np.linalg.norm(self.scaled_labels[where]))
+        if isinstance(where, np.ndarray) and where.dtype == np.bool_ and where.shape == self.y.shape:
+            values = np.compress(where, self.y)  # = y[where], faster than a boolean index
+        else:
+            values = self.y[where]
+        return float(self.label_scale * np.linalg.norm(values / self.label_scale))  # = scaled_labels[where]
 
     def loss(self, outputs: ArrayLike) -> Any:
         """Training loss ``L = (1/(2n)) Σ_i (h(x_i) − y_i)²`` (spec §1) of

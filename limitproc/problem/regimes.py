@@ -21,6 +21,7 @@ regimes:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -126,9 +127,9 @@ class InputRegime:
         """Whether the regime is ``"orthogonal"`` (cosines within rounding)."""
         return self.name == "orthogonal"
 
-    @property
+    @cached_property
     def norm_deviation(self) -> float:
-        """``max_i |c_i² − 1|``."""
+        """``max_i |c_i² − 1|`` (computed once)."""
         return float(np.abs(self.norms**2 - 1.0).max())
 
     def unit_norms(self, tol: float) -> bool:
@@ -217,7 +218,8 @@ def classify_inputs(X: NDArray[np.float64] | None, y: NDArray[np.float64], tol: 
     """
     if X is None:
         n = len(y)
-        return InputRegime("orthogonal", np.ones(n), 0.0, None, 0.0, rounding_threshold(n), _ceiling(y, np.ones(n)),
+        ones = np.ones(n)
+        return InputRegime("orthogonal", ones, 0.0, None, 0.0, rounding_threshold(n), _ceiling(y, ones),
                            float(tol), 0.0)
     n, d = X.shape
     if n > d:

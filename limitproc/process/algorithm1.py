@@ -668,17 +668,13 @@ class LimitProcess:
         the losses on the labels ``y / c``, finite where :attr:`losses`
         overflow (labels near 1e200) or underflow (near 1e-200)."""
         if "scaled_losses" not in self._cache:
-            # the squares of the data not fitted yet, in order, shrinking at each jump: the same
-            # sums as y2[~fitted].sum() (the same terms in the same order), without a pass over n per jump
-            left = self.problem.scaled_labels ** 2
-            where = np.arange(self.problem.n)
+            # np.compress: y2[~fitted] (the same terms in the same order), faster than a boolean index
+            y2 = self.problem.scaled_labels ** 2
             fitted = np.zeros(self.problem.n, dtype=bool)
-            out = [left.sum()]
+            out = [y2.sum()]
             for s in self.jumps:
                 fitted[s.data] = True
-                keep = ~fitted[where]
-                left, where = left[keep], where[keep]
-                out.append(left.sum())
+                out.append(np.compress(~fitted, y2).sum())
             self._cache["scaled_losses"] = np.array(out) / (2 * self.problem.n)
         return self._cache["scaled_losses"].copy()
 
