@@ -124,11 +124,20 @@ def json_text(data: Any) -> str:
     >>> len(json_text({"a": list(range(300_000))}).splitlines())
     1
     """
+    return _json_body(data) + "\n"
+
+
+def _json_body(data: Any) -> str:
+    """:func:`json_text` without its final newline."""
     plain = strict_json(data)
     text = json.dumps(plain, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
     if len(text) <= COMPACT_ABOVE:
         text = json.dumps(plain, indent=1, allow_nan=False, ensure_ascii=False)
-    return text + "\n"
+    return text
+
+
+#: Characters written (and encoded) at a time by :meth:`Session.write_json`.
+_WRITE_SLICE = 1 << 20
 
 
 def _stdout_usable() -> bool:
@@ -338,12 +347,14 @@ class Session:
          "k": 2
         }
         """
-        text = json_text(data)
         if path == "-":
-            self._stdout.append(text)
+            self._stdout.append(json_text(data))
             return
+        text = _json_body(data)
         with open(self.temp(path), "w", encoding="utf-8") as handle:
-            handle.write(text)
+            for start in range(0, len(text), _WRITE_SLICE):  # no encoded copy of a large document
+                handle.write(text[start : start + _WRITE_SLICE])
+            handle.write("\n")
 
     def temp(self, path: str) -> str:
         """The temporary file reserved for ``path``.

@@ -218,7 +218,7 @@ def classify_inputs(X: NDArray[np.float64] | None, y: NDArray[np.float64], tol: 
     """
     if X is None:
         n = len(y)
-        ones = np.ones(n)
+        ones = np.broadcast_to(1.0, (n,))  # read-only ones without n floats of memory
         return InputRegime("orthogonal", ones, 0.0, None, 0.0, rounding_threshold(n), _ceiling(y, ones),
                            float(tol), 0.0)
     n, d = X.shape
