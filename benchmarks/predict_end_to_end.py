@@ -11,7 +11,7 @@ times its three phases in this process: loading the npz
 (:func:`limitproc.load_problem`), the mask (:class:`limitproc.Mask`) and
 Algorithm 1 (:func:`limitproc.limit_process`).  Prints one markdown row.
 
-    python benchmarks/predict_end_to_end.py            # n = 1 000 000, m = 64 (about 30 s, 2 GB of memory)
+    python benchmarks/predict_end_to_end.py            # n = 1 000 000, m = 64 (about 10 s, 2 GB of memory)
     python benchmarks/predict_end_to_end.py --n 100000
 """
 

@@ -12,7 +12,7 @@ command (GNU time: that process alone) against the bytes of the inputs.
 The bytecode of ``limitproc`` is written first, as an installed package
 has it.
 
-    python benchmarks/predict_floor.py               # n = 1 000 000, m = 64 (about a minute, 2 GB)
+    python benchmarks/predict_floor.py               # n = 1 000 000, m = 64 (about 20 s, 2 GB)
     python benchmarks/predict_floor.py --n 100000
 """
 
@@ -42,7 +42,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--m", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="limitproc-floor-") as tmp:
