@@ -66,7 +66,7 @@ def strict_json(value: Any) -> Any:
         return [strict_json(v) for v in value]
     if isinstance(value, np.ndarray) and value.dtype.kind in "biu":
         return value.tolist()  # Python ints and bools already
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size > _LONG:
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.dtype.itemsize <= 8 and value.size > _LONG:
         if bool(np.isfinite(value).all()):
             return value.tolist()  # Python floats, every one finite
         return strict_json(value.tolist())

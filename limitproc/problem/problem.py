@@ -10,10 +10,10 @@ once; everything downstream trusts it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Rational
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
