@@ -12,7 +12,18 @@ import subprocess
 import sys
 import time
 
-__all__ = ["child", "interleaved", "load_note", "median_ratio", "python"]
+__all__ = ["child", "compile_package", "interleaved", "load_note", "median_ratio", "python"]
+
+
+def compile_package():
+    """Write the bytecode of ``limitproc`` (as an installed package has it),
+    so that commands timed as fresh processes do not compile its modules on
+    every start where ``PYTHONDONTWRITEBYTECODE`` is set."""
+    import compileall
+
+    import limitproc
+
+    compileall.compile_dir(os.path.dirname(limitproc.__file__), quiet=2)
 
 
 def python(*args):

@@ -3,24 +3,26 @@
 Writes a problem with n data in the standard basis and m neurons
 (``sample_dataset(n, m, basis=True, seed=0)``: keys ``y``, ``W0``, ``a0``) to
 a temporary npz, runs ``limitproc predict big.npz --json big.json --quiet`` in
-a subprocess (wall clock and peak resident memory of that process), and then
+a subprocess (wall clock and peak resident memory of that process alone,
+through GNU time: ``_timing.child``; the ``RUSAGE_CHILDREN`` maximum of this
+process would also count the pages of this process, which holds the data,
+shared with the child before ``exec``), and then
 times its three phases in this process: loading the npz
 (:func:`limitproc.load_problem`), the mask (:class:`limitproc.Mask`) and
 Algorithm 1 (:func:`limitproc.limit_process`).  Prints one markdown row.
 
-    python benchmarks/predict_end_to_end.py            # n = 1 000 000, m = 64 (about 30 s, 2 GB of memory)
+    python benchmarks/predict_end_to_end.py            # n = 1 000 000, m = 64 (about 10 s, 2 GB of memory)
     python benchmarks/predict_end_to_end.py --n 100000
 """
 
 import argparse
 import os
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
+
+from _timing import child, compile_package, python
 
 from limitproc import Mask, limit_process, load_problem, sample_dataset
 
@@ -39,11 +41,8 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="limitproc-e2e-") as tmp:
         data, result = os.path.join(tmp, "big.npz"), os.path.join(tmp, "big.json")
         np.savez(data, **sample_dataset(args.n, args.m, basis=True, seed=0))
-        command = [sys.executable, "-m", "limitproc", "predict", data, "--json", result, "--quiet"]
-        start = time.perf_counter()
-        subprocess.run(command, check=True)
-        wall = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # kilobytes on Linux
+        compile_package()
+        wall, peak, _, _ = child(python("-m", "limitproc", "predict", data, "--json", result, "--quiet"))
         npz_size, json_size = os.path.getsize(data), os.path.getsize(result)
 
         start = time.perf_counter()

@@ -8,9 +8,11 @@ per-neuron sums of squared labels.  The command is
 ``limitproc predict big.npz --json big.json --quiet``.  Both run as fresh
 processes, interleaved (floor, command, floor, …); the table gives medians
 and the median of the per-round ratios, and the peak resident memory of the
-command against the bytes of the inputs.
+command (GNU time: that process alone) against the bytes of the inputs.
+The bytecode of ``limitproc`` is written first, as an installed package
+has it.
 
-    python benchmarks/predict_floor.py               # n = 1 000 000, m = 64 (about a minute, 2 GB)
+    python benchmarks/predict_floor.py               # n = 1 000 000, m = 64 (about 20 s, 2 GB)
     python benchmarks/predict_floor.py --n 100000
 """
 
@@ -20,7 +22,7 @@ import tempfile
 
 import numpy as np
 
-from _timing import child, interleaved, load_note, median_ratio, python
+from _timing import child, compile_package, interleaved, load_note, median_ratio, python
 
 from limitproc import sample_dataset
 
@@ -40,7 +42,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--m", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="limitproc-floor-") as tmp:
@@ -49,6 +51,7 @@ def main(argv=None):
         inputs = sum(a.nbytes for a in arrays.values())
         np.savez(data, **arrays)
         del arrays
+        compile_package()
         runs = interleaved({
             "floor": lambda: child(python("-c", FLOOR, data)),
             "predict": lambda: child(python("-m", "limitproc", "predict", data, "--json", result, "--quiet")),

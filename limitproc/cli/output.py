@@ -59,7 +59,17 @@ def strict_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): strict_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        if len(value) > _LONG:
+            plain = _plain_list(value)
+            if plain is not None:
+                return plain
         return [strict_json(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biu":
+        return value.tolist()  # Python ints and bools already
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.dtype.itemsize <= 8 and value.size > _LONG:
+        if bool(np.isfinite(value).all()):
+            return value.tolist()  # Python floats, every one finite
+        return strict_json(value.tolist())
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -72,8 +82,62 @@ def strict_json(value: Any) -> Any:
     return value
 
 
+#: Lists longer than this are checked for plain items in one pass (:func:`_plain_list`).
+_LONG = 64
+
+#: Types of the items that :func:`strict_json` leaves as they are (floats when finite).
+_PLAIN = frozenset({int, bool, str, type(None)})
+
+
+def _plain_list(value: list[Any] | tuple[Any, ...]) -> list[Any] | None:
+    """``value`` itself (a list; a tuple as a list) when every item is a
+    plain int, bool, string, ``None`` or finite float (what
+    :func:`strict_json` would return item by item); ``None`` when some item
+    needs converting."""
+    kinds = set(map(type, value))
+    if not kinds <= _PLAIN:
+        if not kinds <= _PLAIN | {float} or not all(map(math.isfinite, (v for v in value if type(v) is float))):
+            return None
+    return value if type(value) is list else list(value)
+
+
+#: JSON texts longer than this (in characters, written compactly) stay
+#: compact; shorter ones are indented by one space for people to read.
+COMPACT_ABOVE = 1_000_000
+
+
 def json_text(data: Any) -> str:
-    return json.dumps(strict_json(data), indent=1, allow_nan=False, ensure_ascii=False) + "\n"
+    """``data`` as strict JSON text (:func:`strict_json`), ending with a
+    newline: indented by one space, or compact (no whitespace) above
+    :data:`COMPACT_ABOVE` characters, where indenting would cost more time
+    than everything else of a command (the same JSON values either way).
+
+    Examples
+    --------
+    >>> print(json_text({"a": [1, 2]}), end="")
+    {
+     "a": [
+      1,
+      2
+     ]
+    }
+    >>> len(json_text({"a": list(range(300_000))}).splitlines())
+    1
+    """
+    return _json_body(data) + "\n"
+
+
+def _json_body(data: Any) -> str:
+    """:func:`json_text` without its final newline."""
+    plain = strict_json(data)
+    text = json.dumps(plain, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    if len(text) <= COMPACT_ABOVE:
+        text = json.dumps(plain, indent=1, allow_nan=False, ensure_ascii=False)
+    return text
+
+
+#: Characters written (and encoded) at a time by :meth:`Session.write_json`.
+_WRITE_SLICE = 1 << 20
 
 
 def _stdout_usable() -> bool:
@@ -283,12 +347,14 @@ class Session:
          "k": 2
         }
         """
-        text = json_text(data)
         if path == "-":
-            self._stdout.append(text)
+            self._stdout.append(json_text(data))
             return
+        text = _json_body(data)
         with open(self.temp(path), "w", encoding="utf-8") as handle:
-            handle.write(text)
+            for start in range(0, len(text), _WRITE_SLICE):  # no encoded copy of a large document
+                handle.write(text[start : start + _WRITE_SLICE])
+            handle.write("\n")
 
     def temp(self, path: str) -> str:
         """The temporary file reserved for ``path``.

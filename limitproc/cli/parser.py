@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     ...
     limitproc.errors.ArgumentError: predict: the following arguments are required: data (see limitproc predict --help)
     """
-    from ..flow.validation import MAX_LOG_INV_LAM, MAX_TOLERANCE
+    from .._limits import MAX_LOG_INV_LAM, MAX_TOLERANCE  # not limitproc.flow: the parser stays light
 
     parser = _Parser(
         prog="limitproc",

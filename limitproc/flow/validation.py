@@ -82,6 +82,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import _limits
 from ..arguments import check_bool, check_problem, check_real
 from ..errors import ArgumentError, ArgumentTypeError
 from ..finite import RATE_WINDOW, finite_lambda, fitted_rate
@@ -113,12 +114,14 @@ WINDOW_MARGIN = 0.25
 
 #: Largest ``ln(1/λ)`` :func:`validate` simulates: the flow's time grows like
 #: ``ln(1/λ)`` and so does the solver's work (about 7 s at ``ln(1/λ) = 10^4``
-#: on a four-datum problem, minutes at ``10^6``).
-MAX_LOG_INV_LAM = 1e5
+#: on a four-datum problem, minutes at ``10^6``).  Defined in
+#: ``limitproc._limits``, which the command line's parser imports without
+#: the simulator.
+MAX_LOG_INV_LAM = _limits.MAX_LOG_INV_LAM
 
 #: Largest solver tolerances :func:`validate` accepts: looser steps can carry
-#: the log-norms to NaN before a jump.
-MAX_TOLERANCE = 1e-3
+#: the log-norms to NaN before a jump (defined in ``limitproc._limits``).
+MAX_TOLERANCE = _limits.MAX_TOLERANCE
 
 #: Points of the dense output sampled in each window (besides the steps).
 WINDOW_SAMPLES = 64

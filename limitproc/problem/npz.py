@@ -127,7 +127,7 @@ def _read_member(archive, info, key, where, kinds):
                 raise FileFormatError(f"{prefix} is not a .npy array: it holds {_what_member(head)}")
             with archive.open(info) as again:
                 try:
-                    shape, _, dtype = _header(again)
+                    shape, fortran_order, dtype = _header(again)
                 except _READ_ERRORS:
                     raise
                 except Exception as exc:  # noqa: BLE001 - numpy's parser of untrusted text raises many kinds
@@ -157,6 +157,12 @@ def _read_member(archive, info, key, where, kinds):
             f"{_size(max(data_bytes, 0))} of data"
         )
     check_memory(nbytes, f"{prefix} (its header declares {declared})")
+    if (info.compress_type == zipfile.ZIP_STORED and not info.flag_bits & 0x1 and count and dtype.itemsize
+            and hasattr(archive.fp, "readinto")):
+        try:
+            return _read_stored(archive.fp, info, info.file_size - data_bytes, shape, fortran_order, dtype, prefix)
+        except _READ_ERRORS as exc:
+            raise FileFormatError(f"{prefix} cannot be read: the member is corrupt ({exc})") from None
     try:
         with archive.open(info) as member:
             return npy_format.read_array(member, allow_pickle=False)
@@ -164,6 +170,39 @@ def _read_member(archive, info, key, where, kinds):
         raise FileFormatError(f"{prefix} is truncated or corrupt ({str(exc).splitlines()[0]})") from None
     except _READ_ERRORS as exc:
         raise FileFormatError(f"{prefix} cannot be read: the member is corrupt ({exc})") from None
+
+
+def _read_stored(handle, info, header_size, shape, fortran_order, dtype, prefix):
+    """The array of an uncompressed member read straight into its memory
+    (one copy, where ``npy_format.read_array`` copies through a buffer per
+    256 kB), its CRC-32 checked as ``zipfile`` does: the data of
+    :func:`numpy.load`, without the second copy."""
+    handle.seek(info.header_offset)
+    local = handle.read(30)  # the local file header: signature, ..., name and extra lengths
+    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local file header for {info.filename!r}")
+    start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+    handle.seek(start)
+    head = handle.read(header_size)
+    count = math.prod(shape)
+    array = np.empty(count, dtype=dtype)
+    data = memoryview(array).cast("B")
+    if len(head) != header_size or handle.readinto(data) != data.nbytes:
+        raise FileFormatError(f"{prefix} is truncated or corrupt (the archive ends inside the member)")
+    crc = zlib.crc32(data, zlib.crc32(head))
+    rest = info.file_size - header_size - data.nbytes  # bytes after the data, if any: part of the CRC
+    if rest:
+        tail = handle.read(rest)
+        if len(tail) != rest:
+            raise FileFormatError(f"{prefix} is truncated or corrupt (the archive ends inside the member)")
+        crc = zlib.crc32(tail, crc)
+    if crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    if fortran_order:
+        array.shape = shape[::-1]
+        return array.transpose()
+    array.shape = shape
+    return array
 
 
 def _open(path):
@@ -327,6 +366,10 @@ def load_problem(
         seed = check_int(seed, "seed", minimum=0)
     check_bool(allow_zero_labels, "allow_zero_labels")
     arrays = _load(path, _KINDS)
+    for value in arrays.values():
+        while isinstance(value, np.ndarray):  # read-only, with their bases: Problem keeps float64 arrays as given
+            value.flags.writeable = False
+            value = value.base
     where = _shown(getattr(path, "name", path))
     present = ", ".join(arrays.pop("__keys__")) or "none"
     if "y" not in arrays:

@@ -13,6 +13,7 @@ they guard (about 390 lines of code; the rest is numpydoc and examples).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Rational
@@ -47,13 +48,60 @@ __all__ = ["Problem", "DEFAULT_TOL"]
 DEFAULT_TOL = 1e-8
 
 
-def _real_array(value: Any, name: str, ndim: int) -> NDArray[np.float64]:
-    """``value`` as a read-only float64 copy with ``ndim`` dimensions.
+def _kept_as_given(value: Any) -> bool:
+    """Whether ``value`` is a float64 array that :class:`Problem` can keep
+    without a copy: native byte order, C-contiguous, read-only, and owning
+    its memory (so that nothing else can write it: arrays read from an npz
+    file by :func:`~limitproc.problem.load_problem`, for instance: every
+    array of its chain of bases is read-only, down to one that owns its
+    memory)."""
+    if not (type(value) is np.ndarray and value.dtype == np.float64 and value.dtype.isnative
+            and value.flags.c_contiguous):
+        return False
+    array: Any = value
+    while isinstance(array, np.ndarray):
+        if array.flags.writeable:
+            return False
+        if array.base is None:
+            return bool(array.flags.owndata)
+        array = array.base
+    return False  # memory of another object (a buffer, a memory map)
+
+
+def _all_finite(array: NDArray[np.float64]) -> bool:
+    """Whether every entry of a float array is finite, without a temporary
+    of its size (NaN propagates through min and max; an infinity is one of
+    them)."""
+    return not array.size or (math.isfinite(array.min()) and math.isfinite(array.max()))
+
+
+def _norms_finite(W0: NDArray[np.float64], out: list[NDArray[np.float64]]) -> bool:
+    """Whether ``W0`` is finite, from its row norms (appended to ``out``):
+    a NaN or an infinity makes its row's norm NaN, and the norm of finite
+    entries is finite (one pass over ``W0`` for both)."""
+    with np.errstate(invalid="ignore", over="ignore"):  # inf / inf: the NaN that says so
+        norms = row_norms(W0)
+    out.append(norms)
+    return bool(np.isfinite(norms).all())
+
+
+def _real_array(
+    value: Any, name: str, ndim: int, finite: Callable[[NDArray[np.float64]], bool] = _all_finite
+) -> NDArray[np.float64]:
+    """``value`` as a read-only float64 array with ``ndim`` dimensions: a
+    copy, or ``value`` itself when it is already a read-only float64 array
+    owning its memory (:func:`_kept_as_given`; ``finite`` tells whether such
+    an array is finite, so that a caller can fuse that pass with its own).
 
     Refuses ragged nesting, complex numbers (which a float conversion would
     silently truncate), values beyond float64 and non-finite entries, naming
     the first offending index.
     """
+    if _kept_as_given(value):
+        if value.ndim != ndim:
+            raise ShapeError(f"{name} must be {ndim}-dimensional, got shape {value.shape}")
+        if finite(value):
+            return cast("NDArray[np.float64]", value)
     try:
         source = np.asarray(value)
     except ValueError:  # ragged nesting: numpy refuses an inhomogeneous shape
@@ -74,6 +122,9 @@ def _real_array(value: Any, name: str, ndim: int) -> NDArray[np.float64]:
         raise ShapeError(
             f"{name} must be {ndim}-dimensional, got shape {array.shape}"
         )
+    if _all_finite(array):
+        array.flags.writeable = False
+        return array
     bad = ~np.isfinite(array)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -135,6 +186,8 @@ def _exact_labels(y):
     A label beyond float64 (``"1e400"``) or a non-zero label that would
     underflow to 0 (``"1e-400"``) raises :class:`FloatRangeError`.
     """
+    if isinstance(y, np.ndarray) and y.dtype.kind in "biuf":
+        return None  # plain numbers: no label can be a fraction
     try:
         items = np.asarray(y, dtype=object).ravel().tolist() if np.ndim(y) == 1 else None
     except (ValueError, TypeError, RecursionError, OverflowError):
@@ -223,14 +276,14 @@ def _effective_signs(signs, offsets, coordinates, norms, g):
     """Effective signs ``σ_j`` and the transients of the neurons that can flip
     (``δ_j < 0``, :mod:`~limitproc.problem.balance`; docs/general-inputs.md §3).
 
-    ``coordinates`` are ``<W0_j, x_i>/||x_i||`` (m, n) in the units of ``W0``
-    and ``g = y ∘ c / n`` on the scaled labels.
+    ``coordinates(j)`` is row ``j`` of ``<W0_j, x_i>/||x_i||`` (shape (n,),
+    in the units of ``W0``) and ``g = y ∘ c / n`` on the scaled labels.
     """
     effective = signs.copy()
     transients = {}
     for j in np.flatnonzero(offsets < 0):
         a = signs[j] * np.sqrt(max(norms[j] ** 2 + offsets[j], 0.0))
-        transient = initial_transient(a, coordinates[j], g)
+        transient = initial_transient(a, coordinates(int(j)), g)
         if transient is None:
             raise SignUndecidedError(
                 f"unbalanced neuron {j}: its growing mode vanishes within rounding (a0[{j}] = {a:.6g}, ||W0[{j}]|| = "
@@ -330,8 +383,9 @@ class Problem:
     """Labels, shape (n,) (read-only float64; exact values in :attr:`y_exact`)."""
     X: NDArray[np.float64] | None
     """Inputs, shape (n, d), or ``None`` for the standard basis of ``R^n``."""
-    directions: NDArray[np.float64]
-    """Initial directions ``z_j = W0_j / ||W0_j||``, shape (m, d)."""
+    weights: NDArray[np.float64]
+    """``W0`` as given, read-only float64, shape (m, d) (not copied when it
+    already is a read-only float64 array owning its memory)."""
     init_norms: NDArray[np.float64]
     """``||W0_j||``, shape (m,)."""
     signs: NDArray[np.int8]
@@ -354,7 +408,8 @@ class Problem:
     """``λ_c`` of near-orthogonal inputs (0 for orthogonal ones;
     :func:`~limitproc.problem.regimes.coupling_scale`)."""
     _y_exact: tuple[Fraction, ...] | None
-    _coordinates: NDArray[np.float64]
+    _directions: NDArray[np.float64] | None
+    _coordinates: NDArray[np.float64] | None
 
     def __init__(
         self,
@@ -389,30 +444,35 @@ class Problem:
         else:
             d = n
         regime = classify_inputs(X, scaled, tol)
-        W0 = _real_array(W0, "W0", 2)
+        fused: list[NDArray[np.float64]] = []
+        W0 = _real_array(W0, "W0", 2, lambda kept: _norms_finite(kept, fused))
         if W0.shape[1] != d:
             where = f"X has d = {d} columns" if X is not None else f"without X the inputs are the standard basis of R^{n}"
             raise ShapeError(f"W0 has shape {W0.shape} but {where}: W0 must have shape (m, {d})")
         m = W0.shape[0]
         if m == 0:
             raise ShapeError("W0 has no rows: the network needs at least one neuron")
-        norms = row_norms(W0)
+        norms = fused[0] if fused else row_norms(W0)
         zero = np.flatnonzero(norms == 0)
         if zero.size:
             raise InputError(
                 f"W0[{zero[0]}] is the zero vector ({zero.size} such rows): every neuron needs an initial direction"
             )
         s, offsets = _output_weights(a0, signs, norms, m, tol)
-        directions = W0 / norms[:, None]
-        coordinates = directions if X is None else (directions @ X.T) / regime.norms
-        effective, transients = _effective_signs(s, offsets, coordinates * norms[:, None], norms, scaled * regime.norms / n)
-        for array in (directions, norms, s, offsets, coordinates, regime.norms):
-            array.flags.writeable = False
         set_ = object.__setattr__
-        set_(self, "y", y_float)
-        set_(self, "X", X)
-        set_(self, "directions", directions)
+        set_(self, "weights", W0)
         set_(self, "init_norms", norms)
+        set_(self, "X", X)
+        set_(self, "_directions", None)
+        set_(self, "_coordinates", None)
+        if X is not None:  # the standard basis computes directions (= coordinates) on first use
+            coordinates = (self.directions @ X.T) / regime.norms
+            coordinates.flags.writeable = False
+            set_(self, "_coordinates", coordinates)
+        effective, transients = _effective_signs(s, offsets, self._weighted_coordinates, norms, scaled * regime.norms / n)
+        for array in (norms, s, offsets, regime.norms):
+            array.flags.writeable = False
+        set_(self, "y", y_float)
         set_(self, "signs", s)
         set_(self, "tol", float(tol))
         set_(self, "gram_deviation", regime.gram_deviation)
@@ -422,15 +482,40 @@ class Problem:
         set_(self, "balance_offsets", offsets)
         set_(self, "effective_signs", effective)
         set_(self, "transients", transients)
-        set_(self, "_coordinates", coordinates)
         scale = 0.0
         if not regime.orthogonal:
-            scale = np.sqrt(label_scale) * coupling_scale(regime, coordinates, norms, effective, scaled,
+            scale = np.sqrt(label_scale) * coupling_scale(regime, self.data_coordinates(), norms, effective, scaled,
                                                            self.effective_activity())
         set_(self, "coupling_scale", float(scale))
 
     def __setattr__(self, name: str, value: Any) -> NoReturn:
         raise AttributeError("Problem is immutable")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the directions (and the standard basis's coordinates, the same array) are recomputed on first use
+        state = dict(vars(self))
+        state["_directions"] = None
+        if self.X is None:
+            state["_coordinates"] = None
+        return state
+
+    @property
+    def directions(self) -> NDArray[np.float64]:
+        """Initial directions ``z_j = W0_j / ||W0_j||``, shape (m, d)
+        (read-only; computed on first use from :attr:`weights`)."""
+        if self._directions is None:
+            directions = self.weights / self.init_norms[:, None]
+            directions.flags.writeable = False
+            object.__setattr__(self, "_directions", directions)
+            return directions
+        return self._directions
+
+    def _weighted_coordinates(self, j: int) -> NDArray[np.float64]:
+        """``<W0_j, x_i> / ||x_i||``, shape (n,): row ``j`` of the data
+        coordinates in the units of ``W0`` (one row: no (m, n) temporary)."""
+        if self.X is None:
+            return (self.weights[j] / self.init_norms[j]) * self.init_norms[j]
+        return self.data_coordinates()[j] * self.init_norms[j]
 
     @property
     def n(self) -> int:
@@ -440,12 +525,12 @@ class Problem:
     @property
     def m(self) -> int:
         """Width: number of neurons."""
-        return self.directions.shape[0]
+        return self.weights.shape[0]
 
     @property
     def d(self) -> int:
         """Input dimension."""
-        return self.directions.shape[1]
+        return self.weights.shape[1]
 
     @property
     def standard_basis(self) -> bool:
@@ -541,7 +626,11 @@ class Problem:
         >>> Problem([3e200, 4e200, -1.0], [[1.0, 0.0, 0.0]], signs=[1]).label_norm([0, 1])
         5e+200
         """
-        return float(self.label_scale * np.linalg.norm(self.scaled_labels[where]))
+        if isinstance(where, np.ndarray) and where.dtype == np.bool_ and where.shape == self.y.shape:
+            values = np.compress(where, self.y)  # = y[where], faster than a boolean index
+        else:
+            values = self.y[where]
+        return float(self.label_scale * np.linalg.norm(values / self.label_scale))  # = scaled_labels[where]
 
     def loss(self, outputs: ArrayLike) -> Any:
         """Training loss ``L = (1/(2n)) Σ_i (h(x_i) − y_i)²`` (spec §1) of
@@ -663,7 +752,9 @@ class Problem:
         >>> p.data_coordinates().tolist()
         [[0.8, 0.6]]
         """
-        return self._coordinates
+        if self._coordinates is None:  # the standard basis: the directions themselves
+            object.__setattr__(self, "_coordinates", self.directions)
+        return cast("NDArray[np.float64]", self._coordinates)
 
     def effective_activity(self) -> NDArray[np.bool_]:
         """``A^T``, shape (m, n): datum ``i`` is active for neuron ``j`` after
@@ -681,7 +772,7 @@ class Problem:
         [[1, 0, 0], [0, 1, 0]]
         """
         agree = self.effective_signs[:, None] * np.sign(self.y)[None, :] > 0
-        active = (self._coordinates > 0) & agree
+        active = (self.data_coordinates() > 0) & agree
         for j, transient in self.transients.items():
             active[j] = transient.active & agree[j]
         return active

@@ -21,6 +21,7 @@ regimes:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,10 +61,28 @@ def rounding_threshold(d: int) -> float:
 
 
 def row_norms(M: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Euclidean norms of the rows of ``M``, without overflow or underflow."""
-    scale = np.abs(M).max(axis=1) if M.size else np.zeros(M.shape[0])
+    """Euclidean norms of the rows of ``M``, without overflow or underflow.
+
+    Long rows are scaled one at a time through a buffer of one row (the same
+    operations, so the same bits, without temporaries of the size of ``M``).
+    """
+    if not M.size:
+        return np.zeros(M.shape[0])
+    scale = np.maximum(np.abs(M.max(axis=1)), np.abs(M.min(axis=1)))
     safe = np.where(scale > 0, scale, 1.0)
-    return scale * np.sqrt(((M / safe[:, None]) ** 2).sum(axis=1))
+    if M.shape[1] < _LONG_ROW:
+        return scale * np.sqrt(((M / safe[:, None]) ** 2).sum(axis=1))
+    sums = np.empty(M.shape[0])
+    row = np.empty(M.shape[1])
+    for j in range(M.shape[0]):
+        np.divide(M[j], safe[j], out=row)
+        np.square(row, out=row)
+        sums[j] = row.sum()
+    return scale * np.sqrt(sums)
+
+
+#: Rows at least this long are normalized one at a time by :func:`row_norms`.
+_LONG_ROW = 4096
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,9 +127,9 @@ class InputRegime:
         """Whether the regime is ``"orthogonal"`` (cosines within rounding)."""
         return self.name == "orthogonal"
 
-    @property
+    @cached_property
     def norm_deviation(self) -> float:
-        """``max_i |c_i² − 1|``."""
+        """``max_i |c_i² − 1|`` (computed once)."""
         return float(np.abs(self.norms**2 - 1.0).max())
 
     def unit_norms(self, tol: float) -> bool:
@@ -199,7 +218,8 @@ def classify_inputs(X: NDArray[np.float64] | None, y: NDArray[np.float64], tol: 
     """
     if X is None:
         n = len(y)
-        return InputRegime("orthogonal", np.ones(n), 0.0, None, 0.0, rounding_threshold(n), _ceiling(y, np.ones(n)),
+        ones = np.broadcast_to(1.0, (n,))  # read-only ones without n floats of memory
+        return InputRegime("orthogonal", ones, 0.0, None, 0.0, rounding_threshold(n), _ceiling(y, ones),
                            float(tol), 0.0)
     n, d = X.shape
     if n > d:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
-from scipy.stats import uniform_direction
 
 from ..arguments import check_bool, check_choice, check_int, check_memory
 from ..errors import ArgumentError
@@ -91,6 +90,8 @@ def random_initialization(m: int, d: int, rng: np.random.Generator) -> tuple[NDA
     >>> W0.shape, np.allclose(np.linalg.norm(W0, axis=1), 1.0), set(signs.tolist()) <= {-1, 1}
     ((4, 3), True, True)
     """
+    from scipy.stats import uniform_direction  # on first use: scipy.stats takes about a second to import
+
     W0 = uniform_direction(d).rvs(m, random_state=rng).reshape(m, d)
     signs = rng.choice(np.array([-1, 1], dtype=np.int8), size=m)
     return W0, signs

@@ -670,13 +670,16 @@ class LimitProcess:
         """``L(θ_k) / c²`` for ``k = 0..K`` with ``c`` = :attr:`label_scale`:
         the losses on the labels ``y / c``, finite where :attr:`losses`
         overflow (labels near 1e200) or underflow (near 1e-200)."""
-        y2 = self.problem.scaled_labels ** 2
-        fitted = np.zeros(self.problem.n, dtype=bool)
-        out = [y2.sum()]
-        for s in self.jumps:
-            fitted[s.data] = True
-            out.append(y2[~fitted].sum())
-        return np.array(out) / (2 * self.problem.n)
+        if "scaled_losses" not in self._cache:
+            # np.compress: y2[~fitted] (the same terms in the same order), faster than a boolean index
+            y2 = self.problem.scaled_labels ** 2
+            fitted = np.zeros(self.problem.n, dtype=bool)
+            out = [y2.sum()]
+            for s in self.jumps:
+                fitted[s.data] = True
+                out.append(np.compress(~fitted, y2).sum())
+            self._cache["scaled_losses"] = np.array(out) / (2 * self.problem.n)
+        return self._cache["scaled_losses"].copy()
 
     @property
     def sq_norms(self) -> NDArray[np.float64]:

@@ -66,12 +66,13 @@ import math
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from flint import fmpq
 
-from .exact import ExactReal, order_candidates
 from .summation import depth, masked_sums, pairwise_sum
 
 if TYPE_CHECKING:
+    from flint import fmpq
+
+    from .exact import ExactReal, order_candidates
     from collections.abc import Callable, Iterable, Sequence
     from typing import Any, Literal, TypeAlias
 
@@ -97,6 +98,24 @@ _COMMON_DENOMINATOR_BITS = 4096
 _POWERS = {"time": -1.0, "rate": 1.0, "sq_norm": 1.0, "loss": 2.0, "weight": 0.5}
 
 
+def _exact_names() -> None:
+    """Bind python-flint's ``fmpq`` and :mod:`~limitproc.process.exact`'s
+    names in this module, on first use by the exact backend: importing flint
+    takes tens of milliseconds and 10 MB that the float backend never uses."""
+    global fmpq, ExactReal, order_candidates
+    from flint import fmpq
+
+    from .exact import ExactReal, order_candidates
+
+
+class _ExactZero:
+    """``ExactArithmetic.zero``: the exact 0, built on first access."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> ExactReal:
+        _exact_names()
+        return ExactReal.rational(0)
+
+
 def _squared_norms(problem: Problem) -> NDArray[np.float64] | None:
     """``||x_i||²`` as floats, or ``None`` for unit norms (spec §1)."""
     if "orthogonal inputs of norms ≠ 1" not in problem.extensions:
@@ -110,6 +129,8 @@ def _exact_squared_norms(problem):
     if "orthogonal inputs of norms ≠ 1" not in problem.extensions:
         return None
     from fractions import Fraction
+
+    _exact_names()
 
     return [fmpq(*(lambda f: (f.numerator, f.denominator))(sum((Fraction(float(v)) ** 2 for v in row), Fraction(0))))
             for row in problem.X]
@@ -700,6 +721,7 @@ class _LabelSquares:
     weights, fmpq otherwise."""
 
     def __init__(self, labels: Sequence[Any], weights: Sequence[fmpq] | None = None) -> None:
+        _exact_names()
         if weights is not None:
             self.integers = None
             self.values = [fmpq(v.numerator**2, v.denominator**2) * w for v, w in zip(labels, weights)]
@@ -750,7 +772,7 @@ class ExactArithmetic:
     """
 
     exact = True
-    zero = ExactReal.rational(0)
+    zero = _ExactZero()
     scale = 1
     h = 0.0
 
@@ -779,6 +801,7 @@ class ExactArithmetic:
         return value
 
     def __init__(self, problem: Problem, mask: Mask) -> None:
+        _exact_names()
         self.n = problem.n
         m = problem.m
         self.labels = problem.y_exact

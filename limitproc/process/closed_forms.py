@@ -19,12 +19,10 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
-from flint import fmpq
-
-from .exact import ExactReal
-
 if TYPE_CHECKING:
     from typing import Any, Literal
+
+    from .exact import ExactReal
     from ..problem.problem import Problem
     from .mask import Mask
 
@@ -76,7 +74,10 @@ def label_norms(
     """
     general = "orthogonal inputs of norms ≠ 1" in problem.extensions
     if exact:
+        from flint import fmpq  # here: the float backend never imports flint
+
         from .arithmetic import _exact_squared_norms
+        from .exact import ExactReal
 
         weights = _exact_squared_norms(problem) if general else None
         y = problem.y_exact

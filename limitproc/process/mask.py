@@ -213,7 +213,7 @@ class Mask:
         for block in self.blocks:
             if block.active.size:
                 self.counts[block.neurons] = np.count_nonzero(block.active, axis=1)
-                covered[block.data] = block.by_datum.any(axis=1)
+                covered[block.data] = np.logical_or.reduce(block.active, axis=0)  # long rows: faster than by_datum.any
         self.zero_rows = np.flatnonzero(~covered & (y != 0))
         self.zero_columns = np.flatnonzero(self.counts == 0)
         self._by_neuron = self._by_datum = self._activity = None
@@ -359,9 +359,12 @@ class Mask:
         for block in self.blocks:
             if not block.active.size:
                 continue
-            covered = block.by_datum.any(axis=1)
+            covered = np.logical_or.reduce(block.active, axis=0)
             first = np.argmax(block.by_datum, axis=1)  # first active neuron of each covered datum
             firsts.append((block, first, covered))
+            if block.neurons.size <= _FEW_NEURONS:
+                edges.append(_overlapping_pairs(block.active, block.neurons))
+                continue
             # every neuron active on a datum is joined to that datum's first neuron
             key = first[covered].astype(np.int16 if block.neurons.size < 2**15 else np.int64)
             order = np.flatnonzero(covered)[np.argsort(key, kind="stable")]  # counting sort for int16
@@ -388,6 +391,30 @@ class Mask:
             f"{self.zero_rows.size} zero rows, {self.zero_columns.size} zero columns, "
             f"{len(self.groups)} groups of equal columns)"
         )
+
+
+#: Sign blocks of at most this many neurons join the neurons that share a
+#: datum by comparing bit-packed rows pairwise (``c² n / 64`` word
+#: operations, fewer passes over the mask than the linear grouping by first
+#: neuron below this size).
+_FEW_NEURONS = 96
+
+
+def _overlapping_pairs(active, neurons):
+    """The pairs ``(neurons[a], neurons[b])``, ``a < b``, whose rows of
+    ``active`` (neuron-major booleans) share a true entry, shape (e, 2)."""
+    c = active.shape[0]
+    bits = np.packbits(active, axis=1)
+    pad = -bits.shape[1] % 8
+    if pad:
+        bits = np.concatenate([bits, np.zeros((c, pad), dtype=np.uint8)], axis=1)
+    words = np.ascontiguousarray(bits).view(np.uint64)
+    pairs = [np.empty((0, 2), dtype=np.int64)]
+    for a in range(c - 1):
+        partners = a + 1 + np.flatnonzero((words[a] & words[a + 1 :]).any(axis=1))
+        if partners.size:
+            pairs.append(np.column_stack([np.full(partners.size, neurons[a]), neurons[partners]]))
+    return np.concatenate(pairs).astype(np.int64)
 
 
 def _union_find(size, edges):

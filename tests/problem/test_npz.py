@@ -196,3 +196,41 @@ def test_seed_defaults_to_zero_and_is_checked(tmp_path):
         load_problem(path, width=4, seed=-1)
     with pytest.raises(ArgumentTypeError, match="width must be an integer"):
         load_problem(path, width=2.5)
+
+
+def test_load_problem_keeps_float64_arrays_and_never_normalizes_them(tmp_path, monkeypatch):
+    """The float64 arrays read from the file are kept (read-only, no copy of
+    W0), and predicting on the standard basis never computes the dense
+    directions (issue 16: memory of the inputs only)."""
+    import limitproc.problem.npz as npz
+    from limitproc import predict
+
+    read = []
+    stored = npz._read_stored
+    monkeypatch.setattr(npz, "_read_stored", lambda *args: read.append(stored(*args)) or read[-1])
+    path = tmp_path / "data.npz"
+    np.savez(path, **sample_dataset(50, 6, basis=True, seed=3))
+    p = load_problem(path)
+    assert any(array is p.weights for array in read) and not p.weights.flags.writeable
+    result = predict(p)
+    assert p._directions is None and p._coordinates is None
+    expected = predict(Problem(p.y, np.array(p.weights), a0=np.load(path)["a0"]))
+    assert result.process.K == expected.process.K
+    assert result.to_dict() == expected.to_dict()
+
+
+def test_stored_members_read_directly_match_numpy(tmp_path):
+    """Uncompressed members are read straight into their arrays (a CRC-32
+    check included); compressed ones through numpy: the same arrays as
+    numpy.load, in every layout and dtype."""
+    rng = np.random.default_rng(0)
+    arrays = {"a": rng.standard_normal((3, 4)), "b": np.asfortranarray(rng.standard_normal((5, 3))),
+              "c": np.arange(10, dtype=">i4"), "d": np.array(["x", "yy"]), "e": np.zeros((0, 3)),
+              "f": np.array(3.5), "g": np.ones(7, dtype=np.float32)}
+    for save in (np.savez, np.savez_compressed):
+        path = tmp_path / f"{save.__name__}.npz"
+        save(path, **arrays)
+        got = load_arrays(path)
+        for key, value in arrays.items():
+            assert got[key].dtype == value.dtype and got[key].shape == value.shape
+            np.testing.assert_array_equal(got[key], value)

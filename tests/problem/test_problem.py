@@ -39,6 +39,42 @@ def test_arrays_are_copied_and_read_only():
         p.tol = 1.0
 
 
+def test_read_only_float64_inputs_are_kept_without_a_copy():
+    """A read-only float64 array owning its memory (what load_problem reads)
+    is kept as given; a writeable one, or a read-only view of a writeable
+    one, is copied.  The directions are computed on first use, the same as
+    W0 / ||W0_j||, and a pickled problem does not carry them."""
+    import pickle
+
+    W0 = np.array([[3.0, 4.0, 0.0], [0.0, -2.0, 1.0]])
+    W0.flags.writeable = False
+    p = Problem([1.0, -1.0, 2.0], W0, signs=[1, -1])
+    assert p.weights is W0 and p._directions is None
+    np.testing.assert_array_equal(p.directions, W0 / p.init_norms[:, None])
+    assert not p.directions.flags.writeable and p.data_coordinates() is p.directions
+    clone = pickle.loads(pickle.dumps(p))
+    assert clone._directions is None and np.array_equal(clone.directions, p.directions)
+    writeable = np.array([[3.0, 4.0, 0.0]])
+    view = writeable.view()
+    view.flags.writeable = False
+    for given in (writeable, view, np.asfortranarray(np.array([[3.0, 4.0, 0.0]]))):
+        q = Problem([1.0, -1.0, 2.0], given, signs=[1])
+        assert q.weights is not given and not q.weights.flags.writeable
+    writeable[0, 0] = 5.0
+    assert q.weights[0, 0] == 3.0
+
+
+def test_kept_inputs_are_still_checked():
+    W0 = np.array([[1.0, np.nan]])
+    W0.flags.writeable = False
+    with pytest.raises(NonFiniteError, match=r"W0\[0, 1\]"):
+        Problem([1.0, -1.0], W0, signs=[1])
+    W0 = np.array([1.0, 0.0])
+    W0.flags.writeable = False
+    with pytest.raises(ShapeError, match="2-dimensional"):
+        Problem([1.0, -1.0], W0, signs=[1])
+
+
 def test_exact_labels_from_strings_and_floats():
     p = Problem(["1/3", "-0.1", "2"], np.eye(3), signs=[1, 1, 1])
     assert p.labels_exact and p.y_exact == (Fraction(1, 3), Fraction(-1, 10), Fraction(2))
