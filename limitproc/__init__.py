@@ -42,31 +42,65 @@ from .errors import (
     TieError,
     ZeroLabelError,
 )
-from .finite import FiniteLambdaPrediction, finite_lambda, log_norm_offsets
-from .flow import FlowRun, ValidationReport, simulate_flow, validate
-from .prediction import Prediction, predict
-from .problem import DEFAULT_TOL, Problem, load_problem, sample_dataset
-from .process import (
-    AssumptionReport,
-    Certificate,
-    Check,
-    Interaction,
-    LimitProcess,
-    Mask,
-    MinNormInterpolator,
-    ResolutionMargin,
-    Saddle,
-    TwoPhase,
-    assumption_report,
-    certify,
-    implicit_bias_ratio,
-    label_norms,
-    limit_process,
-    min_norm_interpolator,
-    min_norm_sq,
-    two_phase,
-)
-from .studies import SweepResult, init_probabilities, sweep
+import importlib
+from typing import TYPE_CHECKING
+
+#: Where each re-exported name lives: imported on first use (PEP 562), so that
+#: ``import limitproc`` and the command line start fast and load scipy, sympy
+#: or python-flint only for the work that needs them.
+_EXPORTS = {
+    **dict.fromkeys(("FiniteLambdaPrediction", "finite_lambda", "log_norm_offsets"), "finite"),
+    **dict.fromkeys(("FlowRun", "ValidationReport", "simulate_flow", "validate"), "flow"),
+    **dict.fromkeys(("Prediction", "predict"), "prediction"),
+    **dict.fromkeys(("DEFAULT_TOL", "Problem", "load_problem", "sample_dataset"), "problem"),
+    **dict.fromkeys((
+        "AssumptionReport", "Certificate", "Check", "Interaction", "LimitProcess", "Mask", "MinNormInterpolator",
+        "ResolutionMargin", "Saddle", "TwoPhase", "assumption_report", "certify", "implicit_bias_ratio", "label_norms",
+        "limit_process", "min_norm_interpolator", "min_norm_sq", "two_phase",
+    ), "process"),
+    **dict.fromkeys(("SweepResult", "init_probabilities", "sweep"), "studies"),
+}
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'limitproc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from .finite import FiniteLambdaPrediction, finite_lambda, log_norm_offsets
+    from .flow import FlowRun, ValidationReport, simulate_flow, validate
+    from .prediction import Prediction, predict
+    from .problem import DEFAULT_TOL, Problem, load_problem, sample_dataset
+    from .process import (
+        AssumptionReport,
+        Certificate,
+        Check,
+        Interaction,
+        LimitProcess,
+        Mask,
+        MinNormInterpolator,
+        ResolutionMargin,
+        Saddle,
+        TwoPhase,
+        assumption_report,
+        certify,
+        implicit_bias_ratio,
+        label_norms,
+        limit_process,
+        min_norm_interpolator,
+        min_norm_sq,
+        two_phase,
+    )
+    from .studies import SweepResult, init_probabilities, sweep
 
 __all__ = [
     "ExperimentUnavailable",

@@ -12,11 +12,16 @@ into place together, only after every one of them has been written, and
 their temporaries are removed on any failure.
 """
 
+from __future__ import annotations
+
 import contextlib
 import os
 import signal
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+from typing import Literal
 
 from .errors import ArgumentTypeError, OutputError
 
@@ -25,13 +30,13 @@ __all__ = ["OutputFiles", "atomic_path"]
 _TEMP_PREFIX = ".limitproc-"
 
 
-def _umask():
+def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def _same_file(a, b):
+def _same_file(a: str, b: str) -> bool:
     if os.path.realpath(a) == os.path.realpath(b):
         return True
     try:
@@ -40,7 +45,7 @@ def _same_file(a, b):
         return False
 
 
-def _shown(path):
+def _shown(path: str) -> str:
     return path if path.isprintable() else repr(path)
 
 
@@ -64,17 +69,54 @@ class OutputFiles:
     ['a.txt']
     """
 
-    def __init__(self, inputs=()):
+    def __init__(self, inputs: Iterable[str | os.PathLike[str] | None] = ()) -> None:
         self._inputs = [os.fspath(p) for p in inputs if p is not None]
-        self._entries = []  # (requested path, temporary path or None, option, path replaced)
+        # (requested path, temporary path or None, option, path replaced)
+        self._entries: list[tuple[str, str | None, str | None, str]] = []
 
-    def reserve(self, path, option=None):
+    def reserve(self, path: str | os.PathLike[str], option: str | None = None) -> str:
         """A temporary path to write the output ``path`` to.
 
         Checks, before any work is done, that ``path`` can be written: its
         folder exists, it is not a folder, no other output of the group and
         no input is the same file.  The temporary file is created at once,
         empty, in the same folder.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The output file asked for.
+        option : str, optional
+            The command-line option that asked for it (``"--json"``), for
+            messages.
+
+        Returns
+        -------
+        str
+            The temporary file to write; ``path`` itself when it is not a
+            regular file (``/dev/null``, a pipe), which is written directly.
+
+        Raises
+        ------
+        ArgumentTypeError
+            ``path`` is not a string or path-like.
+        OutputError
+            ``path`` is a folder, its folder does not exist or cannot be
+            written, or it is the same file as another output or an input.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> outputs = OutputFiles()
+        >>> temp = outputs.reserve(os.path.join(folder, "r.json"), "--json")
+        >>> os.path.dirname(temp) == folder, outputs.paths == [os.path.join(folder, "r.json")]
+        (True, True)
+        >>> outputs.reserve(os.path.join(folder, "r.json"), "--out")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        limitproc.errors.OutputError: --out ...r.json: the same file as --json; give each output its own path
+        >>> outputs.discard()
         """
         if not isinstance(path, (str, os.PathLike)):
             raise ArgumentTypeError(f"an output path must be a string or path-like, got {type(path).__name__}")
@@ -121,19 +163,41 @@ class OutputFiles:
         return temp
 
     @property
-    def paths(self):
+    def paths(self) -> list[str]:
         """The requested paths, in the order reserved."""
         return [path for path, _, _, _ in self._entries]
 
-    def commit(self):
+    def commit(self) -> None:
         """Rename every temporary onto its requested path.
 
         Signals are held while renaming, so that SIGINT/SIGTERM cannot
         leave some outputs renamed and others not; if a rename fails, the
         outputs already renamed are removed and the others discarded.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        OutputError
+            A rename failed (nothing of the group is left behind).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> target = os.path.join(tempfile.mkdtemp(), "a.txt")
+        >>> outputs = OutputFiles()
+        >>> with open(outputs.reserve(target), "w") as handle:
+        ...     _ = handle.write("complete")
+        >>> os.path.exists(target)
+        False
+        >>> outputs.commit()
+        >>> open(target).read()
+        'complete'
         """
         blocked = _block_signals()
-        done = []
+        done: list[str] = []
         try:
             for path, temp, option, target in self._entries:
                 if temp is None:  # written directly
@@ -153,18 +217,38 @@ class OutputFiles:
         finally:
             _unblock_signals(blocked)
 
-    def discard(self):
-        """Remove every temporary file (the requested paths are untouched)."""
+    def discard(self) -> None:
+        """Remove every temporary file (the requested paths are untouched).
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> outputs = OutputFiles()
+        >>> _ = outputs.reserve(os.path.join(folder, "a.txt"))
+        >>> outputs.discard()
+        >>> os.listdir(folder)
+        []
+        """
         for _, temp, _, _ in self._entries:
             if temp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
         self._entries = []
 
-    def __enter__(self):
+    def __enter__(self) -> OutputFiles:
         return self
 
-    def __exit__(self, kind, value, traceback):
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
         if kind is None:
             self.commit()
         else:
@@ -172,7 +256,7 @@ class OutputFiles:
         return False
 
 
-def _special(path):
+def _special(path: str) -> bool:
     """Whether ``path`` is not a regular file to replace: a device, a pipe, a
     socket, or a name under ``/dev`` or ``/proc`` (``/dev/stdout`` leads to
     whatever the standard output is)."""
@@ -185,7 +269,7 @@ def _special(path):
         return False
 
 
-def _flush_to_disk(path):
+def _flush_to_disk(path: str) -> None:
     """``fsync`` a written temporary: a full disk shows up here, not after
     the rename (some file systems allocate blocks late)."""
     descriptor = os.open(path, os.O_RDONLY)
@@ -210,10 +294,30 @@ def _unblock_signals(previous):
 
 
 @contextlib.contextmanager
-def atomic_path(path, option=None):
+def atomic_path(path: str | os.PathLike[str], option: str | None = None) -> Iterator[str]:
     """A temporary path to write ``path`` to, renamed into place when the
     ``with`` block succeeds and removed when it fails.
 
+    Parameters
+    ----------
+    path : str or path-like
+        The output file asked for.
+    option : str, optional
+        The command-line option that asked for it, for messages.
+
+    Yields
+    ------
+    str
+        The temporary file to write (:meth:`OutputFiles.reserve`).
+
+    Raises
+    ------
+    OutputError
+        ``path`` cannot be written (:meth:`OutputFiles.reserve`,
+        :meth:`OutputFiles.commit`).
+
+    Examples
+    --------
     >>> import os, tempfile
     >>> target = os.path.join(tempfile.mkdtemp(), "x.txt")
     >>> with atomic_path(target) as temp:

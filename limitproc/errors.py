@@ -34,6 +34,11 @@ class                      raised for
 =========================  ==================================================
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
 __all__ = [
     "ExperimentUnavailable",
     "LimitprocError",
@@ -102,9 +107,15 @@ class SizeError(InputError):
 
 
 class MissingKeyError(InputError, KeyError):
-    """A required key is absent from an npz file."""
+    """A required key is absent from an npz file.
 
-    def __str__(self):  # KeyError would quote the message
+    Examples
+    --------
+    >>> str(MissingKeyError("data.npz: no key 'y'"))  # not quoted, unlike KeyError
+    "data.npz: no key 'y'"
+    """
+
+    def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
 
 
@@ -127,9 +138,23 @@ class OutputError(ArgumentError):
 
 class MissingDependencyError(LimitprocError, ImportError):
     """An optional dependency is not installed; the message gives the
-    ``pip install`` command (:func:`limitproc.optional.require`)."""
+    ``pip install`` command (:func:`limitproc.optional.require`).
 
-    def __init__(self, message, *, name=None):
+    Parameters
+    ----------
+    message : str
+        What needs the package and how to install it.
+    name : str, optional
+        Import name of the missing package (:attr:`ImportError.name`).
+
+    Examples
+    --------
+    >>> error = MissingDependencyError("--plot needs matplotlib", name="matplotlib")
+    >>> error.name, isinstance(error, ImportError)
+    ('matplotlib', True)
+    """
+
+    def __init__(self, message: str, *, name: str | None = None) -> None:
         super().__init__(message, name=name)
 
 
@@ -142,9 +167,30 @@ class AssumptionError(LimitprocError):
 
 
 class TieError(AssumptionError):
-    """Two neurons with overlapping unfitted data jump at exactly the same time."""
+    """Two neurons with overlapping unfitted data jump at exactly the same time.
 
-    def __init__(self, message, neurons=(), time=None):
+    Parameters
+    ----------
+    message : str
+        The tie, for the user.
+    neurons : iterable of int
+        The tied neurons (kept as :attr:`neurons`).
+    time : number, optional
+        The common jump time ``τ`` (float or exact; kept as :attr:`time`).
+
+    Examples
+    --------
+    >>> error = TieError("neurons 0 and 1 tie at τ = 1/2", neurons=[0, 1], time=0.5)
+    >>> error.neurons, error.time
+    ((0, 1), 0.5)
+    """
+
+    #: The tied neurons.
+    neurons: tuple[int, ...]
+    #: Their common jump time (float or exact number), if known.
+    time: Any
+
+    def __init__(self, message: str, neurons: Iterable[int] = (), time: Any = None) -> None:
         super().__init__(message)
         self.neurons = tuple(neurons)
         self.time = time
@@ -155,9 +201,24 @@ class NearTieError(LimitprocError):
 
     Raised only when asked to (``near_ties="raise"``); by default the float
     backend hands such problems to the exact backend.
+
+    Parameters
+    ----------
+    message : str
+        The near-ties, for the user.
+    near_ties : iterable of NearTie
+        The near-ties found (kept as :attr:`near_ties`).
+
+    Examples
+    --------
+    >>> NearTieError("jump 1: neurons 0 and 3 within rounding").near_ties
+    ()
     """
 
-    def __init__(self, message, near_ties=()):
+    #: The near-ties found (:class:`~limitproc.process.arithmetic.NearTie`).
+    near_ties: tuple[Any, ...]
+
+    def __init__(self, message: str, near_ties: Iterable[Any] = ()) -> None:
         super().__init__(message)
         self.near_ties = tuple(near_ties)
 
@@ -165,7 +226,6 @@ class NearTieError(LimitprocError):
 class ExperimentUnavailable(ArgumentError):
     """An experiment of ``limitproc reproduce`` that cannot run: unknown, waiting
     for a feature, or outside the library's scope (the message says which and why)."""
-
 
 
 class UnsupportedProblemError(InputError):

@@ -5,14 +5,17 @@ through :func:`require`, which names the missing package and gives the
 ``pip install`` command of the extra that provides it.
 """
 
+from __future__ import annotations
+
 import importlib
+from types import ModuleType
 
 from .errors import MissingDependencyError
 
 __all__ = ["EXTRAS", "require"]
 
 #: Optional packages: import name -> (extra of ``pyproject.toml``, what needs it).
-EXTRAS = {
+EXTRAS: dict[str, tuple[str | None, str]] = {
     "dask": ("dask", "sweep --scheduler (dask.distributed)"),
     "dask.distributed": ("dask", "sweep --scheduler (dask.distributed)"),
     "distributed": ("dask", "sweep --scheduler (dask.distributed)"),
@@ -20,7 +23,7 @@ EXTRAS = {
 }
 
 
-def require(module, purpose=None):
+def require(module: str, purpose: str | None = None) -> ModuleType:
     """Import ``module``, or raise :class:`~limitproc.errors.MissingDependencyError`
     with the command that installs it.
 
@@ -34,6 +37,13 @@ def require(module, purpose=None):
     Returns
     -------
     module
+        The imported module.
+
+    Raises
+    ------
+    MissingDependencyError
+        ``module`` cannot be imported; the message gives the ``pip install``
+        command.
 
     Examples
     --------

@@ -6,7 +6,11 @@ of seed 000 (spec §4), the implicit-bias ratio, the resolution margin
 schema (``docs/json-schema.md``) and an npz form.
 """
 
+from __future__ import annotations
+
+import os
 from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -18,7 +22,17 @@ from .process.closed_forms import two_phase
 from .process.min_norm import implicit_bias_ratio, min_norm_sq
 from .schema import document, json_number
 
+if TYPE_CHECKING:
+    from rich.console import Group
+
+    from .problem.problem import Problem
+    from .process.algorithm1 import LimitProcess, ResolutionMargin
+    from .process.assumptions import AssumptionReport
+    from .process.closed_forms import TwoPhase
+    from .process.mask import Mask
+
 __all__ = ["Prediction", "predict", "SCHEMA_VERSION"]
+
 
 #: Version of the JSON schema of :meth:`Prediction.to_dict`
 #: (``limitproc.schema.SCHEMAS["prediction"]``).
@@ -46,28 +60,64 @@ class Prediction:
         ``ln(1/λ)``.
     """
 
-    process: object = field(repr=False)
-    two_phase: object = field(repr=False)
-    min_sq_norm: object
-    ratio: object
-    report: object = field(repr=False)
-    lam: object = None
-    log_inv_lam: object = None
+    process: LimitProcess = field(repr=False)
+    two_phase: TwoPhase = field(repr=False)
+    min_sq_norm: Any
+    ratio: Any
+    report: AssumptionReport = field(repr=False)
+    lam: float | None = None
+    log_inv_lam: float | None = None
 
     @property
-    def margin(self):
+    def margin(self) -> ResolutionMargin:
+        """The resolution margin ``μ`` of the process (spec §8)."""
         return self.process.resolution_margin
 
     @property
-    def log_inv_lambda(self):
+    def log_inv_lambda(self) -> float | None:
         """``ln(1/λ)``, or ``None`` without a scale."""
         if self.log_inv_lam is not None:
             return float(self.log_inv_lam)
         return None if self.lam is None else float(np.log(1.0 / self.lam))
 
-    def to_dict(self):
-        """JSON-ready dict, schema ``docs/json-schema.md``."""
-        process, problem = self.process, self.process.problem
+    def __str__(self) -> str:
+        """What ``limitproc predict`` prints (saddles, summary, assumptions),
+        as plain text 100 columns wide: ``print(prediction)`` in a notebook."""
+        from .tables import plain_text
+
+        return plain_text(self)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        from .tables import plain_text, saddle_table, summary_table
+
+        report = escape(plain_text(self.report))
+        return (saddle_table(self.process, self.log_inv_lambda)._repr_html_() + summary_table(self)._repr_html_()
+                + f"<pre style='font-size:smaller'>{report}</pre>")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict, schema ``docs/json-schema.md``.
+
+        Returns
+        -------
+        dict
+            The ``limitproc.prediction`` document (:mod:`limitproc.schema`):
+            saddles, final interpolator, closed forms, margin, structure,
+            interactions, assumptions and ties; exact values as strings under
+            ``"exact"`` for the exact backend.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> doc = predict(p, lam=1e-8).to_dict()
+        >>> doc["schema"], [s["tau"] for s in doc["saddles"]], doc["final"]["ratio"]
+        ('limitproc.prediction', [0.0, 0.6, 1.5], 1.0)
+        """
+        process = self.process
+        # LimitProcess types its problem and mask as object (limitproc/process/ is typed later)
+        problem, mask = cast("Problem", process.problem), cast("Mask", process.mask)
         exact = process.backend == "exact"
         scale = self.log_inv_lambda
         saddles = []
@@ -135,11 +185,11 @@ class Prediction:
                 "mu_log_inv_lambda": None if scale is None or margin.value == np.inf else json_number(margin.scale(log_inv_lam=scale)),
             },
             "structure": {
-                "components": process.mask.n_components,
-                "mask_entries": process.mask.size,
-                "zero_rows": process.mask.zero_rows.tolist(),
-                "zero_columns": process.mask.zero_columns.tolist(),
-                "groups": [list(g) for g in process.mask.groups],
+                "components": mask.n_components,
+                "mask_entries": mask.size,
+                "zero_rows": mask.zero_rows.tolist(),
+                "zero_columns": mask.zero_columns.tolist(),
+                "groups": [list(g) for g in mask.groups],
             },
             "interactions": [
                 {"k": i.k, "neuron": i.neuron, "old_rate": float(i.old_rate), "new_rate": float(i.new_rate),
@@ -160,15 +210,41 @@ class Prediction:
             out["resolution_margin"]["exact"] = None if margin.value == np.inf else str(margin.value)
         return out
 
-    def save_npz(self, path):
+    def save_npz(self, path: str | os.PathLike[str] | IO[bytes]) -> str | os.PathLike[str] | IO[bytes]:
         """Write the arrays of the prediction (keys documented in
         ``docs/formats.md``) to exactly ``path`` (no ``.npz`` is appended),
         atomically (:mod:`limitproc.atomic`); ``path`` may also be a binary
-        file object."""
+        file object.
+
+        Parameters
+        ----------
+        path : str, path-like or binary file object
+            Where to write.
+
+        Returns
+        -------
+        str, path-like or file object
+            ``path``.
+
+        Raises
+        ------
+        OutputError
+            ``path`` cannot be written (:func:`~limitproc.atomic.atomic_path`).
+
+        Examples
+        --------
+        >>> import io
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> buffer = predict(p).save_npz(io.BytesIO())
+        >>> _ = buffer.seek(0)
+        >>> np.load(buffer)["tau"]
+        array([0.6, 1.5])
+        """
         process = self.process
         jumps = process.jumps
-        problem = process.problem
-        arrays = {
+        problem = cast("Problem", process.problem)  # typed object in limitproc/process/
+        arrays: dict[str, Any] = {
             "tau": process.times,
             "neuron": np.array([s.neuron for s in jumps], dtype=np.int64),
             "loss": process.losses,
@@ -192,13 +268,21 @@ class Prediction:
             np.savez_compressed(handle, **arrays)
         return path
 
-    def __rich__(self):
+    def __rich__(self) -> Group:
         from .tables import prediction_renderable
 
         return prediction_renderable(self)
 
 
-def predict(problem, *, lam=None, log_inv_lam=None, exact=False, near_ties="exact", ties="raise"):
+def predict(
+    problem: Problem,
+    *,
+    lam: float | None = None,
+    log_inv_lam: float | None = None,
+    exact: bool = False,
+    near_ties: Literal["exact", "raise", "report"] = "exact",
+    ties: Literal["raise", "first"] = "raise",
+) -> Prediction:
     """Algorithm 1 and everything ``limitproc predict`` reports (spec §3–§5, §8).
 
     Parameters
@@ -215,10 +299,16 @@ def predict(problem, *, lam=None, log_inv_lam=None, exact=False, near_ties="exac
     ties : {"raise", "first"}
         See :func:`~limitproc.limit_process`.
 
+    Returns
+    -------
+    Prediction
+
     Raises
     ------
     ArgumentTypeError, ArgumentError
         For an argument of the wrong type or out of range.
+    TieError, NearTieError, UnsupportedProblemError
+        From :func:`~limitproc.limit_process`.
 
     Examples
     --------

@@ -4,6 +4,8 @@ Everything downstream of a scale works in ``ln(1/λ)``, so scales below the
 float range (``λ = e^-2000``) are as good as ``λ = 1e-8``.
 """
 
+from __future__ import annotations
+
 import math
 import re
 import sys
@@ -17,8 +19,27 @@ from .errors import ArgumentError, ArgumentTypeError
 __all__ = ["effective_log_inv_lambda", "lambda_label", "log_inv_lambda", "parse_lambda"]
 
 
-def log_inv_lambda(lam=None, log_inv_lam=None):
+def log_inv_lambda(lam: float | None = None, log_inv_lam: float | None = None) -> float:
     """``ln(1/λ)`` from ``λ``, or given directly (for λ below the float range).
+
+    Parameters
+    ----------
+    lam : float, optional
+        The initialization scale, ``0 < λ < 1``.
+    log_inv_lam : float, optional
+        ``ln(1/λ) > 0`` itself; when both are given they must agree.
+
+    Returns
+    -------
+    float
+        ``ln(1/λ)``, finite and positive.
+
+    Raises
+    ------
+    ArgumentError
+        Neither is given, one is out of range, or the two disagree.
+    ArgumentTypeError
+        One is not a real number.
 
     Examples
     --------
@@ -48,13 +69,34 @@ _NUMBER = re.compile(r"^\s*(?P<sign>[+-]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?
 _MAX_DIGITS = 400
 
 
-def parse_lambda(text):
+def parse_lambda(text: str) -> tuple[float | None, float]:
     """``(λ, ln(1/λ))`` from the decimal text of a scale, read exactly.
 
     ``λ`` is the float when it is a normal float64 (then ``ln(1/λ)`` is
     computed from it as :func:`log_inv_lambda` does), ``None`` below the float
     range, where ``ln(1/λ)`` comes from the digits and the exponent of the
     text: ``"1e-400"`` is ``e^-921.03…``.
+
+    Parameters
+    ----------
+    text : str
+        A decimal number in ``(0, 1)`` such as ``"1e-8"`` or ``"0.5"``
+        (underscores allowed, at most 400 significant digits).
+
+    Returns
+    -------
+    lam : float or None
+        ``λ`` as a float, ``None`` below the normal float range.
+    log_inv_lam : float
+        ``ln(1/λ)``, finite and positive.
+
+    Raises
+    ------
+    ArgumentTypeError
+        ``text`` is not a string.
+    ArgumentError
+        ``text`` is not a decimal number in ``(0, 1)``, or ``ln(1/λ)`` is
+        beyond float64.
 
     Examples
     --------
@@ -100,9 +142,22 @@ def parse_lambda(text):
     return None, value
 
 
-def lambda_label(log_inv_lam):
+def lambda_label(log_inv_lam: float) -> str:
     """``λ`` for a label: ``1e-08``, or ``e^-2000`` below the float range.
 
+    Parameters
+    ----------
+    log_inv_lam : float
+        ``ln(1/λ)``.
+
+    Returns
+    -------
+    str
+        ``λ`` with one significant digit, or ``e^-<ln(1/λ)>`` when ``λ`` is
+        below ``1e-300``.
+
+    Examples
+    --------
     >>> lambda_label(log_inv_lambda(1e-8)), lambda_label(2000.0)
     ('1e-08', 'e^-2000')
     """
@@ -110,7 +165,7 @@ def lambda_label(log_inv_lam):
     return f"{lam:.0e}" if lam > 1e-300 else f"e^-{log_inv_lam:g}"
 
 
-def effective_log_inv_lambda(log_inv_lam, label_scale):
+def effective_log_inv_lambda(log_inv_lam: float, label_scale: float) -> float:
     """``ln(1/λ) + ½ ln c``: the log-scale of a run measured against labels of size 1.
 
     Labels ``c ŷ`` at scale ``λ`` are the problem ``ŷ`` at scale ``λ/√c`` with
@@ -123,6 +178,20 @@ def effective_log_inv_lambda(log_inv_lam, label_scale):
     1.  Labels far below ``λ²`` make it negative: the initialization is then
     not small compared with the labels.
 
+    Parameters
+    ----------
+    log_inv_lam : float
+        ``ln(1/λ)`` of the run.
+    label_scale : float
+        The label scale ``c > 0``.
+
+    Returns
+    -------
+    float
+        ``ln(1/λ) + ½ ln c``.
+
+    Examples
+    --------
     >>> effective_log_inv_lambda(18.42, 1.0), round(effective_log_inv_lambda(18.42, 4.0**-10), 4)
     (18.42, 11.4885)
     """

@@ -11,6 +11,10 @@ Numbers that are not finite are written as ``null`` (:func:`json_number`):
 the documents are strict JSON, without ``NaN`` or ``Infinity``.
 """
 
+from __future__ import annotations
+
+from typing import Any, SupportsFloat
+
 import numpy as np
 
 __all__ = ["SCHEMAS", "document", "json_number", "schema_of"]
@@ -29,18 +33,45 @@ SCHEMAS = {
 }
 
 
-def schema_of(kind):
+def schema_of(kind: str) -> dict[str, Any]:
     """The two leading keys of a document of ``kind``.
 
+    Parameters
+    ----------
+    kind : str
+        A key of :data:`SCHEMAS`.
+
+    Returns
+    -------
+    dict
+        ``{"schema": "limitproc.<kind>", "schema_version": SCHEMAS[kind]}``.
+
+    Examples
+    --------
     >>> schema_of("sweep")
     {'schema': 'limitproc.sweep', 'schema_version': 1}
     """
     return {"schema": f"limitproc.{kind}", "schema_version": SCHEMAS[kind]}
 
 
-def document(kind, body):
+def document(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """``body`` (a dict) preceded by the schema keys of ``kind``.
 
+    Parameters
+    ----------
+    kind : str
+        A key of :data:`SCHEMAS`.
+    body : dict
+        The fields of the document; keys ``"schema"`` and
+        ``"schema_version"`` in it are ignored.
+
+    Returns
+    -------
+    dict
+        A new dict: the schema keys (:func:`schema_of`), then ``body``.
+
+    Examples
+    --------
     >>> document("error", {"error": {"type": "InputError"}})
     {'schema': 'limitproc.error', 'schema_version': 1, 'error': {'type': 'InputError'}}
     """
@@ -49,9 +80,20 @@ def document(kind, body):
     return out
 
 
-def json_number(value):
+def json_number(value: SupportsFloat) -> float | None:
     """``float(value)``, or ``None`` when it is not finite (JSON has no nan/inf).
 
+    Parameters
+    ----------
+    value : number
+        Anything ``float()`` accepts (numpy scalars, fractions, sympy numbers).
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
     >>> json_number(2), json_number(float("nan"))
     (2.0, None)
     """

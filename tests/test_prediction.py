@@ -87,3 +87,14 @@ def test_lambda_must_be_a_scale():
         with pytest.raises(ValueError, match="lam must be in"):
             predict(problem, lam=lam)
     assert predict(problem).to_dict()["saddles"][1]["t"] is None
+
+
+def test_print_and_notebook_html(result):
+    """print(prediction) gives the tables the CLI prints, not a one-line repr;
+    notebooks get HTML tables with their legends."""
+    text = str(result)
+    assert text.splitlines()[0].startswith("Saddles of the limit process")
+    assert "Summary" in text and "Assumptions (spec §5)" in text and "27.63102" in text
+    assert all(len(line) <= 100 for line in text.splitlines())
+    html = result._repr_html_()
+    assert html.count("<table>") == 2 and "Saddles of the limit process" in html and "spec §5" in html

@@ -26,11 +26,18 @@ In spec time the window is ``T = (1/(4 X_max)) ln(1/(√m λ))`` and the
 direction error ``4λ √m X_max² W_max²``.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..problem.problem import Problem
+    from ..process.algorithm1 import LimitProcess
 
 __all__ = ["AlignmentWindow", "alignment_window"]
 
@@ -84,16 +91,23 @@ class AlignmentWindow:
     norm_sq_max: float
     output_max: float
     direction_error: float
-    first_jump: object = None
-    first_jump_corrected: object = None
+    first_jump: float | None = None
+    first_jump_corrected: float | None = None
 
     @property
-    def ratio(self):
+    def ratio(self) -> float | None:
         """``T / τ_1 ln(1/λ)``: how much of the way to the first jump the window covers."""
         return None if not self.first_jump else self.T / self.first_jump
 
 
-def alignment_window(problem, lam=None, *, log_inv_lam=None, process=None, corrected=False):
+def alignment_window(
+    problem: Problem,
+    lam: float | None = None,
+    *,
+    log_inv_lam: float | None = None,
+    process: LimitProcess | None = None,
+    corrected: bool = False,
+) -> AlignmentWindow:
     """Seed 003's alignment window and bounds (Lemmas 1, 3) beside the first jump.
 
     Parameters
@@ -101,10 +115,23 @@ def alignment_window(problem, lam=None, *, log_inv_lam=None, process=None, corre
     problem : Problem
     lam : float, optional
         ``λ`` (or ``log_inv_lam = ln(1/λ)``).
+    log_inv_lam : float, optional
+        ``ln(1/λ)`` instead of ``lam``.
     process : LimitProcess, optional
         Its first jump time is reported (computed when omitted).
     corrected : bool
         Also compute the finite-λ first jump time (:func:`~limitproc.finite.finite_lambda`).
+
+    Returns
+    -------
+    AlignmentWindow
+
+    Raises
+    ------
+    ArgumentError
+        ``lam``/``log_inv_lam`` missing or out of range.
+    InputError
+        ``√m λ ≥ 1``: the window is empty.
 
     Examples
     --------

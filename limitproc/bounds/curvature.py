@@ -28,11 +28,20 @@ All functions here use spec units (``h = Σ_j a_j σ(<w_j, x>)``,
   digest §2.2, derived from (21) and (29)).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..flow.run import FlowRun
+    from ..problem.problem import Problem
 
 __all__ = [
     "Curvature",
@@ -62,30 +71,30 @@ class Curvature:
         ``"exact"`` (derivatives of the flow) or ``"finite differences"``.
     """
 
-    t: np.ndarray = field(repr=False)
-    loss: np.ndarray = field(repr=False)
-    mu: np.ndarray = field(repr=False)
-    average: np.ndarray = field(repr=False)
+    t: NDArray[np.float64] = field(repr=False)
+    loss: NDArray[np.float64] = field(repr=False)
+    mu: NDArray[np.float64] = field(repr=False)
+    average: NDArray[np.float64] = field(repr=False)
     method: str
 
     @property
-    def final(self):
+    def final(self) -> float:
         """``μ`` at the last sample with a positive loss."""
         good = np.flatnonzero(np.isfinite(self.mu))
         return float(self.mu[good[-1]]) if good.size else float("nan")
 
     @property
-    def final_average(self):
+    def final_average(self) -> float:
         """``<μ>`` at the last sample with a positive loss (seed 001's ``<μ_∞>``)."""
         good = np.flatnonzero(np.isfinite(self.average))
         return float(self.average[good[-1]]) if good.size else float("nan")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"Curvature({self.t.size} samples, t ∈ [{self.t[0]:.4g}, {self.t[-1]:.4g}], "
                 f"final μ = {self.final:.6g}, final <μ> = {self.final_average:.6g}, {self.method})")
 
 
-def _arrays(t, loss):
+def _arrays(t: ArrayLike, loss: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     t = np.asarray(t, dtype=float)
     loss = np.asarray(loss, dtype=float)
     if t.ndim != 1 or loss.shape != t.shape:
@@ -101,9 +110,29 @@ def _arrays(t, loss):
     return t, loss
 
 
-def average_curvature(t, loss):
+def average_curvature(t: ArrayLike, loss: ArrayLike) -> NDArray[np.float64]:
     """``<μ>(t) = (1/(t − t_0)) ln(L(t_0)/L(t))`` (seed 001 Lemma 2 and §5.2).
 
+    Parameters
+    ----------
+    t : array_like, shape (T,)
+        Strictly increasing sample times.
+    loss : array_like, shape (T,)
+        Non-negative losses at those times.
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        ``nan`` at ``t_0`` and where ``L = 0``.
+
+    Raises
+    ------
+    InputError
+        Arrays of different shapes, fewer than two samples, non-finite
+        values, times not increasing, or a negative loss.
+
+    Examples
+    --------
     >>> t = np.linspace(0.0, 2.0, 5)
     >>> average_curvature(t, 3.0 * np.exp(-0.7 * t))[1:].round(12).tolist()
     [0.7, 0.7, 0.7, 0.7]
@@ -116,11 +145,30 @@ def average_curvature(t, loss):
     return out
 
 
-def last_step_curvature(t, loss):
+def last_step_curvature(t: ArrayLike, loss: ArrayLike) -> float:
     """``ln(L(t_{T−1})/L(t_T)) / (t_T − t_{T−1})``: seed 001's measure
     ``μ(t_∞) = log(L(t_∞ − 1)/L(t_∞))`` (§5.2, App. B, Experiment 2, with one
     epoch of learning rate 1 as one unit of time), for any last step.
 
+    Parameters
+    ----------
+    t : array_like, shape (T,)
+        Strictly increasing sample times.
+    loss : array_like, shape (T,)
+        Non-negative losses at those times.
+
+    Returns
+    -------
+    float
+        ``nan`` when the last loss is 0.
+
+    Raises
+    ------
+    InputError
+        As :func:`average_curvature`.
+
+    Examples
+    --------
     >>> last_step_curvature([0.0, 1.0, 2.0], [1.0, np.exp(-0.5), np.exp(-1.25)])
     0.75
     """
@@ -130,7 +178,9 @@ def last_step_curvature(t, loss):
     return float(np.log(loss[-2] / loss[-1]) / (t[-1] - t[-2]))
 
 
-def curvature(trajectory, loss=None, *, loss_rate=None):
+def curvature(
+    trajectory: FlowRun | ArrayLike, loss: ArrayLike | None = None, *, loss_rate: ArrayLike | None = None
+) -> Curvature:
     """The local-PL curvature ``μ(t) = −L'/L`` along a trajectory (seed 001 eq. 5).
 
     Parameters
@@ -154,6 +204,12 @@ def curvature(trajectory, loss=None, *, loss_rate=None):
     -------
     Curvature
 
+    Raises
+    ------
+    InputError
+        No losses with an array ``trajectory``, arrays of different shapes,
+        or samples :func:`average_curvature` refuses.
+
     Examples
     --------
     A loss ``e^{−t}`` (``μ = 1``) sampled unevenly:
@@ -164,7 +220,7 @@ def curvature(trajectory, loss=None, *, loss_rate=None):
     (True, 1.0)
     """
     if loss is None and hasattr(trajectory, "output_rates"):
-        run = trajectory
+        run = cast("FlowRun", trajectory)
         t, values = np.asarray(run.t, dtype=float), np.asarray(run.loss, dtype=float)
         residual = run.outputs - run.problem.y
         rate = (residual * run.output_rates).sum(axis=1) / run.problem.n
@@ -172,7 +228,7 @@ def curvature(trajectory, loss=None, *, loss_rate=None):
     else:
         if loss is None:
             raise InputError("give the losses: curvature(t, loss), or a FlowRun")
-        t, values = _arrays(trajectory, loss)
+        t, values = _arrays(cast("ArrayLike", trajectory), loss)
         if loss_rate is None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 log_loss = np.log(values)
@@ -193,7 +249,7 @@ def curvature(trajectory, loss=None, *, loss_rate=None):
     return Curvature(t, values, mu, average_curvature(t, values), method)
 
 
-def _inputs(X):
+def _inputs(X: Problem | ArrayLike) -> NDArray[np.float64]:
     """Rows ``x_i`` from an array or a :class:`~limitproc.problem.Problem`."""
     if hasattr(X, "inputs"):
         X = X.inputs()
@@ -203,7 +259,9 @@ def _inputs(X):
     return X
 
 
-def _parameters(X, a, W):
+def _parameters(
+    X: NDArray[np.float64], a: ArrayLike, W: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     a = np.asarray(a, dtype=float)
     W = np.asarray(W, dtype=float)
     if a.ndim != 1 or W.ndim != 2 or W.shape != (a.size, X.shape[1]):
@@ -211,12 +269,33 @@ def _parameters(X, a, W):
     return a, W
 
 
-def pl_ratio(X, y, a, W):
+def pl_ratio(X: Problem | ArrayLike, y: ArrayLike, a: ArrayLike, W: ArrayLike) -> float:
     r"""``||∇L(θ)||² / L(θ)`` at ``θ = (a, W)`` (spec §1, ``σ'(0) = 0``).
 
     With ``R_i = h(x_i) − y_i``: ``∂L/∂a_j = (1/n) Σ_i R_i σ(<w_j, x_i>)`` and
     ``∂L/∂w_j = (1/n) a_j Σ_i R_i 1[<w_j, x_i> > 0] x_i`` (seed 000 eq. 3).
     Along the gradient flow this is ``μ = −L'/L`` (seed 001 eq. 5).
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d), or Problem
+        The inputs (a problem's :meth:`~limitproc.problem.Problem.inputs`).
+    y : array_like, shape (n,)
+        Labels.
+    a : array_like, shape (m,)
+        Output weights.
+    W : array_like, shape (m, d)
+        Hidden weights.
+
+    Returns
+    -------
+    float
+        ``nan`` where ``L = 0``.
+
+    Raises
+    ------
+    InputError
+        Arrays of the wrong shapes.
 
     Examples
     --------
@@ -268,12 +347,32 @@ class PLBracket:
     gram_deviation: float
     statement: str
 
-    def contains(self, mu, rtol=1e-12):
-        """``lower ≤ μ ≤ upper`` up to a relative rounding margin."""
+    def contains(self, mu: float, rtol: float = 1e-12) -> bool:
+        """``lower ≤ μ ≤ upper`` up to a relative rounding margin.
+
+        Parameters
+        ----------
+        mu : float
+            A curvature, e.g. :func:`pl_ratio` at the same parameters.
+        rtol : float
+            Relative margin on each end.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> b = pl_bracket(np.eye(2), [1.0, 2.0], [[1.0, 0.0], [1.0, 1.0]])  # [4, 8]
+        >>> b.contains(4.0), b.contains(9.0)
+        (True, False)
+        """
         return bool(self.lower * (1 - rtol) <= mu <= self.upper * (1 + rtol))
 
 
-def pl_bracket(X, a, W, *, statement="corrected"):
+def pl_bracket(
+    X: Problem | ArrayLike, a: ArrayLike, W: ArrayLike, *, statement: Literal["corrected", "printed"] = "corrected"
+) -> PLBracket:
     r"""Seed 001 Lemma 6: bounds on the local-PL curvature at any parameters.
 
     In spec units (module docstring):
@@ -287,6 +386,26 @@ def pl_bracket(X, a, W, *, statement="corrected"):
     The statement of Lemma 6 prints ``C_x^±`` where eq. (7) and its proof
     (20)–(22) have ``(C_x^±)²`` (seeds digest §2.2); ``statement="printed"``
     evaluates the printed form.  The two agree for unit-norm inputs.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d), or Problem
+        The inputs.
+    a : array_like, shape (m,)
+        Output weights.
+    W : array_like, shape (m, d)
+        Hidden weights.
+    statement : {"corrected", "printed"}
+        Which form of the lemma to evaluate.
+
+    Returns
+    -------
+    PLBracket
+
+    Raises
+    ------
+    InputError
+        An unknown ``statement`` or arrays of the wrong shapes.
 
     Examples
     --------
@@ -339,13 +458,13 @@ class Theorem1Bound:
         ``C``.
     """
 
-    stated: np.ndarray
-    proof: np.ndarray
-    orthonormal: np.ndarray
+    stated: NDArray[np.float64]
+    proof: NDArray[np.float64]
+    orthonormal: NDArray[np.float64]
     constant: float
 
 
-def theorem1_bound(X, y, outputs):
+def theorem1_bound(X: Problem | ArrayLike, y: ArrayLike, outputs: ArrayLike) -> Theorem1Bound:
     """Seed 001 Theorem 1, eq. (6), at network outputs ``h(x_i)``.
 
     Valid along the flow for an initialization with ``|a_j(0)| ≥ ||w_j(0)||``
@@ -355,9 +474,21 @@ def theorem1_bound(X, y, outputs):
     Parameters
     ----------
     X : array_like (n, d) or Problem
+        The inputs.
     y : array_like (n,)
+        Labels, non-zero.
     outputs : array_like (..., n)
         ``h(x_i)``, e.g. :attr:`~limitproc.flow.FlowRun.outputs`.
+
+    Returns
+    -------
+    Theorem1Bound
+        Arrays of the shape ``outputs.shape[:-1]``.
+
+    Raises
+    ------
+    InputError
+        Arrays of the wrong shapes, or a zero label.
 
     Examples
     --------

@@ -24,15 +24,26 @@ onto itself).
 * :func:`stable_rank`, :func:`min_norm_stable_rank`: ``||W||_F²/||W||_2²``
   and its value ``1 + 1/r`` at the minimum-norm interpolator (seeds digest
   §1.4, derived).
+
+One module although past 600 lines: seed 000's phases, constants and bounds read better in the order of
+the paper's proof (about 300 lines of code; the rest is numpydoc and examples).
 """
+
+from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import InputError
 from ..process import Mask, label_norms, two_phase
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..problem.problem import Problem
 
 __all__ = [
     "AdmissibleEpsilon",
@@ -90,21 +101,35 @@ class DataConstants:
     beta: float
     alpha_printed: float
     beta_printed: float
-    neurons_plus: tuple
-    neurons_minus: tuple
+    neurons_plus: tuple[int, ...]
+    neurons_minus: tuple[int, ...]
     n: int
 
     @property
-    def assumption3(self):
+    def assumption3(self) -> bool:
         """Seed 000 Assumption 3: ``S_{+,1}`` and ``S_{−,1}`` are non-empty."""
         return bool(self.neurons_plus) and bool(self.neurons_minus)
 
 
-def data_constants(problem):
+def data_constants(problem: Problem) -> DataConstants:
     """The constants of seed 000 §4.1 and App. B.2 for a problem.
 
     Raises :class:`~limitproc.errors.InputError` unless both label signs are
     present with ``||D_+|| ≠ ||D_−||`` (seed 000 Assumption 2).
+
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    DataConstants
+
+    Raises
+    ------
+    InputError
+        Labels of one sign only, or ``||D_+|| = ||D_−||`` (seed 000
+        Assumption 2).
 
     Examples
     --------
@@ -171,7 +196,7 @@ class AdmissibleEpsilon:
     binding: str
 
 
-def _admissible(constants, alpha, beta, version):
+def _admissible(constants: DataConstants, alpha: float, beta: float, version: str) -> AdmissibleEpsilon:
     r = constants.r
     M = max(1.0 - alpha, 1.0 / r)
     first = (1.0 - M) / (1.0 + 3.0 * M)
@@ -184,11 +209,27 @@ def _admissible(constants, alpha, beta, version):
     return AdmissibleEpsilon(min(first, second), first, second, alpha, beta, version, binding)
 
 
-def admissible_epsilon_corrected(problem):
+def admissible_epsilon_corrected(problem: Problem) -> AdmissibleEpsilon:
     """Seed 000 App. B.2's largest ``ε`` with ``α = min y_k²/(2 n² ||D_+||²)``
     (the proof of Lemma 10 needs ``(1/n) sqrt(Σ_{k ≠ k_j, y_k > 0} y_k²) ≤
     (1 − α) ||D_+||``; seeds digest §1.3), likewise ``β``.
 
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    AdmissibleEpsilon
+
+    Raises
+    ------
+    InputError
+        Labels of one sign only, or ``||D_+|| = ||D_−||`` (seed 000
+        Assumption 2).
+
+    Examples
+    --------
     >>> from limitproc import Problem
     >>> p = Problem([3.0, 4.0, -2.0, -1.0], [[1, 1, -1, 1], [-1, 1, 1, 1], [1, -1, 1, 1]], signs=[1, 1, -1])
     >>> e = admissible_epsilon_corrected(p)
@@ -199,10 +240,26 @@ def admissible_epsilon_corrected(problem):
     return _admissible(k, k.alpha, k.beta, "corrected")
 
 
-def admissible_epsilon_printed(problem):
+def admissible_epsilon_printed(problem: Problem) -> AdmissibleEpsilon:
     """Seed 000 App. B.2's largest ``ε`` with ``α``, ``β`` as printed
     (``min y_k²/(2 ||D_±||²)``, missing ``n²``; kept to show the typo's effect).
 
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    AdmissibleEpsilon
+
+    Raises
+    ------
+    InputError
+        Labels of one sign only, or ``||D_+|| = ||D_−||`` (seed 000
+        Assumption 2).
+
+    Examples
+    --------
     >>> from limitproc import Problem
     >>> p = Problem([3.0, 4.0, -2.0, -1.0], [[1, 1, -1, 1], [-1, 1, 1, 1], [1, -1, 1, 1]], signs=[1, 1, -1])
     >>> e = admissible_epsilon_printed(p)
@@ -213,13 +270,13 @@ def admissible_epsilon_printed(problem):
     return _admissible(k, k.alpha_printed, k.beta_printed, "printed")
 
 
-def _log_inv(lam, log_inv_lam):
+def _log_inv(lam: float | None, log_inv_lam: float | None) -> float:
     from ..scale import log_inv_lambda
 
     return log_inv_lambda(lam, log_inv_lam)
 
 
-def _check_eps(eps):
+def _check_eps(eps: float) -> float:
     eps = float(eps)
     if not 0 < eps < 1:
         raise InputError(f"ε must be in (0, 1), got {eps}")
@@ -254,12 +311,24 @@ class PhaseTimeline:
     t_plus1: float
     t1: float
     t2_bound: float
-    saddle_window: tuple
+    saddle_window: tuple[float, float]
     t3_bound: float
-    jumps: tuple
+    jumps: tuple[float, float]
 
-    def rows(self):
-        """``(name, time, source)`` in time order, for tables and plots."""
+    def rows(self) -> list[tuple[str, float, str]]:
+        """``(name, time, source)`` in time order, for tables and plots.
+
+        Returns
+        -------
+        list of (str, float, str)
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0, -2.0, -1.0], [[1, 1, -1, 1], [-1, 1, 1, 1], [1, -1, 1, 1]], signs=[1, 1, -1])
+        >>> [(name, round(t, 2)) for name, t, _ in phase_timeline(p, eps=0.02, log_inv_lam=100.0).rows()[:3]]
+        [('t₊₁ alignment of S₊,₁ ends', 1.6), ('t₁ first phase ends', 3.58), ('first jump L/‖D₊‖', 80.0)]
+        """
         start, end = self.saddle_window
         return [
             ("t₊₁ alignment of S₊,₁ ends", self.t_plus1, "Lemma 7, eq. (12)"),
@@ -273,7 +342,9 @@ class PhaseTimeline:
         ]
 
 
-def phase_timeline(problem, lam=None, eps=None, *, log_inv_lam=None):
+def phase_timeline(
+    problem: Problem, lam: float | None = None, eps: float | None = None, *, log_inv_lam: float | None = None
+) -> PhaseTimeline:
     """The phase times of seed 000 Figure 1 (Lemmas 2–4, 7–8, Fact 1).
 
     Parameters
@@ -283,6 +354,20 @@ def phase_timeline(problem, lam=None, eps=None, *, log_inv_lam=None):
         ``λ`` (or ``log_inv_lam = ln(1/λ)``).
     eps : float
         The ``ε`` of App. B.2 (see :func:`admissible_epsilon_corrected`).
+    log_inv_lam : float, optional
+        ``ln(1/λ)`` instead of ``lam``.
+
+    Returns
+    -------
+    PhaseTimeline
+
+    Raises
+    ------
+    InputError
+        No ``ε``, ``ε`` outside ``(0, 1)``, or a problem
+        :func:`data_constants` refuses.
+    ArgumentError
+        ``lam``/``log_inv_lam`` missing or out of range.
 
     Examples
     --------
@@ -385,12 +470,28 @@ class PhaseBounds:
         "lemma4_others_norm_max": ("3c", lambda b: b.timeline.eps),
     }
 
-    def log_norm_bound(self, name):
+    def log_norm_bound(self, name: str) -> float:
         """``ln`` of a norm bound (``lemma7_norm_max``, ``lemma2_norm_max``,
         ``lemma9_plus_norm_min``, ``lemma9_minus_norm_min``,
         ``lemma3_others_norm_max``, ``lemma4_others_norm_max``), finite where
         the bound itself underflows (``λ = e^-2000``).
 
+        Parameters
+        ----------
+        name : str
+            The attribute of the bound.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        KeyError
+            ``name`` is not one of the norm bounds.
+
+        Examples
+        --------
         >>> from limitproc import Problem
         >>> p = Problem([3.0, 4.0, -2.0, -1.0], [[1, 1, -1, 1], [-1, 1, 1, 1], [1, -1, 1, 1]], signs=[1, 1, -1])
         >>> b = phase_bounds(p, eps=0.02, log_inv_lam=2000.0)
@@ -404,8 +505,29 @@ class PhaseBounds:
         return math.log(value) - power(self) * self.timeline.log_inv_lam
 
 
-def phase_bounds(problem, lam=None, eps=None, *, log_inv_lam=None):
+def phase_bounds(
+    problem: Problem, lam: float | None = None, eps: float | None = None, *, log_inv_lam: float | None = None
+) -> PhaseBounds:
     """Seed 000's phase lemmas (2–4, 7–9, Fact 1, 5, 12) evaluated at ``(λ, ε)``.
+
+    Parameters
+    ----------
+    problem : Problem
+    lam : float, optional
+        ``λ`` (or ``log_inv_lam = ln(1/λ)``).
+    eps : float
+        The ``ε`` of App. B.2.
+    log_inv_lam : float, optional
+        ``ln(1/λ)`` instead of ``lam``.
+
+    Returns
+    -------
+    PhaseBounds
+
+    Raises
+    ------
+    InputError, ArgumentError
+        As :func:`phase_timeline`.
 
     Examples
     --------
@@ -444,13 +566,13 @@ def phase_bounds(problem, lam=None, eps=None, *, log_inv_lam=None):
     )
 
 
-def _data_basis(problem, W):
+def _data_basis(problem: Problem, W: ArrayLike) -> NDArray[np.float64]:
     """Coefficients ``<w_j, x_i>`` of the rows of ``W`` (shape (m, n))."""
     W = np.asarray(W, dtype=float)
     return W if problem.X is None else W @ problem.X.T
 
 
-def lemma14_bound(problem, a, W):
+def lemma14_bound(problem: Problem, a: ArrayLike, W: ArrayLike) -> float:
     r"""Seed 000 Lemma 14, eq. (31), at balanced parameters ``θ = (a, W)``:
 
     .. math::
@@ -462,6 +584,18 @@ def lemma14_bound(problem, a, W):
     sign, so ``S_±`` here are the neurons with ``sign(a_j) = ±1`` active at
     ``θ`` on all data of label sign ``±`` (at initialization these are seed
     000's ``S_{±,1}``).  A label sign without data drops out of the minimum.
+
+    Parameters
+    ----------
+    problem : Problem
+    a : array_like, shape (m,)
+        Output weights.
+    W : array_like, shape (m, d)
+        Hidden weights.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -489,11 +623,22 @@ def lemma14_bound(problem, a, W):
     return 2.0 * min(terms)
 
 
-def lemma15_constant(problem):
+def lemma15_constant(problem: Problem) -> float:
     """``min(||D_+||, ||D_−||)``: seed 000 Lemma 15 (and Lemma 5), the lower
     bound on ``||∇L||²/L`` on a ball around ``θ*`` (half of Lemma 14's value
     at ``θ*``: the ball's margin).
 
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    float
+        The smaller of the two over the label signs present.
+
+    Examples
+    --------
     >>> from limitproc import Problem
     >>> round(lemma15_constant(Problem([3.0, 4.0, -2.0, -1.0], [[1, 1, 1, 1]], signs=[1])), 6)
     0.559017
@@ -522,15 +667,15 @@ class LimitPoint:
         ``S_{+,1}``, ``S_{−,1}`` (by label sign, not oriented).
     """
 
-    kappa: np.ndarray
-    sq_norms: np.ndarray
-    a: np.ndarray
-    W: np.ndarray
-    neurons_plus: tuple
-    neurons_minus: tuple
+    kappa: NDArray[np.float64]
+    sq_norms: NDArray[np.float64]
+    a: NDArray[np.float64]
+    W: NDArray[np.float64]
+    neurons_plus: tuple[int, ...]
+    neurons_minus: tuple[int, ...]
 
     @property
-    def sq_norm(self):
+    def sq_norm(self) -> float:
         """``||θ*||² = Σ_j a_j² + ||w_j||²``."""
         return float(self.a @ self.a + (self.W * self.W).sum())
 
@@ -582,13 +727,21 @@ def _kappa(problem, j, coefficients, rest_sq):
     return -norm_D * t_elapsed + math.log((norm_w + along) / 2.0)
 
 
-def limit_point(problem):
+def limit_point(problem: Problem) -> LimitPoint:
     """Seed 000 Lemma 12: the λ-independent limit ``θ*`` of the two-phase case.
 
     ``κ_j`` comes from ODE (28) in closed form (see ``_kappa``); the shares
     ``e^{2κ_j}/Σ e^{2κ_i}`` split ``n ||D_±||`` among ``S_{±,1}`` (Lemma 12 with
     ``e^{2 d_{i,j}} = e^{2(κ_i − κ_j)}``, seeds digest F8).  The initial
     log-norms are ``ρ̃_j^0 = ln ||W0_j||`` (``w_j(0) = λ W0_j``, seed 000 eq. 4).
+
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    LimitPoint
 
     Examples
     --------
@@ -620,19 +773,31 @@ def limit_point(problem):
     for sign, members, total in ((1, tp.neurons_plus, plus), (-1, tp.neurons_minus, minus)):
         if not members or total == 0:
             continue
-        members = np.array(members)
-        weights = np.exp(2 * (kappa[members] - kappa[members].max()))
-        sq[members] = total * weights / weights.sum()  # n ||D_±|| = ||y_±||
+        idx = np.array(members)
+        weights = np.exp(2 * (kappa[idx] - kappa[idx].max()))
+        sq[idx] = total * weights / weights.sum()  # n ||D_±|| = ||y_±||
         direction = np.where(sign * y > 0, sign * y, 0.0) @ X
         direction /= np.linalg.norm(direction)  # D_+/||D_+|| or −D_−/||D_−||
-        W[members] = np.sqrt(sq[members])[:, None] * direction[None, :]
-        a[members] = sign * np.sqrt(sq[members])
+        W[idx] = np.sqrt(sq[idx])[:, None] * direction[None, :]
+        a[idx] = sign * np.sqrt(sq[idx])
     return LimitPoint(kappa, sq, a, W, tuple(tp.neurons_plus), tuple(tp.neurons_minus))
 
 
-def stable_rank(W):
+def stable_rank(W: ArrayLike) -> float:
     """``||W||_F² / ||W||_2²`` (seed 003 Theorem 1; 1 for rank one).
 
+    Parameters
+    ----------
+    W : array_like, shape (m, d)
+        A weight matrix.
+
+    Returns
+    -------
+    float
+        ``nan`` for the zero matrix.
+
+    Examples
+    --------
     >>> stable_rank([[3.0, 0.0], [0.0, 1.0]])
     1.1111111111111112
     """
@@ -641,12 +806,22 @@ def stable_rank(W):
     return float((W * W).sum()) / top if top > 0 else float("nan")
 
 
-def min_norm_stable_rank(problem):
+def min_norm_stable_rank(problem: Problem) -> float:
     """``1 + 1/r`` (``1`` with one label sign): the stable rank of the first
     layer of every minimum-norm interpolator (derived from seed 000
     Proposition 1: ``W*ᵀW*`` has eigenvalues ``n||D_+||`` and ``n||D_−||`` on
     orthogonal directions; seeds digest §1.4; cf. seed 003's ``≤ 2``).
 
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
     >>> from limitproc import Problem
     >>> round(min_norm_stable_rank(Problem([3.0, 4.0, -2.0, -1.0], [[1, 1, 1, 1]], signs=[1])), 6)
     1.447214

@@ -27,6 +27,8 @@ Lemma 5"), :func:`experiment_width`.  ``log`` is the natural logarithm
 throughout (the proof uses ``log(4/3)`` and ``3 log 2``).
 """
 
+from __future__ import annotations
+
 import math
 
 from ..errors import InputError
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 
-def _check(n, eps):
+def _check(n: float, eps: float) -> tuple[int, float]:
     if not (isinstance(n, int) or float(n).is_integer()) or n < 1:
         raise InputError(f"n must be a positive integer, got {n}")
     if not 0 < eps < 1:
@@ -48,10 +50,28 @@ def _check(n, eps):
     return int(n), float(eps)
 
 
-def sufficient_width(n, eps):
+def sufficient_width(n: int, eps: float) -> float:
     """``4 log(n/ε)``: every width ``p`` at least this gives ``P(I) ≥ 1 − ε``
     (seed 001 Lemma 5, first point; Theorem 1's width).
 
+    Parameters
+    ----------
+    n : int
+        Number of data.
+    eps : float
+        ``ε`` in ``(0, 1)``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InputError
+        ``n`` is not a positive integer or ``ε`` is not in ``(0, 1)``.
+
+    Examples
+    --------
     >>> round(sufficient_width(100, 0.05), 4)
     30.4036
     """
@@ -59,10 +79,28 @@ def sufficient_width(n, eps):
     return 4.0 * math.log(n / eps)
 
 
-def failing_width(n, eps):
+def failing_width(n: int, eps: float) -> float:
     """``3 log(n/ε) − 2``: every width ``p`` at most this gives ``P(I) ≤ 1 − ε``
     (seed 001 Lemma 5, second point).
 
+    Parameters
+    ----------
+    n : int
+        Number of data.
+    eps : float
+        ``ε`` in ``(0, 1)``.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InputError
+        ``n`` is not a positive integer or ``ε`` is not in ``(0, 1)``.
+
+    Examples
+    --------
     >>> round(failing_width(100, 0.05), 4)
     20.8027
     """
@@ -70,11 +108,29 @@ def failing_width(n, eps):
     return 3.0 * math.log(n / eps) - 2.0
 
 
-def experiment_width(n, eps=0.05):
+def experiment_width(n: int, eps: float = 0.05) -> int:
     """``⌊log(n/ε)/log(4/3)⌋ + 1``: the width of seed 001's experiments
     (App. B, Experiment 1, ``ε = 0.05``), the smallest ``p`` with
     ``n (3/4)^p < ε``.
 
+    Parameters
+    ----------
+    n : int
+        Number of data.
+    eps : float
+        ``ε`` in ``(0, 1)``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    InputError
+        ``n`` is not a positive integer or ``ε`` is not in ``(0, 1)``.
+
+    Examples
+    --------
     >>> experiment_width(1000), experiment_width(2000)
     (35, 37)
     """
@@ -82,9 +138,28 @@ def experiment_width(n, eps=0.05):
     return int(math.floor(math.log(n / eps) / math.log(4.0 / 3.0))) + 1
 
 
-def coverage_lower_bound(n, p):
+def coverage_lower_bound(n: int, p: int) -> float:
     """``1 − n (3/4)^p ≤ P(I)``: the union bound of seed 001 Lemma 5's proof, eq. (13).
 
+    Parameters
+    ----------
+    n : int
+        Number of data.
+    p : int
+        Width.
+
+    Returns
+    -------
+    float
+        May be negative (vacuous).
+
+    Raises
+    ------
+    InputError
+        ``n`` is not a positive integer.
+
+    Examples
+    --------
     >>> round(coverage_lower_bound(100, 30), 6)
     0.982142
     """
@@ -92,12 +167,30 @@ def coverage_lower_bound(n, p):
     return 1.0 - n * 0.75 ** int(p)
 
 
-def coverage_upper_bound(n, p):
+def coverage_upper_bound(n: int, p: int) -> float:
     """``(1 − 2^{−p})^n ≥ P(I)``: the endpoint of seed 001 Lemma 5's second
     chain, eq. (14) (every datum needs some neuron active on it, regardless
     of the signs; exact for that weaker event with orthonormal inputs and
     Gaussian weights, seeds digest §2.2).
 
+    Parameters
+    ----------
+    n : int
+        Number of data.
+    p : int
+        Width.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    InputError
+        ``n`` is not a positive integer.
+
+    Examples
+    --------
     >>> round(coverage_upper_bound(100, 20), 6)
     0.999905
     """

@@ -6,11 +6,20 @@ writes into the reserved temporaries; :func:`limitproc.cli.main` renames
 them into place once the command has succeeded (:mod:`.output`).
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from ..errors import ArgumentError, OutputError
 from ..optional import require
 from .parser import FINITE_LAMBDA_AUTO_LIMIT, FINITE_LAMBDA_MAX_LOG_INV_LAM
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
+    from .output import Session
 
 __all__ = ["COMMANDS"]
 
@@ -199,7 +208,7 @@ def sweep(args, out):
     if args.plot and not any(row.interpolates for row in result.rows if row.labels == args.labels[0]):
         raise ArgumentError(f"--plot {args.plot}: no run with labels {args.labels[0]} interpolates, so there is no "
                             "norm to plot; use wider networks (e.g. --width 6log) or drop --plot")
-    out.show(result)
+    out.show(result.table(interpolating_only=args.interpolating_only))
     if args.csv:
         result.to_csv(out.temp(args.csv), interpolating_only=args.interpolating_only)
     if args.stats_csv:
@@ -331,7 +340,7 @@ def _progress(console, description, disabled=False):
 
 
 #: Command name -> function ``(args, session) -> exit code``.
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "predict": predict,
     "check": check,
     "sample": sample,

@@ -12,10 +12,13 @@ the command has succeeded (:mod:`limitproc.cli.output`); on an error or a
 signal the requested paths are left untouched.
 """
 
+from __future__ import annotations
+
 import signal
 import sys
 import threading
 import warnings
+from collections.abc import Sequence
 
 from ..errors import ArgumentError, LimitprocError
 from .commands import COMMANDS
@@ -141,9 +144,28 @@ def _memory_message(exc, command):
             ": the problem is too large for this machine; try fewer data, neurons or samples")
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run ``limitproc`` with ``argv`` (default ``sys.argv[1:]``) and return
-    the exit code (never raises, except with ``--debug`` on an internal error)."""
+    the exit code (never raises, except with ``--debug`` on an internal error).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name.
+
+    Returns
+    -------
+    int
+        The exit code (:data:`~limitproc.cli.parser.EXIT_CODES`).
+
+    Examples
+    --------
+    >>> main(["--version"])  # doctest: +ELLIPSIS
+    limitproc ...
+    0
+    >>> main(["check", "no-such-file.npz"])  # one line on stderr: "limitproc: error: no-such-file.npz: no such file"
+    2
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     previous = _install_handlers()
     shown, collected = warnings.showwarning, _Warnings()
@@ -158,7 +180,7 @@ def main(argv=None):
         _restore_handlers(previous)
 
 
-def _run(argv):
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

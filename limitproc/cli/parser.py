@@ -6,6 +6,8 @@ error is one line (``limitproc: error: …``) and exit code 2, like every
 other invalid input.
 """
 
+from __future__ import annotations
+
 import argparse
 
 from .. import __version__
@@ -25,7 +27,7 @@ FINITE_LAMBDA_AUTO_LIMIT = 20_000
 FINITE_LAMBDA_MAX_LOG_INV_LAM = 1e9
 
 #: Exit codes of every command, and what each means.
-EXIT_CODES = {
+EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "the command ran and found a failure: `check`, a required assumption fails; "
        "`validate`, a resolved run contradicts the prediction; `compare`, the logged run departs from the "
@@ -136,8 +138,26 @@ def _command(commands, name, help):
                                formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
-def build_parser():
-    """The ``limitproc`` parser (``docs/cli.md``)."""
+def build_parser() -> argparse.ArgumentParser:
+    """The ``limitproc`` parser (``docs/cli.md``).
+
+    Its errors are :class:`~limitproc.errors.ArgumentError` exceptions, one
+    line each, not a usage dump and ``SystemExit``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["predict", "data.npz", "--lam", "1e-8"])
+    >>> args.command, args.data, args.lam  # (λ, ln(1/λ)), read exactly
+    ('predict', 'data.npz', (1e-08, 18.420680743952367))
+    >>> build_parser().parse_args(["predict"])
+    Traceback (most recent call last):
+    ...
+    limitproc.errors.ArgumentError: predict: the following arguments are required: data (see limitproc predict --help)
+    """
     from ..flow.validation import MAX_LOG_INV_LAM, MAX_TOLERANCE
 
     parser = _Parser(

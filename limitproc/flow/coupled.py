@@ -25,12 +25,18 @@ orthogonal simulator.  Each evaluation costs ``O(m n²)``: this simulator is
 for the moderate sizes where near-orthogonal data are studied.
 """
 
+from __future__ import annotations
+
 import time as _time
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from .run import FlowRun, output_ratios, ratio_rate, recorded
+
+if TYPE_CHECKING:
+    from ..problem.problem import Problem
 
 __all__ = ["simulate_coupled"]
 
@@ -48,13 +54,63 @@ def _cosine_gram(problem):
     return units @ units.T, units
 
 
-def simulate_coupled(problem, log_inv_lam, t_max, *, rtol=1e-10, atol=1e-12, method="DOP853", unit_init=False,
-                     dense=True):
+def simulate_coupled(
+    problem: Problem,
+    log_inv_lam: float,
+    t_max: float,
+    *,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+    method: Literal["DOP853", "RK45", "RK23"] = "DOP853",
+    unit_init: bool = False,
+    dense: bool = True,
+) -> FlowRun:
     """Integrate the flow of spec §1 on near-orthogonal inputs (module
     docstring).  Arguments as :func:`~limitproc.flow.simulate.simulate_flow`;
     returns a :class:`~limitproc.flow.run.FlowRun` whose ``directions`` are
     the cosine coordinates and whose ``deactivations`` list every change of
-    a component's state as ``(t, j, i)``."""
+    a component's state as ``(t, j, i)``.
+
+    Parameters
+    ----------
+    problem : Problem
+        A problem whose :attr:`~limitproc.problem.Problem.regime` is
+        near-orthogonal.
+    log_inv_lam : float
+        ``ln(1/λ)``.
+    t_max : float
+        Un-accelerated horizon.
+    rtol, atol : float
+        Tolerances of :func:`scipy.integrate.solve_ivp`.
+    method : {"DOP853", "RK45", "RK23"}
+        Its explicit Runge–Kutta method.
+    unit_init : bool
+        Start from ``λ z_j`` instead of ``λ W0_j``.
+    dense : bool
+        Keep the dense output.
+
+    Returns
+    -------
+    FlowRun
+
+    Raises
+    ------
+    RuntimeError
+        The solver failed or its solution became non-finite.
+
+    Examples
+    --------
+    ``cos(x_0, x_1) = 10^-4``: the positive neuron starts active on ``x_0``
+    only; below the coupling scale the coupling wakes ``x_1`` and the neuron
+    fits both data (docs/general-inputs.md §4):
+
+    >>> from limitproc import Problem
+    >>> X = np.array([[1.0, 0.0], [1e-4, np.sqrt(1 - 1e-8)]])
+    >>> p = Problem([1.0, 1.0], [[1.0, -0.3]], signs=[1], X=X, tol=1e-3)
+    >>> run = simulate_coupled(p, np.log(1e20), 340.0)
+    >>> run.outputs[-1].round(6), [(j, i) for _, j, i in run.deactivations]
+    (array([1., 1.]), [(0, 1)])
+    """
     L = float(log_inv_lam)
     n, m = problem.n, problem.m
     y = problem.y.astype(float)
@@ -137,7 +193,11 @@ def simulate_coupled(problem, log_inv_lam, t_max, *, rtol=1e-10, atol=1e-12, met
         return event
 
     state = np.concatenate([start_log] + ([alpha0] if free else []) + [np.where(U0 == 0.0, -_TINY, U0).ravel()])
-    times, heads, Us, segments_dense, changes = [], [], [], [], []
+    times: list[Any] = []
+    heads: list[Any] = []
+    Us: list[Any] = []
+    segments_dense: list[tuple[Any, ...]] = []
+    changes: list[tuple[float, int, int]] = []
     nfev = steps = segments = 0
     t0, first_step, stalls = 0.0, None, 0
     all_index = np.arange(m * n)

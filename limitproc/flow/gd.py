@@ -57,11 +57,18 @@ stops at such a step, or once its loss becomes non-finite or exceeds
 ``DIVERGENCE_FACTOR · L(θ_0)``, or a neuron grows ``e^{DIVERGENCE_LOG_NORM}``
 past any saddle's norm, with :attr:`GDRun.status` :attr:`GDStatus.DIVERGED`
 and a message; the run is returned, not raised.
+
+One module although past 600 lines: the gradient-descent simulator, its stopping rules and its run object are one
+concept (about 370 lines of code; the rest is numpydoc and examples).
 """
+
+from __future__ import annotations
 
 import enum
 import time as _time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 import numpy as np
 from scipy.special import logsumexp
@@ -69,6 +76,12 @@ from scipy.special import logsumexp
 from ..errors import InputError
 from ..scale import log_inv_lambda
 from .run import FIT_FRACTION
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..problem.problem import Problem
+    from ..process.algorithm1 import LimitProcess
 
 __all__ = [
     "CATAPULT_FRACTION",
@@ -117,12 +130,34 @@ def _catapult(newly, sigma, C, death_log_sq):
     return None
 
 
-def flow_time_step(lr, reduction="spec", n=None):
+def flow_time_step(lr: float, reduction: Literal["spec", "mean", "sum"] = "spec", n: int | None = None) -> float:
     """Flow time ``h`` of one gradient step (``docs/gradient-descent.md`` §1).
 
     ``h = lr`` on spec §1's ``L``; ``2 lr`` on ``MSELoss(reduction="mean")``
     (``= 2L``, seeds digest §0); ``2 n lr`` on ``MSELoss(reduction="sum")``.
 
+    Parameters
+    ----------
+    lr : float
+        The learning rate, finite and positive.
+    reduction : {"spec", "mean", "sum"}
+        The loss ``lr`` applies to (:data:`REDUCTIONS`).
+    n : int, optional
+        Number of data (needed for ``"sum"``).
+
+    Returns
+    -------
+    float
+        ``h``.
+
+    Raises
+    ------
+    InputError
+        An unknown ``reduction``, a learning rate that is not a finite
+        positive number, or ``"sum"`` without ``n``.
+
+    Examples
+    --------
     >>> flow_time_step(0.01), flow_time_step(0.5, "mean"), flow_time_step(0.01, "sum", n=64)
     (0.01, 1.0, 1.28)
     """
@@ -141,7 +176,7 @@ def flow_time_step(lr, reduction="spec", n=None):
     return 2.0 * lr if reduction == "mean" else lr
 
 
-def gd_rate(r, h):
+def gd_rate(r: ArrayLike, h: float) -> NDArray[np.float64]:
     """Growth rate per unit flow time of a mode of rate ``r`` under gradient
     descent with step ``h``: ``g(r) = ln(1 + h r)/h`` (``r`` when ``h = 0``;
     ``docs/gradient-descent.md`` §3).
@@ -149,6 +184,22 @@ def gd_rate(r, h):
     Near a saddle the flow multiplies a growing mode by ``e^{h r}`` per step,
     gradient descent by ``1 + h r``.
 
+    Parameters
+    ----------
+    r : float or array_like
+        Rates of the flow.
+    h : float
+        Flow time of one step.
+
+    Returns
+    -------
+    ndarray
+        ``g(r)``, of the shape of ``r`` (0-d for a number).
+
+    Examples
+    --------
+    >>> gd_rate([0.5, 1.0], 0.1).round(6)
+    array([0.487902, 0.953102])
     >>> round(float(gd_rate(0.5, 0.1)), 6), float(gd_rate(0.5, 0.0))
     (0.487902, 0.5)
     """
@@ -158,7 +209,7 @@ def gd_rate(r, h):
     return np.log1p(h * r) / h
 
 
-def transit_offset(x):
+def transit_offset(x: float) -> float:
     r"""``ψ(x)``: where gradient descent's jump of one neuron crosses half its
     fit, relative to its linear phase (``docs/gradient-descent.md`` §7).
 
@@ -180,6 +231,23 @@ def transit_offset(x):
     step² and slope ``x`` per step at the half-fit), depending on the phase
     of the steps.
 
+    Parameters
+    ----------
+    x : float
+        ``h r``, in ``[0, 1)``.
+
+    Returns
+    -------
+    float
+        ``ψ(x)``.
+
+    Raises
+    ------
+    InputError
+        ``x`` is outside ``[0, 1)`` (an unstable fit).
+
+    Examples
+    --------
     >>> round(transit_offset(0.0), 12), round(transit_offset(0.5), 6)
     (0.0, -0.211981)
     """
@@ -205,13 +273,28 @@ def transit_offset(x):
     return float(x * (np.log(v) + log_scale) / (2.0 * np.log1p(x)))
 
 
-def default_gd_steps(process, h, log_inv_lam):
+def default_gd_steps(process: LimitProcess, h: float, log_inv_lam: float) -> int:
     """Default number of steps: ``t_max / h`` with ``t_max = 1.25 c τ_K ln(1/λ)
     + 30/g(r_min)``, where ``c = r_max/g(r_max)`` bounds how much slower
     every exponent falls under gradient descent (``g(r)/r`` decreases in
     ``r``) and ``r_min`` is the smallest jump rate (the relaxation after the
     last jump); ``ln(1/λ)/h`` when nothing jumps.
 
+    Parameters
+    ----------
+    process : LimitProcess
+        The limit process of the problem.
+    h : float
+        Flow time of one step.
+    log_inv_lam : float
+        ``ln(1/λ)``.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
     >>> from limitproc import Problem, limit_process
     >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
     >>> default_gd_steps(limit_process(p), 0.1, 10.0)  # τ_1 = 0.4, r = 2.5
@@ -235,20 +318,20 @@ class GDStatus(enum.Enum):
 
 
 def simulate_gd(
-    problem,
-    lam=None,
+    problem: Problem,
+    lam: float | None = None,
     *,
-    log_inv_lam=None,
-    step,
-    steps=None,
-    reduction="spec",
-    unit_init=False,
-    record_every=None,
-    record_change=0.05,
-    stop_loss=None,
-    process=None,
-    progress=None,
-):
+    log_inv_lam: float | None = None,
+    step: float,
+    steps: int | None = None,
+    reduction: Literal["spec", "mean", "sum"] = "spec",
+    unit_init: bool = False,
+    record_every: int | None = None,
+    record_change: float | None = 0.05,
+    stop_loss: float | None = None,
+    process: LimitProcess | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> GDRun:
     """Run full-batch gradient descent on ``(a, W)`` (spec §1) from the
     balanced initialization at scale ``λ``, exactly, in the log-scale,
     data-basis parametrization of the module docstring.
@@ -288,6 +371,18 @@ def simulate_gd(
     Returns
     -------
     GDRun
+        A run that diverged is returned with :attr:`GDRun.status`
+        :attr:`GDStatus.DIVERGED`, not raised.
+
+    Raises
+    ------
+    InputError
+        An invalid learning rate or reduction (:func:`flow_time_step`), a
+        negative ``steps``, or ``record_every < 1``.
+    ArgumentError
+        ``lam``/``log_inv_lam`` missing or out of range.
+    UnsupportedProblemError
+        A problem beyond spec §1's setting.
 
     Examples
     --------
@@ -347,8 +442,8 @@ def simulate_gd(
     death_log_sq = float(np.log(CATAPULT_FRACTION * min(jump_sq))) if jump_sq else np.inf
     every_progress = max(1, steps // 100)
 
-    records = []  # (step, sigma, A, C, outputs, loss)
-    deactivations = []
+    records: list[tuple[Any, ...]] = []  # (step, sigma, A, C, outputs, loss)
+    deactivations: list[tuple[int, int, int]] = []
     status, message = GDStatus.COMPLETED, GDStatus.COMPLETED.value
     last_out = np.zeros(n)
     last_sigma = sigma.copy()
@@ -500,133 +595,265 @@ class GDRun:
         ``ln(||w_j(0)|| / λ)``.
     """
 
-    problem: object = field(repr=False)
+    problem: Problem = field(repr=False)
     log_inv_lam: float
     step_size: float
     lr: float
-    reduction: str
-    t: np.ndarray = field(repr=False)
-    step_index: np.ndarray = field(repr=False)
-    scale: np.ndarray = field(repr=False)
-    scaled_a: np.ndarray = field(repr=False)
-    scaled_c: np.ndarray = field(repr=False)
-    log_norms: np.ndarray = field(repr=False)
-    log_abs_a: np.ndarray = field(repr=False)
-    directions: np.ndarray = field(repr=False)
-    outputs: np.ndarray = field(repr=False)
-    loss: np.ndarray = field(repr=False)
-    balance_defect: np.ndarray = field(repr=False)
-    frozen_log_mass: np.ndarray = field(repr=False)
-    frozen_coefficients: np.ndarray = field(repr=False)
-    deactivations: tuple = field(repr=False)
+    reduction: Literal["spec", "mean", "sum"]
+    t: NDArray[np.float64] = field(repr=False)
+    step_index: NDArray[np.int64] = field(repr=False)
+    scale: NDArray[np.float64] = field(repr=False)
+    scaled_a: NDArray[np.float64] = field(repr=False)
+    scaled_c: NDArray[np.float64] = field(repr=False)
+    log_norms: NDArray[np.float64] = field(repr=False)
+    log_abs_a: NDArray[np.float64] = field(repr=False)
+    directions: NDArray[np.float64] = field(repr=False)
+    outputs: NDArray[np.float64] = field(repr=False)
+    loss: NDArray[np.float64] = field(repr=False)
+    balance_defect: NDArray[np.float64] = field(repr=False)
+    frozen_log_mass: NDArray[np.float64] = field(repr=False)
+    frozen_coefficients: NDArray[np.float64] = field(repr=False)
+    deactivations: tuple[tuple[int, int, int], ...] = field(repr=False)
     steps: int = 0
     seconds: float = 0.0
     status: GDStatus = GDStatus.COMPLETED
     message: str = ""
-    init_log_norms: np.ndarray = field(repr=False, default=None)
+    init_log_norms: NDArray[np.float64] | None = field(repr=False, default=None)
 
-    method = "GD"
+    method: ClassVar[str] = "GD"
+    """``"GD"``, in place of :attr:`FlowRun.method <limitproc.flow.run.FlowRun>`'s solver name."""
 
     # -- scalars and derived arrays -------------------------------------------------
 
     @property
-    def nfev(self):
+    def nfev(self) -> int:
         """Gradient evaluations: one per step."""
         return self.steps
 
     @property
-    def diverged(self):
+    def diverged(self) -> bool:
+        """Whether the run stopped as :attr:`GDStatus.DIVERGED`."""
         return self.status is GDStatus.DIVERGED
 
     @property
-    def lam(self):
+    def lam(self) -> float:
         """``λ`` as a float (0.0 when it underflows)."""
         return float(np.exp(-self.log_inv_lam))
 
     @property
-    def unit_init(self):
+    def unit_init(self) -> bool:
         """Whether the run started from ``λ z_j`` rather than ``λ W0_j``."""
         return bool(self.init_log_norms is not None and not np.any(self.init_log_norms)
                     and np.any(np.log(self.problem.init_norms)))
 
     @property
-    def t_max(self):
+    def t_max(self) -> float:
         """The flow time of the last step."""
         return float(self.t[-1])
 
     @property
-    def tau(self):
+    def tau(self) -> NDArray[np.float64]:
         """Accelerated times ``τ = t / ln(1/λ)`` (spec §1)."""
         return self.t / self.log_inv_lam
 
     @property
-    def scaled_log_norms(self):
+    def scaled_log_norms(self) -> NDArray[np.float64]:
         """``ln ||w_j|| / ln(1/λ)``, about ``−e_j(τ)`` (spec §2)."""
         return self.log_norms / self.log_inv_lam
 
     @property
-    def sq_norms(self):
+    def sq_norms(self) -> NDArray[np.float64]:
         """``||w_j||²``, shape (T, m)."""
         return np.exp(2.0 * self.log_norms)
 
     @property
-    def theta_sq_norm(self):
+    def theta_sq_norm(self) -> NDArray[np.float64]:
         """``||θ||² = Σ_j a_j² + ||w_j||² = 2 Σ_j e^{2σ_j}``, shape (T,)."""
         return 2.0 * np.exp(2.0 * self.scale).sum(axis=1)
 
     @property
-    def balancedness(self):
+    def balancedness(self) -> NDArray[np.float64]:
         """``a_j² − ||w_j||²``, shape (T, m) (seed 000 Lemma 1 for the flow;
         an ``O(h²)`` drift per step here)."""
         return np.exp(2.0 * self.scale) * (self.scaled_a**2 - (self.scaled_c**2).sum(axis=2)
                                            - np.exp(2.0 * (self.frozen_log_mass[None] - self.scale)))
 
     @property
-    def fitted(self):
+    def fitted(self) -> NDArray[np.bool_]:
         """``h(x_i) / y_i ≥ 1/2`` (spec §7), shape (T, n)."""
         y = self.problem.y
         return (self.outputs / np.where(y != 0, y, np.inf) >= FIT_FRACTION) & (y != 0)
 
     # -- crossing times ---------------------------------------------------------------
 
-    def fit_times(self):
+    def fit_times(self) -> NDArray[np.float64]:
         """First flow time each datum is fitted, ``h(x_i)/y_i = 1/2`` (spec §7;
-        linear between records; ``nan`` if never), shape (n,)."""
+        linear between records; ``nan`` if never), shape (n,).
+
+        Returns
+        -------
+        ndarray, shape (n,)
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> (run.fit_times() / run.log_inv_lam).round(3)  # the flow's τ_1 = 0.4, slower by g(r) < r
+        array([0.434, 0.434])
+        """
         y = self.problem.y
         ratio = self.outputs / np.where(y != 0, y, np.inf)
         return np.array([_crossing(self.t, ratio[:, i], FIT_FRACTION) for i in range(len(y))])
 
-    def fit_steps(self):
-        """:meth:`fit_times` in steps (fractional: linear between steps)."""
+    def fit_steps(self) -> NDArray[np.float64]:
+        """:meth:`fit_times` in steps (fractional: linear between steps).
+
+        Returns
+        -------
+        ndarray, shape (n,)
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> run.fit_steps().round(1)
+        array([159.8, 159.8])
+        """
         return self.fit_times() / self.step_size
 
-    def group_log_sq_norm(self, neurons):
+    def group_log_sq_norm(self, neurons: int | ArrayLike) -> tuple[NDArray[np.float64], None]:
         """``ln Σ_{j ∈ neurons} ||w_j||²``, shape (T,), and ``None`` for the
-        rates (gradient descent has no time derivative)."""
+        rates (gradient descent has no time derivative).
+
+        Parameters
+        ----------
+        neurons : int or array_like of int
+            The neurons of the group.
+
+        Returns
+        -------
+        values : ndarray, shape (T,)
+        rates : None
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> values, rates = run.group_log_sq_norm([0, 1])
+        >>> round(float(values[-1]), 6), rates  # ln(n r) = ln 5
+        (1.609438, None)
+        """
         neurons = np.atleast_1d(np.asarray(neurons, dtype=int))
         return logsumexp(2.0 * self.log_norms[:, neurons], axis=1), None
 
-    def growth_time(self, neurons, sq_norm):
+    def growth_time(self, neurons: int | ArrayLike, sq_norm: float) -> float:
         """First flow time ``Σ_{j ∈ neurons} ||w_j||²`` reaches ``sq_norm``
-        (linear in the log between records; ``nan`` if never)."""
+        (linear in the log between records; ``nan`` if never).
+
+        Parameters
+        ----------
+        neurons : int or array_like of int
+            The neurons of the group.
+        sq_norm : float
+            The level of ``Σ ||w_j||²``.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> round(run.growth_time(0, 2.5), 3)  # half of n r = 5
+        7.992
+        """
         values, _ = self.group_log_sq_norm(neurons)
         return _crossing(self.t, values, float(np.log(sq_norm)))
 
-    def growth_step(self, neurons, sq_norm):
-        """:meth:`growth_time` in steps."""
+    def growth_step(self, neurons: int | ArrayLike, sq_norm: float) -> float:
+        """:meth:`growth_time` in steps.
+
+        Parameters
+        ----------
+        neurons : int or array_like of int
+            The neurons of the group.
+        sq_norm : float
+            The level of ``Σ ||w_j||²``.
+
+        Returns
+        -------
+        float
+            Fractional step.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> round(run.growth_step(0, 2.5), 2)
+        159.84
+        """
         return self.growth_time(neurons, sq_norm) / self.step_size
 
     # -- evaluation at any time -------------------------------------------------------
 
-    def state(self, t):
+    def state(self, t: float) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """``(ln||w||, directions, outputs)`` at flow time ``t`` (linear
-        between records)."""
+        between records).
+
+        Parameters
+        ----------
+        t : float
+            Flow time in ``[0, t_max]``.
+
+        Returns
+        -------
+        rho : ndarray, shape (m,)
+        U : ndarray, shape (m, n)
+        h : ndarray, shape (n,)
+
+        Raises
+        ------
+        ValueError
+            ``t`` is outside the run.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> run.state(run.t_max)[2].round(6)
+        array([3., 4.])
+        """
         return tuple(x[0] for x in self.sample([float(t)]))
 
-    def sample(self, times):
+    def sample(self, times: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Log-norms (k, m), directions (k, m, n) and outputs (k, n) at the
         given flow times: the scaled state interpolated linearly between
-        records, outputs recomputed from it (exact at recorded steps)."""
+        records, outputs recomputed from it (exact at recorded steps).
+
+        Parameters
+        ----------
+        times : array_like, shape (k,)
+            Flow times in ``[0, t_max]``.
+
+        Returns
+        -------
+        rho : ndarray, shape (k, m)
+        U : ndarray, shape (k, m, n)
+        h : ndarray, shape (k, n)
+
+        Raises
+        ------
+        ValueError
+            A time is outside the run.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> run.sample([0.0, run.t_max])[2].round(6).tolist()
+        [[0.0, 0.0], [3.0, 4.0]]
+        """
         times = np.atleast_1d(np.asarray(times, dtype=float))
         outside = ~((times >= 0.0) & (times <= self.t_max * (1 + 1e-12)))
         if outside.any():
@@ -645,28 +872,66 @@ class GDRun:
         h = np.einsum("km,kmn->kn", np.exp(2.0 * sig) * A, np.maximum(C, 0.0))
         return rho, U, h
 
-    def contributions(self, index=-1):
+    def contributions(self, index: int = -1) -> NDArray[np.float64]:
         """``a_j σ(<w_j, x_i>)`` at a recorded step, shape (m, n): neuron
-        ``j``'s share of ``h(x_i)``."""
+        ``j``'s share of ``h(x_i)``.
+
+        Parameters
+        ----------
+        index : int
+            Index of the recorded step (default: the last).
+
+        Returns
+        -------
+        ndarray, shape (m, n)
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> run.contributions().round(4)
+        array([[3., 4.],
+               [0., 0.]])
+        """
         return (np.exp(2.0 * self.scale[index]) * self.scaled_a[index])[:, None] * np.maximum(self.scaled_c[index], 0.0)
 
-    def parameters(self, index=-1):
-        """``(a, W)`` at a recorded step, in input coordinates (``W`` (m, d))."""
+    def parameters(self, index: int = -1) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(a, W)`` at a recorded step, in input coordinates (``W`` (m, d)).
+
+        Parameters
+        ----------
+        index : int
+            Index of the recorded step (default: the last).
+
+        Returns
+        -------
+        a : ndarray, shape (m,)
+        W : ndarray, shape (m, d)
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
+        >>> a, W = run.parameters(0)  # λ s ||W0_j|| and λ W0
+        >>> (a / run.lam).round(6).tolist(), (W / run.lam).round(6).tolist()
+        ([1.414214, 1.414214], [[1.0, 1.0], [1.0, -1.0]])
+        """
         p = self.problem
         e = np.exp(self.scale[index])
         a = e * self.scaled_a[index]
         C = e[:, None] * self.scaled_c[index]
         if p.X is None:
             return a, C
-        perp = (p.directions - p.inner_products() @ p.X) * (np.exp(self.init_log_norms) * self.lam)[:, None]
+        init_log_norms = cast("NDArray[np.float64]", self.init_log_norms)  # always set by simulate_gd
+        perp = (p.directions - p.inner_products() @ p.X) * (np.exp(init_log_norms) * self.lam)[:, None]
         return a, C @ p.X + perp
 
     @property
-    def final_parameters(self):
+    def final_parameters(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(a, W)`` at the last step."""
         return self.parameters(-1)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         lam = f"λ=e^-{self.log_inv_lam:.6g}" if self.lam < 1e-300 else f"λ={self.lam:.3g}"
         return (
             f"GDRun({lam}, h={self.step_size:g} (lr={self.lr:g}, {self.reduction}), {self.steps} steps "
@@ -676,7 +941,7 @@ class GDRun:
         )
 
 
-def _crossing(t, values, level):
+def _crossing(t: NDArray[np.float64], values: NDArray[np.float64], level: float) -> float:
     """First time a sampled curve reaches ``level`` from below, linear
     between samples (``nan`` if never)."""
     above = np.flatnonzero(values >= level)

@@ -5,9 +5,21 @@ object-oriented API with the Agg canvas (no pyplot, no global backend
 switch), so ``import limitproc`` stays free of it.
 """
 
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 
 from ..scale import lambda_label
+
+if TYPE_CHECKING:
+    from ..problem.problem import Problem
+    from ..process.algorithm1 import LimitProcess
+    from .report import ValidationReport
+    from .run import FlowRun
 
 __all__ = ["plot_validation"]
 
@@ -64,7 +76,16 @@ def _finite_curves(runs, process, tau_max, known):
     return curves
 
 
-def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, dpi=120, finite=True):
+def plot_validation(
+    report_or_runs: ValidationReport | FlowRun | Sequence[FlowRun],
+    process: LimitProcess,
+    path: str | os.PathLike[str],
+    *,
+    tau_max: float | None = None,
+    title: str | None = None,
+    dpi: int = 120,
+    finite: bool = True,
+) -> str:
     """Write a PNG comparing flows with the limit process.
 
     Three panels against accelerated time ``τ = t / ln(1/λ)`` (spec §1):
@@ -83,6 +104,7 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
     Parameters
     ----------
     report_or_runs : ValidationReport, FlowRun or sequence of FlowRun
+        The flows to draw.
     process : LimitProcess
         The prediction (``report.process`` for a report).
     path : str or path-like
@@ -91,7 +113,9 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
         Right end of the τ axis (default: the shortest run, at most
         ``1.5 τ_K``).
     title : str, optional
+        Title of the figure (default: sizes, ``K`` and ``μ``).
     dpi : int
+        Resolution.
     finite : bool
         Draw the finite-λ loss curves (``docs/finite-lambda.md``).
 
@@ -99,6 +123,20 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
     -------
     str
         ``path``.
+
+    Raises
+    ------
+    ValueError
+        ``report_or_runs`` holds no flow.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from limitproc import Problem, validate
+    >>> report = validate(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]), [1e-8])
+    >>> path = os.path.join(tempfile.mkdtemp(), "validation.png")
+    >>> plot_validation(report, report.process, path) == path, os.path.getsize(path) > 0
+    (True, True)
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -109,7 +147,8 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
     if tau_max is None:
         tau_max = min(min(r.t_max / r.log_inv_lam for r in runs), 1.5 * tau_K if times else np.inf)
         tau_max = tau_max if np.isfinite(tau_max) else 1.0
-    m = process.problem.m
+    problem = cast("Problem", process.problem)  # typed object in limitproc/process/
+    m = problem.m
 
     fig = Figure(figsize=(9.0, 10.0), layout="constrained")
     FigureCanvasAgg(fig)
@@ -152,7 +191,7 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
         for j in range(m):
             ax_norm.plot(tau, scaled[:, j], color=neuron_colors[j], lw=1.5 if smallest else 0.8,
                          alpha=1.0 if smallest else 0.35,
-                         label=f"neuron {j} (s = {int(process.problem.signs[j]):+d})" if smallest else None)
+                         label=f"neuron {j} (s = {int(problem.signs[j]):+d})" if smallest else None)
 
     ax_loss.set_ylabel("training loss L")
     ax_loss.set_ylim(bottom=0.0)
@@ -167,7 +206,7 @@ def plot_validation(report_or_runs, process, path, *, tau_max=None, title=None, 
     ax_fit.set_xlim(0.0, tau_max)
     margin = process.resolution_margin
     fig.suptitle(title or (
-        f"Gradient flow vs limit process: n = {process.problem.n}, m = {m}, K = {process.K}, "
+        f"Gradient flow vs limit process: n = {problem.n}, m = {m}, K = {process.K}, "
         f"μ = {float(margin.value):.3g}"
     ))
     fig.savefig(path, dpi=dpi)

@@ -5,14 +5,25 @@ detection rules are in that module's docstring), each with ``to_dict()`` for
 JSON and a readable table.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import lambda_label
 from ..schema import document, json_number
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ..finite.corrections import FiniteLambdaPrediction
+    from ..process.algorithm1 import LimitProcess
+    from ..tables import DataTable
+    from .run import FlowRun
 
 __all__ = ["SCHEMA_VERSION", "JumpCheck", "PlateauCheck", "RunCheck", "ValidationReport", "Verdict"]
 
@@ -28,7 +39,7 @@ class Verdict(Enum):
     MISMATCH = "the flow fits other data or with other neurons than predicted, although μ ln(1/λ) ≥ 5"
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         """Whether the run is consistent with the theory."""
         return self is not Verdict.MISMATCH
 
@@ -69,20 +80,20 @@ class JumpCheck:
 
     k: int
     neuron: int
-    group: tuple
-    data: tuple
+    group: tuple[int, ...]
+    data: tuple[int, ...]
     tau: float
     t_flow: float
     error: float
     offset: float
-    fitters: tuple
-    flow_data: tuple
+    fitters: tuple[int, ...]
+    flow_data: tuple[int, ...]
     matches: bool
     offset_model: float = np.nan
     offset_bound: float = np.nan
 
     @property
-    def within_bound(self):
+    def within_bound(self) -> bool:
         """``|t̂_k − τ_k ln(1/λ)| ≤ B_k`` (module docstring, "Offsets")."""
         return bool(abs(self.offset) <= self.offset_bound)
 
@@ -105,7 +116,7 @@ class PlateauCheck:
     """
 
     k: int
-    window: tuple
+    window: tuple[float, float]
     loss: float
     loss_error: float
     distance: float
@@ -159,10 +170,10 @@ class RunCheck:
     log_inv_lam: float
     margin_scale: float
     verdict: Verdict
-    jumps: tuple
-    plateaus: tuple
-    unfitted: tuple
-    unfitted_predicted: tuple
+    jumps: tuple[JumpCheck, ...]
+    plateaus: tuple[PlateauCheck, ...]
+    unfitted: tuple[int, ...]
+    unfitted_predicted: tuple[int, ...]
     order: bool
     min_share: float
     balance: float
@@ -173,51 +184,67 @@ class RunCheck:
     nfev: int
     steps: int
     seconds: float
-    run: object = field(repr=False, default=None)
+    run: FlowRun | None = field(repr=False, default=None)
     late_rate: float = np.nan
     late_rate_predicted: float = np.nan
-    finite: object = field(repr=False, default=None)
+    finite: FiniteLambdaPrediction | None = field(repr=False, default=None)
 
     @property
-    def lam(self):
+    def lam(self) -> float:
         """``λ`` (0.0 below the float range)."""
         return float(np.exp(-self.log_inv_lam))
 
     @property
-    def resolved(self):
+    def resolved(self) -> bool:
         """``μ ln(1/λ) ≥ 5`` (spec §8)."""
         return self.margin_scale >= RESOLUTION_CONSTANT
 
     @property
-    def max_jump_error(self):
+    def max_jump_error(self) -> float:
         """Largest ``|t̂_k / ln(1/λ) − τ_k|`` (``nan`` if a jump was not seen)."""
         errors = [abs(j.error) for j in self.jumps]
         return float(max(errors)) if errors else 0.0
 
     @property
-    def within_bounds(self):
+    def within_bounds(self) -> bool:
         """Every jump error is within its derived tolerance ``B_k / ln(1/λ)``."""
         return all(j.within_bound for j in self.jumps)
 
     @property
-    def max_distance(self):
+    def max_distance(self) -> float:
         """Largest ``sup ||θ̃ − θ_k||`` over the plateau windows."""
         return float(max((p.distance for p in self.plateaus), default=0.0))
 
     @property
-    def max_loss_error(self):
+    def max_loss_error(self) -> float:
         """Largest ``sup |L − L(θ_k)|`` over the plateau windows."""
         return float(max((p.loss_error for p in self.plateaus), default=0.0))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"RunCheck(λ={lambda_label(self.log_inv_lam)}, μ ln(1/λ)={self.margin_scale:.3g}, {self.verdict.name}, "
             f"max |Δτ|={self.max_jump_error:.3g}, sup ||θ̃−θ_k||={self.max_distance:.2e}, "
             f"||θ||²={self.sq_norm:.6g}/{self.sq_norm_predicted:.6g})"
         )
 
-    def to_dict(self):
-        """JSON-safe dict (non-finite numbers as ``None``)."""
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (non-finite numbers as ``None``).
+
+        Returns
+        -------
+        dict
+            The fields and properties above, jumps and plateaus as lists of
+            dicts, the solver's work under ``"solver"`` (``run`` and
+            ``finite`` are not serialized).
+
+        Examples
+        --------
+        >>> from limitproc import Problem, validate
+        >>> report = validate(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]), [1e-8])
+        >>> run = report.runs[0].to_dict()
+        >>> run["verdict"], run["jumps"][0]["data"], run["within_bounds"]
+        ('MATCH', [0, 1], True)
+        """
         return {
             "log_inv_lam": json_number(self.log_inv_lam),
             "lam": json_number(self.lam),
@@ -275,23 +302,39 @@ class ValidationReport:
         The resolution margin ``μ`` (spec §8).
     """
 
-    process: object = field(repr=False)
-    runs: tuple
+    process: LimitProcess = field(repr=False)
+    runs: tuple[RunCheck, ...]
     margin: float
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         """No run contradicts the theory (unresolved runs are not failures)."""
         return all(r.verdict.ok for r in self.runs)
 
     @property
-    def scaled_errors(self):
+    def scaled_errors(self) -> NDArray[np.float64]:
         """``(t̂_k/ln(1/λ) − τ_k) · ln(1/λ)``, shape (runs, K): constant in
         ``λ`` when the errors shrink like ``1/ln(1/λ)`` (spec §8)."""
         return np.array([[j.offset for j in r.jumps] for r in self.runs]).reshape(len(self.runs), self.process.K)
 
-    def to_dict(self):
-        """JSON-safe dict with a schema version."""
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict with a schema version.
+
+        Returns
+        -------
+        dict
+            The ``limitproc.validation`` document (:mod:`limitproc.schema`):
+            ``ok``, the margin, the prediction and one
+            :meth:`RunCheck.to_dict` per run.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, validate
+        >>> report = validate(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]), [1e-8])
+        >>> doc = report.to_dict()
+        >>> doc["schema"], doc["ok"], doc["prediction"]["times"]
+        ('limitproc.validation', True, [0.4])
+        """
         p = self.process
         return document("validation", {
             "ok": bool(self.ok),
@@ -300,15 +343,28 @@ class ValidationReport:
             "prediction": {
                 "K": p.K,
                 "times": [json_number(t) for t in p.times],
-                "neurons": [int(s.neuron) for s in p.jumps],
+                "neurons": list(p.neurons),
                 "losses": [json_number(v) for v in p.losses],
                 "sq_norm": json_number(p.final.sq_norm),
             },
             "runs": [r.to_dict() for r in self.runs],
         })
 
-    def table(self):
-        """A :class:`~limitproc.tables.DataTable`, one row per ``λ``, with a legend."""
+    def table(self) -> DataTable:
+        """A :class:`~limitproc.tables.DataTable`, one row per ``λ``, with a legend.
+
+        Returns
+        -------
+        DataTable
+
+        Examples
+        --------
+        >>> from limitproc import Problem, validate
+        >>> report = validate(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]), [1e-8])
+        >>> table = report.table()
+        >>> [c.header for c in table.columns[:3]], table.rows[0][:2]
+        (['λ', 'μ ln(1/λ)', 'verdict'], ('1e-08', '7.65'))
+        """
         from ..tables import Column, DataTable
 
         columns = (
@@ -343,13 +399,13 @@ class ValidationReport:
         return DataTable(f"Flow vs limit process (K = {self.process.K} jumps, μ = {self.margin:.4g})", columns, rows,
                          tuple(f"{v.name.lower().replace('_', ' ')}: {v.value}" for v in Verdict if v in notes))
 
-    def __rich__(self):
+    def __rich__(self) -> DataTable:
         return self.table()
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         return self.table()._repr_html_()
 
-    def __str__(self):
+    def __str__(self) -> str:
         lines = [f"Flow vs limit process: K = {self.process.K}, μ = {self.margin:.4g}"]
         for r in self.runs:
             lines.append(
@@ -360,11 +416,11 @@ class ValidationReport:
             )
         return "\n".join(lines)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         verdicts = ", ".join(f"{lambda_label(r.log_inv_lam)}: {r.verdict.name}" for r in self.runs)
         return f"ValidationReport(K={self.process.K}, μ={self.margin:.4g}, {verdicts})"
 
 
-def _pair(measured, predicted):
+def _pair(measured: float, predicted: float) -> str:
     """``measured / predicted`` for a table, ``—`` where not available."""
     return " / ".join("—" if np.isnan(v) else f"{v:.4g}" for v in (measured, predicted))

@@ -7,12 +7,20 @@ solver's dense output, and the measurements validation needs (fit times,
 growth times, balancedness, final parameters).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline
 from scipy.optimize import brentq
 from scipy.special import logsumexp
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..problem.problem import Problem
 
 __all__ = ["FIT_FRACTION", "FlowRun", "crossing_time", "input_scale", "output_ratios", "ratio_rate", "recorded"]
 
@@ -21,25 +29,111 @@ __all__ = ["FIT_FRACTION", "FlowRun", "crossing_time", "input_scale", "output_ra
 FIT_FRACTION = 0.5
 
 
-def input_scale(problem):
+def input_scale(problem: Problem) -> NDArray[np.float64] | None:
     """``||x_i||`` as the simulator uses them: ``None`` (all 1, nothing to
-    multiply) when every norm is 1 within rounding, as in spec §1."""
+    multiply) when every norm is 1 within rounding, as in spec §1.
+
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    ndarray, shape (n,), or None
+
+    Examples
+    --------
+    >>> from limitproc import Problem
+    >>> input_scale(Problem([1.0, -1.0], [[1.0, 1.0]], signs=[1])) is None
+    True
+    >>> input_scale(Problem([1.0, -1.0], [[1.0, 1.0]], signs=[1], X=[[2.0, 0.0], [0.0, 1.0]])).tolist()
+    [2.0, 1.0]
+    """
     regime = problem.regime
     return None if regime.unit_norms(regime.rounding) else regime.norms
 
 
-def ratio_rate(excess, start_log, rho, g):
+def ratio_rate(
+    excess: NDArray[np.float64], start_log: NDArray[np.float64], rho: NDArray[np.float64], g: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """``dα_j/dt = −δ_j ||w_j||^{-2} g_j`` with ``α_j = a_j/||w_j||``,
     ``g_j = <D_j, ū_j>`` and ``δ_j = (α_j(0)² − 1) ||w_j(0)||²`` conserved
-    (seed 000 Lemma 1): ``excess = α(0)² − 1``, ``start_log = ln ||w_j(0)||``."""
+    (seed 000 Lemma 1): ``excess = α(0)² − 1``, ``start_log = ln ||w_j(0)||``.
+
+    Parameters
+    ----------
+    excess : ndarray, shape (m,)
+        ``α_j(0)² − 1``.
+    start_log : ndarray, shape (m,)
+        ``ln ||w_j(0)||``.
+    rho : ndarray, shape (..., m)
+        ``ρ_j = ln ||w_j||`` now.
+    g : ndarray, shape (..., m)
+        ``<D_j, ū_j>`` now.
+
+    Returns
+    -------
+    ndarray, shape (..., m)
+        ``dα_j/dt`` (the factor ``||w_j(0)||²/||w_j||²`` capped at ``e^700``).
+
+    Examples
+    --------
+    A neuron with ``a = 0.5``, ``||w|| = 1`` (``δ = −0.75``) at its start:
+
+    >>> ratio_rate(np.array([-0.75]), np.array([0.0]), np.array([0.0]), np.array([2.0])).tolist()
+    [1.5]
+    """
     return -excess * np.exp(np.minimum(2.0 * (start_log - rho), 700.0)) * g
 
 
-def recorded(problem, rho, alpha, U, excess, start_log, gram=None):
+def recorded(
+    problem: Problem,
+    rho: NDArray[np.float64],
+    alpha: NDArray[np.float64],
+    U: NDArray[np.float64],
+    excess: NDArray[np.float64] | None,
+    start_log: NDArray[np.float64] | None,
+    gram: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Outputs ``h`` (T, n) and the exact derivatives ``dρ/dt`` (T, m) and
     ``dh/dt`` (T, n) at recorded states ``(ρ, α, U)`` (``U`` in the unit
     inputs; ``gram`` the cosine Gram matrix of near-orthogonal inputs, ``None``
-    for orthogonal ones; components ``≤ 0`` inactive)."""
+    for orthogonal ones; components ``≤ 0`` inactive).
+
+    Parameters
+    ----------
+    problem : Problem
+    rho : ndarray, shape (T, m)
+        Log-norms ``ρ_j = ln ||w_j||``.
+    alpha : ndarray, shape (T, m)
+        Ratios ``α_j = a_j / ||w_j||``.
+    U : ndarray, shape (T, m, n)
+        Directions in the unit inputs.
+    excess, start_log : ndarray, shape (m,), or None
+        ``α_j(0)² − 1`` and ``ln ||w_j(0)||`` of an unbalanced
+        initialization (:func:`ratio_rate`); ``None`` when balanced.
+    gram : ndarray, shape (n, n), optional
+        Cosine Gram matrix of near-orthogonal inputs.
+
+    Returns
+    -------
+    h : ndarray, shape (T, n)
+        Outputs ``h(x_i)``.
+    rho_rate : ndarray, shape (T, m)
+        ``dρ_j/dt``.
+    h_rate : ndarray, shape (T, n)
+        ``dh(x_i)/dt``.
+
+    Examples
+    --------
+    The outputs and rates a :class:`FlowRun` records:
+
+    >>> from limitproc import Problem, simulate_flow
+    >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+    >>> h, rho_rate, h_rate = recorded(run.problem, run.log_norms, run.ratios, run.directions, None, None)
+    >>> np.allclose(h, run.outputs), np.allclose(h_rate, run.output_rates)
+    (True, True)
+    """
     c = input_scale(problem)
     weight = 1.0 if c is None else c
     P = np.maximum(U, 0.0)
@@ -49,30 +143,67 @@ def recorded(problem, rho, alpha, U, excess, start_log, gram=None):
     g = np.einsum("tji,tji->tj", D, U)
     rho_rate = alpha * g
     dU = alpha[:, :, None] * ((D if gram is None else D @ gram) - g[:, :, None] * U)
-    alpha_rate = 0.0 if excess is None else ratio_rate(excess, start_log, rho, g)
+    alpha_rate = 0.0 if excess is None else ratio_rate(excess, cast("NDArray[np.float64]", start_log), rho, g)
     grow = (alpha_rate + 2.0 * alpha * rho_rate) * np.exp(2.0 * rho)  # d(α e^{2ρ})/dt
     h_rate = weight * (np.einsum("tj,tji->ti", grow, P) + np.einsum("tj,tji->ti", e2, (U > 0) * dU))
     return h, rho_rate, h_rate
 
 
-def output_ratios(problem):
+def output_ratios(problem: Problem) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
     """``(α_j(0), α_j(0)² − 1)`` with ``α_j = a_j / ||w_j||``: the output signs
     and ``None`` for a balanced problem (``α_j = s_j`` forever, spec §1);
     otherwise the ratios of :attr:`~limitproc.problem.Problem.output_weights`
-    and the balance offsets ``δ_j / ||w_j(0)||²`` (seed 000 Lemma 1)."""
+    and the balance offsets ``δ_j / ||w_j(0)||²`` (seed 000 Lemma 1).
+
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    ratios : ndarray, shape (m,)
+        ``α_j(0)``.
+    excess : ndarray, shape (m,), or None
+        ``α_j(0)² − 1``; ``None`` when balanced.
+
+    Examples
+    --------
+    >>> from limitproc import Problem
+    >>> output_ratios(Problem([1.0, -1.0], np.eye(2), signs=[1, -1]))
+    (array([ 1., -1.]), None)
+    >>> output_ratios(Problem([1.0, -1.0], np.eye(2), a0=[0.5, -1.0]))
+    (array([ 0.5, -1. ]), array([-0.75,  0.  ]))
+    """
     if problem.balanced:
         return problem.signs.astype(float), None
     ratio = problem.output_weights / problem.init_norms
     return ratio, ratio**2 - 1.0
 
 
-def crossing_time(t, values, level, rates=None):
+def crossing_time(t: ArrayLike, values: ArrayLike, level: float, rates: ArrayLike | None = None) -> float:
     """First time a sampled curve reaches ``level`` from below.
 
     Between the two samples that bracket the first crossing the curve is
     interpolated by the cubic Hermite polynomial of its values and ``rates``
     (time derivatives; linearly without them).  ``nan`` if the samples never
     reach ``level``.
+
+    Parameters
+    ----------
+    t : array_like, shape (T,)
+        Increasing sample times.
+    values : array_like, shape (T,)
+        The curve at those times.
+    level : float
+        The level to reach.
+    rates : array_like, shape (T,), optional
+        The curve's time derivatives at those times.
+
+    Returns
+    -------
+    float
+        The first crossing time (``t[0]`` if the curve starts at or above
+        ``level``), ``nan`` if never.
 
     Examples
     --------
@@ -84,6 +215,7 @@ def crossing_time(t, values, level, rates=None):
     (1.5, 1.339)
     """
     values = np.asarray(values, dtype=float)
+    t = np.asarray(t)
     above = np.flatnonzero(values >= level)
     if above.size == 0:
         return np.nan
@@ -95,6 +227,7 @@ def crossing_time(t, values, level, rates=None):
     linear = -v0 / (v1 - v0)
     if rates is None or t1 == t0:
         return float(t0 + (t1 - t0) * linear)
+    rates = np.asarray(rates)
     spline = CubicHermiteSpline([t0, t1], [v0, v1], [rates[k - 1], rates[k]])
     roots = spline.solve(0.0, extrapolate=False)
     return float(roots[0]) if roots.size else float(t0 + (t1 - t0) * linear)
@@ -154,19 +287,19 @@ class FlowRun:
         (docs/general-inputs.md §3); ``None`` when balanced (``α_j = s_j``).
     """
 
-    problem: object = field(repr=False)
+    problem: Problem = field(repr=False)
     log_inv_lam: float
-    t: np.ndarray = field(repr=False)
-    log_norms: np.ndarray = field(repr=False)
-    directions: np.ndarray = field(repr=False)
-    outputs: np.ndarray = field(repr=False)
-    loss: np.ndarray = field(repr=False)
-    balance_defect: np.ndarray = field(repr=False)
-    log_norm_rates: np.ndarray = field(repr=False)
-    output_rates: np.ndarray = field(repr=False)
-    frozen_log_mass: np.ndarray = field(repr=False)
-    frozen_coefficients: np.ndarray = field(repr=False)
-    deactivations: tuple = field(repr=False)
+    t: NDArray[np.float64] = field(repr=False)
+    log_norms: NDArray[np.float64] = field(repr=False)
+    directions: NDArray[np.float64] = field(repr=False)
+    outputs: NDArray[np.float64] = field(repr=False)
+    loss: NDArray[np.float64] = field(repr=False)
+    balance_defect: NDArray[np.float64] = field(repr=False)
+    log_norm_rates: NDArray[np.float64] = field(repr=False)
+    output_rates: NDArray[np.float64] = field(repr=False)
+    frozen_log_mass: NDArray[np.float64] = field(repr=False)
+    frozen_coefficients: NDArray[np.float64] = field(repr=False)
+    deactivations: tuple[tuple[float, int, int], ...] = field(repr=False)
     nfev: int = 0
     steps: int = 0
     segments: int = 0
@@ -174,19 +307,19 @@ class FlowRun:
     method: str = "DOP853"
     rtol: float = 1e-10
     atol: float = 1e-12
-    init_log_norms: np.ndarray = field(repr=False, default=None)
-    _dense: tuple = field(repr=False, default=())
-    output_ratios: np.ndarray = field(repr=False, default=None)
+    init_log_norms: NDArray[np.float64] | None = field(repr=False, default=None)
+    _dense: tuple[Any, ...] = field(repr=False, default=())
+    output_ratios: NDArray[np.float64] | None = field(repr=False, default=None)
 
     # -- scalars and derived arrays -------------------------------------------------
 
     @property
-    def lam(self):
+    def lam(self) -> float:
         """``λ`` as a float (0.0 when it underflows, e.g. ``e^-2000``)."""
         return float(np.exp(-self.log_inv_lam))
 
     @property
-    def unit_init(self):
+    def unit_init(self) -> bool:
         """Whether the run started from ``λ z_j`` rather than ``λ W0_j``
         (``simulate_flow(..., unit_init=True)``; the same when every
         ``||W0_j|| = 1``, and then ``False``)."""
@@ -194,54 +327,67 @@ class FlowRun:
                     and np.any(np.log(self.problem.init_norms)))
 
     @property
-    def t_max(self):
+    def t_max(self) -> float:
         """The end of the run."""
         return float(self.t[-1])
 
     @property
-    def tau(self):
+    def tau(self) -> NDArray[np.float64]:
         """Accelerated times ``τ = t / ln(1/λ)`` (spec §1)."""
         return self.t / self.log_inv_lam
 
     @property
-    def scaled_log_norms(self):
+    def scaled_log_norms(self) -> NDArray[np.float64]:
         """``ln ||w_j|| / ln(1/λ)``, about ``-e_j(τ)`` (spec §2; seed 002 Fig. 3)."""
         return self.log_norms / self.log_inv_lam
 
     @property
-    def sq_norms(self):
+    def sq_norms(self) -> NDArray[np.float64]:
         """``||w_j||²`` (``= a_j²`` when balanced), shape (T, m) (0.0 where it underflows)."""
         return np.exp(2.0 * self.log_norms)
 
     @property
-    def ratios(self):
+    def ratios(self) -> NDArray[np.float64]:
         """``α_j = a_j / ||w_j||``, shape (T, m): the output signs when balanced."""
         if self.output_ratios is not None:
             return self.output_ratios
         return np.broadcast_to(self.problem.signs.astype(float), self.log_norms.shape)
 
     @property
-    def theta_sq_norm(self):
+    def theta_sq_norm(self) -> NDArray[np.float64]:
         """``||θ||² = Σ_j a_j² + ||w_j||²``, shape (T,)."""
         return (np.exp(2.0 * self.log_norms) * (self.ratios**2 + 1.0 - self.balance_defect)).sum(axis=1)
 
     @property
-    def balancedness(self):
+    def balancedness(self) -> NDArray[np.float64]:
         """``a_j² − ||w_j||²``, shape (T, m) (seed 000 Lemma 1: constant; 0
         when balanced, ``λ² δ_j`` otherwise, up to the integration error)."""
         return np.exp(2.0 * self.log_norms) * (self.ratios**2 - 1.0 + self.balance_defect)
 
     @property
-    def fitted(self):
+    def fitted(self) -> NDArray[np.bool_]:
         """``h(x_i) / y_i ≥ 1/2`` (spec §7), shape (T, n); zero labels never count."""
         y = self.problem.y
         return (self.outputs / np.where(y != 0, y, np.inf) >= FIT_FRACTION) & (y != 0)
 
     # -- crossing times ---------------------------------------------------------------
 
-    def fit_times(self):
+    def fit_times(self) -> NDArray[np.float64]:
         """First time each datum is fitted, ``h(x_i)/y_i = 1/2`` (spec §7;
-        ``nan`` if never), shape (n,)."""
+        ``nan`` if never), shape (n,).
+
+        Returns
+        -------
+        ndarray, shape (n,)
+            Un-accelerated times, refined on the dense output.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, simulate_flow
+        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+        >>> (run.fit_times() / run.log_inv_lam).round(3)  # τ_1 = 0.4 at λ → 0
+        array([0.41, 0.41])
+        """
         y = self.problem.y
         scale = np.where(y != 0, y, np.inf)
         ratio, rates = self.outputs / scale, self.output_rates / scale
@@ -250,18 +396,56 @@ class FlowRun:
             self._refine(lambda s, i=i: self.state(s)[2][i] / scale[i] - FIT_FRACTION, t) for i, t in enumerate(times)
         ])
 
-    def group_log_sq_norm(self, neurons):
+    def group_log_sq_norm(self, neurons: int | ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``ln Σ_{j ∈ neurons} ||w_j||²`` and its time derivative, shape (T,)
-        each (a group of equal mask columns acts as one neuron, spec §5)."""
+        each (a group of equal mask columns acts as one neuron, spec §5).
+
+        Parameters
+        ----------
+        neurons : int or array_like of int
+            The neurons of the group.
+
+        Returns
+        -------
+        values, rates : ndarray, shape (T,)
+
+        Examples
+        --------
+        >>> from limitproc import Problem, simulate_flow
+        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+        >>> values, rates = run.group_log_sq_norm([0, 1])
+        >>> round(float(values[-1]), 6), round(float(np.log(5.0)), 6)  # ||w_0||² → n r = 5
+        (1.609438, 1.609438)
+        """
         neurons = np.atleast_1d(np.asarray(neurons, dtype=int))
         values = logsumexp(2.0 * self.log_norms[:, neurons], axis=1)
         weights = np.exp(2.0 * self.log_norms[:, neurons] - values[:, None])
         rates = (weights * 2.0 * self.log_norm_rates[:, neurons]).sum(axis=1)
         return values, rates
 
-    def growth_time(self, neurons, sq_norm):
+    def growth_time(self, neurons: int | ArrayLike, sq_norm: float) -> float:
         """First time ``Σ_{j ∈ neurons} ||w_j||²`` reaches ``sq_norm`` (``nan``
-        if never), e.g. half the predicted ``n r`` of a jump."""
+        if never), e.g. half the predicted ``n r`` of a jump.
+
+        Parameters
+        ----------
+        neurons : int or array_like of int
+            The neurons of the group.
+        sq_norm : float
+            The level of ``Σ ||w_j||²``.
+
+        Returns
+        -------
+        float
+            Un-accelerated time, refined on the dense output.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, simulate_flow
+        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+        >>> round(run.growth_time(0, 2.5) / run.log_inv_lam, 3)  # half of n r = 5; τ_1 = 0.4 at λ → 0
+        0.41
+        """
         neurons = np.atleast_1d(np.asarray(neurons, dtype=int))
         values, rates = self.group_log_sq_norm(neurons)
         level = float(np.log(sq_norm))
@@ -285,18 +469,70 @@ class FlowRun:
 
     # -- evaluation at any time -------------------------------------------------------
 
-    def state(self, t):
+    def state(self, t: float) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """``(ρ, U, h)`` at time ``t`` from the dense output: log-norms (m,),
-        directions in the data basis (m, n) and outputs (n,)."""
+        directions in the data basis (m, n) and outputs (n,).
+
+        Parameters
+        ----------
+        t : float
+            Un-accelerated time in ``[0, t_max]``.
+
+        Returns
+        -------
+        rho : ndarray, shape (m,)
+        U : ndarray, shape (m, n)
+        h : ndarray, shape (n,)
+
+        Raises
+        ------
+        ValueError
+            ``t`` is outside the run, or the run kept no dense output.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, simulate_flow
+        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+        >>> rho, U, h = run.state(run.t_max)
+        >>> h.round(6)
+        array([3., 4.])
+        """
         return tuple(x[0] for x in self.sample([float(t)]))
 
-    def sample(self, times):
+    def sample(self, times: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Log-norms (k, m), directions (k, m, n) and outputs (k, n) at the given
-        times (dense output; each segment between events evaluated at once)."""
+        times (dense output; each segment between events evaluated at once).
+
+        Parameters
+        ----------
+        times : array_like, shape (k,)
+            Un-accelerated times in ``[0, t_max]``.
+
+        Returns
+        -------
+        rho : ndarray, shape (k, m)
+        U : ndarray, shape (k, m, n)
+        h : ndarray, shape (k, n)
+
+        Raises
+        ------
+        ValueError
+            A time is outside the run, or the run kept no dense output.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, simulate_flow
+        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+        >>> rho, U, h = run.sample([0.0, run.t_max])
+        >>> U.shape, h.round(6).tolist()
+        ((2, 2, 2), [[0.0, 0.0], [3.0, 4.0]])
+        """
         rho, _, U, h = self._sample(times)
         return rho, U, h
 
-    def _sample(self, times):
+    def _sample(
+        self, times: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """:meth:`sample` with the ratios ``α = a/||w||`` (k, m) as well."""
         times = np.atleast_1d(np.asarray(times, dtype=float))
         outside = ~((times >= 0.0) & (times <= self.t_max * (1 + 1e-12)))
@@ -325,19 +561,55 @@ class FlowRun:
         c = input_scale(self.problem)
         return rho, alpha, U, (h if c is None else h * c)
 
-    def contributions(self, index=-1):
+    def contributions(self, index: int = -1) -> NDArray[np.float64]:
         """``a_j σ(<w_j, x_i>)`` at a recorded time, shape (m, n): neuron
-        ``j``'s share of ``h(x_i)``."""
+        ``j``'s share of ``h(x_i)``.
+
+        Parameters
+        ----------
+        index : int
+            Index of the recorded time (default: the last).
+
+        Returns
+        -------
+        ndarray, shape (m, n)
+
+        Examples
+        --------
+        >>> from limitproc import Problem, simulate_flow
+        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+        >>> run.contributions().round(4)  # neuron 0 fits both data
+        array([[3., 4.],
+               [0., 0.]])
+        """
         c = input_scale(self.problem)
         share = (self.ratios[index] * np.exp(2.0 * self.log_norms[index]))[:, None] * np.maximum(self.directions[index], 0.0)
         return share if c is None else share * c
 
-    def parameters(self, index=-1):
+    def parameters(self, index: int = -1) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(a, W)`` at a recorded time, in input coordinates (``W`` (m, d)).
 
         Frozen components are restored from their initial values, so this is
         the full flow state (entries of size ``λ`` underflow to 0 only below
         ``λ ≈ 1e-308``).
+
+        Parameters
+        ----------
+        index : int
+            Index of the recorded time (default: the last).
+
+        Returns
+        -------
+        a : ndarray, shape (m,)
+        W : ndarray, shape (m, d)
+
+        Examples
+        --------
+        >>> from limitproc import Problem, simulate_flow
+        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+        >>> a, W = run.parameters(0)  # λ W0 and λ s ||W0_j||
+        >>> (a / run.lam).round(6).tolist(), (W / run.lam).round(6).tolist()
+        ([1.414214, 1.414214], [[1.0, 1.0], [1.0, -1.0]])
         """
         p = self.problem
         rho = self.log_norms[index]
@@ -351,15 +623,16 @@ class FlowRun:
         if not p.regime.orthogonal:  # cosine coordinates: w_j = Σ_i β_ji x_i/||x_i|| with Ĝ β_j = C_j
             gram = units @ units.T
             C, start = np.linalg.solve(gram, C.T).T, np.linalg.solve(gram, start.T).T
-        perp = (p.directions - start @ units) * (np.exp(self.init_log_norms) * self.lam)[:, None]
+        init_log_norms = cast("NDArray[np.float64]", self.init_log_norms)  # always set by the simulators
+        perp = (p.directions - start @ units) * (np.exp(init_log_norms) * self.lam)[:, None]
         return a, C @ units + perp
 
     @property
-    def final_parameters(self):
+    def final_parameters(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(a, W)`` at the end of the run."""
         return self.parameters(-1)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         lam = f"λ=e^-{self.log_inv_lam:.6g}" if self.lam < 1e-300 else f"λ={self.lam:.3g}"
         return (
             f"FlowRun({lam}, t_max={self.t[-1]:.6g} (τ={self.tau[-1]:.4g}), final loss={self.loss[-1]:.6g}, "

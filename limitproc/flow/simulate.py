@@ -88,13 +88,20 @@ interpolant) is kept, so a run can be evaluated at any time
 (:meth:`FlowRun.state`).
 """
 
+from __future__ import annotations
+
 import time as _time
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from ..scale import log_inv_lambda
 from .run import FlowRun, _with_frozen, input_scale, output_ratios, ratio_rate, recorded
+
+if TYPE_CHECKING:
+    from ..problem.problem import Problem
+    from ..process.algorithm1 import LimitProcess
 
 __all__ = [
     "default_t_max",
@@ -117,13 +124,24 @@ _EXP_MARGIN = 100.0
 _TINY = 1e-300
 
 
-def default_t_max(process, log_inv_lam):
+def default_t_max(process: LimitProcess, log_inv_lam: float) -> float:
     """Default horizon of a run (un-accelerated).
 
     ``1.25 τ_K ln(1/λ) + 30 / r_min``: past the last predicted jump ``τ_K``
     (spec §3) by a quarter of its time and by 30 relaxation times ``1/r``
     (``r_min`` the smallest jump rate; the loss near a saddle relaxes at a
     rate of order ``r``, seeds digest F14).  ``ln(1/λ)`` when nothing jumps.
+
+    Parameters
+    ----------
+    process : LimitProcess
+        The limit process of the problem.
+    log_inv_lam : float
+        ``ln(1/λ)``.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -139,18 +157,18 @@ def default_t_max(process, log_inv_lam):
 
 
 def simulate_flow(
-    problem,
-    lam=None,
+    problem: Problem,
+    lam: float | None = None,
     *,
-    log_inv_lam=None,
-    t_max=None,
-    rtol=1e-10,
-    atol=1e-12,
-    method="DOP853",
-    process=None,
-    unit_init=False,
-    dense=True,
-):
+    log_inv_lam: float | None = None,
+    t_max: float | None = None,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+    method: Literal["DOP853", "RK45", "RK23"] = "DOP853",
+    process: LimitProcess | None = None,
+    unit_init: bool = False,
+    dense: bool = True,
+) -> FlowRun:
     """Integrate the gradient flow of spec §1 at initialization scale ``λ``.
 
     Parametrization, deactivation events and the solver choice are described
@@ -186,6 +204,15 @@ def simulate_flow(
     Returns
     -------
     FlowRun
+
+    Raises
+    ------
+    ArgumentError
+        ``lam``/``log_inv_lam`` missing or out of range
+        (:func:`~limitproc.scale.log_inv_lambda`).
+    ValueError
+        An unknown ``method``, tolerances that are not positive, or a
+        ``t_max`` that is not finite and positive.
 
     Examples
     --------
@@ -289,11 +316,14 @@ def simulate_flow(
     def event(t, z):
         return float(z[head:].min()) if z.size > head else 1.0
 
-    event.terminal = True
-    event.direction = -1
+    event.terminal = True  # type: ignore[attr-defined]  # solve_ivp reads these attributes of an event
+    event.direction = -1  # type: ignore[attr-defined]
 
-    times, heads, Us, segments_dense = [], [], [], []
-    deactivations = []
+    times: list[Any] = []
+    heads: list[Any] = []
+    Us: list[Any] = []
+    segments_dense: list[tuple[Any, ...]] = []
+    deactivations: list[tuple[float, int, int]] = []
     nfev = steps = segments = 0
     t0, first_step = 0.0, None
     started = _time.perf_counter()
@@ -375,16 +405,30 @@ def _default_horizon(problem, log_inv_lam, process):
     return float((1.25 / slowest.min() * log_inv_lam + 30.0 / slowest.min()) / problem.label_scale)
 
 
-def tolerance_error(problem, lam=None, *, factor=100.0, **kwargs):
+def tolerance_error(problem: Problem, lam: float | None = None, *, factor: float = 100.0, **kwargs: Any) -> dict[str, Any]:
     """Integration error estimate: rerun with ``rtol`` and ``atol`` divided by
     ``factor`` and compare grid-independent quantities.
 
-    Returns a dict: ``"growth_times"``, the largest difference of the times at
-    which each neuron's squared norm first reaches half its final value
-    in the first run (neurons that end above 1e-3); ``"fit_times"``, the same for the times
-    the data are fitted (spec §7); ``"final_log_norms"``, ``"final_outputs"``
-    and ``"final_theta_sq_norm"``, differences of the end states; and the two
-    runs (``"coarse"``, ``"fine"``).
+    Parameters
+    ----------
+    problem : Problem
+    lam : float, optional
+        Initialization scale (or ``log_inv_lam=`` in ``kwargs``).
+    factor : float
+        Divisor of the tolerances of the second run.
+    **kwargs
+        Options of :func:`simulate_flow` (``rtol``, ``atol`` of the first
+        run, default ``1e-10`` and ``1e-12``).
+
+    Returns
+    -------
+    dict
+        ``"growth_times"``, the largest difference of the times at
+        which each neuron's squared norm first reaches half its final value
+        in the first run (neurons that end above 1e-3); ``"fit_times"``, the same for the times
+        the data are fitted (spec §7); ``"final_log_norms"``, ``"final_outputs"``
+        and ``"final_theta_sq_norm"``, differences of the end states (floats); and the two
+        runs (``"coarse"``, ``"fine"``, :class:`FlowRun`).
 
     Examples
     --------

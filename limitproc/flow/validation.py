@@ -74,7 +74,11 @@ through ``RATE_WINDOW`` (1e-6 to 1e-10 of the drop), and
 :mod:`limitproc.finite.corrections` predicts it at the run's ``λ``.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -86,6 +90,12 @@ from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import effective_log_inv_lambda, log_inv_lambda
 from .report import JumpCheck, PlateauCheck, RunCheck, ValidationReport, Verdict
 from .simulate import simulate_flow
+
+if TYPE_CHECKING:
+    from ..finite.corrections import FiniteLambdaPrediction
+    from ..problem.problem import Problem
+    from ..process.algorithm1 import LimitProcess
+    from .run import FlowRun
 
 __all__ = [
     "late_rate",
@@ -114,17 +124,26 @@ MAX_TOLERANCE = 1e-3
 WINDOW_SAMPLES = 64
 
 
-def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=None, runs=None, rates=True,
-             **flow_options):
+def validate(
+    problem: Problem,
+    lams: float | Sequence[float] | None = None,
+    *,
+    log_inv_lams: float | Sequence[float] | None = None,
+    process: LimitProcess | None = None,
+    progress: Callable[[int, int], object] | None = None,
+    runs: Sequence[FlowRun] | None = None,
+    rates: bool = True,
+    **flow_options: Any,
+) -> ValidationReport:
     """Run the gradient flow at each ``λ`` and compare it with the limit
     process (spec §7; detection rules in the module docstring).
 
     Parameters
     ----------
     problem : Problem
-    lams : sequence of float, optional
+    lams : float or sequence of float, optional
         Initialization scales ``0 < λ < 1``.
-    log_inv_lams : sequence of float, optional
+    log_inv_lams : float or sequence of float, optional
         ``ln(1/λ)`` values, for scales below the float range; appended to
         ``lams``.
     process : LimitProcess, optional
@@ -146,6 +165,13 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
     Returns
     -------
     ValidationReport
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        An argument of the wrong type or out of range: no scale, both
+        ``runs`` and scales, ``ln(1/λ)`` above :data:`MAX_LOG_INV_LAM`,
+        tolerances above :data:`MAX_TOLERANCE`.
 
     Examples
     --------
@@ -182,7 +208,7 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
                                 "solver's work, grow like ln(1/λ); the limit process itself needs no simulation")
     margin = float(process.resolution_margin.value)
     model, bound = offset_model(problem, process), offset_bound(problem, process)
-    offsets = {}  # λ-free, per initialization convention
+    offsets: dict[bool, Any] = {}  # λ-free, per initialization convention
     checks = []
     for i, L in enumerate(scales, start=1):
         if runs is not None:
@@ -203,7 +229,7 @@ def validate(problem, lams=None, *, log_inv_lams=None, process=None, progress=No
     return ValidationReport(process, tuple(checks), margin)
 
 
-def _scales(values, name):
+def _scales(values: float | Sequence[float] | None, name: str) -> list[float] | None:
     """``values`` (one number or a sequence of them) as a list, or ``None``."""
     if values is None:
         return None
@@ -229,9 +255,18 @@ def _check_arguments(problem, process, progress, rates, flow_options):
         check_real(flow_options["t_max"], "t_max", 0.0, None)
 
 
-def plateau_windows(process):
+def plateau_windows(process: LimitProcess) -> list[tuple[float, float]]:
     """Accelerated windows ``[τ_k + Δ_k/4, τ_k + 3Δ_k/4]`` of the saddles
     (module docstring), one per ``k = 0..K``.
+
+    Parameters
+    ----------
+    process : LimitProcess
+
+    Returns
+    -------
+    list of (float, float)
+        ``(τ_lo, τ_hi)`` for ``k = 0..K``.
 
     Examples
     --------
@@ -263,13 +298,35 @@ def _excess_after_last_jump(run, process, num=20001):
     return grid, run.problem.loss(h) - L_K, float(process.losses[0]) - L_K
 
 
-def late_rate(run, process, window=RATE_WINDOW):
+def late_rate(run: FlowRun, process: LimitProcess, window: tuple[float, float] = RATE_WINDOW) -> float:
     """Measured rate ``ν`` of ``L − L(θ_K) ∝ e^{−2νt}`` on a simulated flow,
     fitted where the excess falls through ``window`` of ``L(θ_0) − L(θ_K)``
     (:func:`~limitproc.finite.corrections.fitted_rate` on 401 samples between the
     two crossings): the counterpart of
     :attr:`~limitproc.finite.corrections.FiniteLambdaPrediction.rate`; ``nan`` if
     the run ends before the excess falls through the window.
+
+    Parameters
+    ----------
+    run : FlowRun
+        A simulated flow with its dense output.
+    process : LimitProcess
+        Its limit process.
+    window : (float, float)
+        Fractions of the drop ``L(θ_0) − L(θ_K)`` between which the rate is
+        fitted (default ``RATE_WINDOW``, 1e-6 to 1e-10).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process, simulate_flow
+    >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+    >>> process, run = limit_process(p), simulate_flow(p, 1e-8)
+    >>> round(late_rate(run, process), 3)  # ν → r = 2.5 times 2 (seeds digest F14)
+    4.999
     """
     sampled = _excess_after_last_jump(run, process)
     if sampled is None:
@@ -284,7 +341,7 @@ def late_rate(run, process, window=RATE_WINDOW):
     return fitted_rate(fine, run.problem.loss(h) - float(process.final.loss), drop, window)
 
 
-def late_slope(run, process, level):
+def late_slope(run: FlowRun, process: LimitProcess, level: float) -> float:
     """Measured rate ``ν = −½ d ln(L − L(θ_K))/dt`` of a simulated flow where
     its excess loss first falls to ``level · (L(θ_0) − L(θ_K))`` after the last
     predicted jump: the counterpart of
@@ -292,6 +349,27 @@ def late_slope(run, process, level):
     digest F14).  A line fitted to ``ln(L − L(θ_K))`` over ±20 points of a
     20 001-point grid from ``τ_K ln(1/λ)`` to the end of the run; ``nan`` if the
     run ends before the excess gets there.
+
+    Parameters
+    ----------
+    run : FlowRun
+        A simulated flow with its dense output.
+    process : LimitProcess
+        Its limit process.
+    level : float
+        Fraction of the drop ``L(θ_0) − L(θ_K)`` where the slope is taken.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process, simulate_flow
+    >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+    >>> process, run = limit_process(p), simulate_flow(p, 1e-8)
+    >>> round(late_slope(run, process, 1e-8), 3)
+    4.999
     """
     sampled = _excess_after_last_jump(run, process)
     if sampled is None:
@@ -308,11 +386,35 @@ def late_slope(run, process, level):
     return float(-0.5 * np.polyfit(grid[window][positive], np.log(excess[window][positive]), 1)[0])
 
 
-def run_prediction(process, run, offsets=None):
+def run_prediction(
+    process: LimitProcess, run: FlowRun, offsets: dict[bool, Any] | None = None
+) -> FiniteLambdaPrediction | None:
     """The finite-λ prediction (:func:`~limitproc.finite.corrections.finite_lambda`)
     of a simulated run, at its ``λ`` and initialization convention, with its
     relaxation model and rate built; ``None`` where the model cannot be built.
-    ``offsets`` (a dict) caches the λ-free offsets across runs."""
+    ``offsets`` (a dict) caches the λ-free offsets across runs.
+
+    Parameters
+    ----------
+    process : LimitProcess
+    run : FlowRun
+    offsets : dict, optional
+        Cache of :func:`~limitproc.finite.offsets.log_norm_offsets`, keyed
+        by the run's :attr:`~limitproc.flow.run.FlowRun.unit_init`; filled
+        as needed.
+
+    Returns
+    -------
+    FiniteLambdaPrediction or None
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process, simulate_flow
+    >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+    >>> process, run = limit_process(p), simulate_flow(p, 1e-8)
+    >>> round(run_prediction(process, run).rate, 3), round(late_rate(run, process), 3)  # predicted, measured
+    (4.999, 4.999)
+    """
     offsets = {} if offsets is None else offsets
     unit = run.unit_init
     try:
@@ -325,7 +427,7 @@ def run_prediction(process, run, offsets=None):
     return prediction
 
 
-def validation_horizon(process, log_inv_lam):
+def validation_horizon(process: LimitProcess, log_inv_lam: float) -> float:
     """Run length covering every plateau window and the relaxation after the
     last jump: ``max(window end) · ln(1/λ) + 30 / r_min`` (``r_min`` the smallest
     jump rate)."""

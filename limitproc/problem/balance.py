@@ -31,9 +31,15 @@ A balanced neuron (``δ = 0``), and any neuron with ``|a| ≥ ||w||``
 can flip it (seed 001 Appendix C's sign collapse).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["Transient", "initial_transient", "UNDECIDED"]
 
@@ -66,19 +72,19 @@ class Transient:
     """
 
     sign: int
-    active: np.ndarray
+    active: NDArray[np.bool_]
     time: float
     rate: float
     log_amplitude: float
-    deactivated: tuple
+    deactivated: tuple[int, ...]
 
     @property
-    def dead(self):
+    def dead(self) -> bool:
         """Nothing active with a non-zero label: the neuron never grows."""
         return not self.active.any()
 
 
-def _first_root(A, B, b, K):
+def _first_root(A: float, B: float, b: float, K: NDArray[np.float64]) -> NDArray[np.float64]:
     """Smallest ``u > 1`` with ``A u² + (K − b) u − B = 0`` for each entry of
     ``K`` (``inf`` where there is none), without cancellation."""
     q = K - b
@@ -96,7 +102,7 @@ def _first_root(A, B, b, K):
     return roots
 
 
-def initial_transient(a, omega, g, undecided=UNDECIDED):
+def initial_transient(a: float, omega: ArrayLike, g: ArrayLike, undecided: float = UNDECIDED) -> Transient | None:
     """Follow one neuron's λ-free linear flow (module docstring) to the end
     of its transient.
 
@@ -113,7 +119,7 @@ def initial_transient(a, omega, g, undecided=UNDECIDED):
 
     Returns
     -------
-    Transient
+    Transient or None
         ``None`` when the growing mode vanishes within rounding (the effective
         sign is then undecided).
 
@@ -133,7 +139,7 @@ def initial_transient(a, omega, g, undecided=UNDECIDED):
     a = float(a)
     active = (w > 0) & (g != 0)
     t = 0.0
-    gone = []
+    gone: list[int] = []
     while True:
         gs = np.where(active, g, 0.0)
         gamma = float(np.linalg.norm(gs))

@@ -14,11 +14,15 @@ or corrupt member and an array too large to load are each refused with
 one line naming the file, the key and what was found.
 """
 
+from __future__ import annotations
+
 import math
 import os
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterable
+from typing import IO, Any
 
 import numpy as np
 from numpy.lib import format as npy_format
@@ -224,19 +228,40 @@ def _load(path, kinds=None):
             handle.close()
 
 
-def load_arrays(path, keys=None):
+def load_arrays(path: str | bytes | os.PathLike[str] | IO[bytes], keys: Iterable[str] | None = None) -> dict[str, np.ndarray[Any, Any]]:
     """Arrays of an npz file, read without pickle, each member's header
     checked before its data (module docstring).
 
     Parameters
     ----------
     path : str, path-like or binary file object
+        The npz file.
     keys : iterable of str, optional
         Read only these keys (default: every member).
 
     Returns
     -------
     dict of str to numpy.ndarray
+
+    Raises
+    ------
+    InputError
+        The file cannot be opened or read.
+    FileFormatError
+        It is not an npz archive of numeric or string arrays, or a member is
+        truncated, corrupt, duplicated or holds Python objects.
+    SizeError
+        A member declares more bytes than the memory available.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.BytesIO()
+    >>> np.savez(buffer, y=np.array([1.0, -2.0]), note=np.array(["kept"]))
+    >>> _ = buffer.seek(0)
+    >>> arrays = load_arrays(buffer)
+    >>> sorted(arrays), arrays["y"]
+    (['note', 'y'], array([ 1., -2.]))
     """
     kinds = None if keys is None else {key: None for key in keys}
     arrays = _load(path, kinds)
@@ -244,12 +269,57 @@ def load_arrays(path, keys=None):
     return arrays
 
 
-def load_problem(path, *, width=None, seed=None, tol=DEFAULT_TOL, allow_zero_labels=False):
+def load_problem(
+    path: str | bytes | os.PathLike[str] | IO[bytes],
+    *,
+    width: int | None = None,
+    seed: int | None = None,
+    tol: float = DEFAULT_TOL,
+    allow_zero_labels: bool = False,
+) -> Problem:
     """A validated :class:`~limitproc.problem.Problem` from an npz file.
 
     When the file has no ``W0``, ``width`` neurons are sampled with
     :func:`~limitproc.problem.sampling.random_initialization` from ``seed``
     (default 0).  Keys other than those of :data:`KEYS` are not read.
+
+    Parameters
+    ----------
+    path : str, path-like or binary file object
+        The npz file (keys: :data:`KEYS`, ``docs/formats.md``).
+    width : int, optional
+        Number of neurons to sample when the file has no ``W0`` (refused
+        when it has one).
+    seed : int, optional
+        Seed of the sampled initialization (default 0).
+    tol : float
+        Tolerance of :class:`~limitproc.problem.Problem`.
+    allow_zero_labels : bool
+        Accept zero labels (:class:`~limitproc.problem.Problem`).
+
+    Returns
+    -------
+    Problem
+
+    Raises
+    ------
+    MissingKeyError
+        No ``y``; no ``W0`` and no ``width``; a ``W0`` without ``a0`` or
+        ``signs``.
+    ShapeError, InputError
+        Arrays of the wrong shape or type, or ``width`` given with a ``W0``
+        (and everything :class:`~limitproc.problem.Problem` refuses).
+    FileFormatError, SizeError
+        As for :func:`load_arrays`.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.BytesIO()
+    >>> np.savez(buffer, y=np.array([1.0, -2.0]))
+    >>> _ = buffer.seek(0)
+    >>> load_problem(buffer, width=3, seed=1)
+    Problem(n=2, d=2, m=3, standard basis, labels +1/-1, neurons +1/-2)
     """
     if width is not None:
         width = check_int(width, "width", minimum=1)

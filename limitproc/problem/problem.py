@@ -5,12 +5,18 @@ finiteness, classifies the inputs (orthogonal of any norms, near-orthogonal,
 or refused: :mod:`~limitproc.problem.regimes`) and the initialization
 (balanced, or unbalanced with effective signs: :mod:`~limitproc.problem.balance`)
 once; everything downstream trusts it.
+
+One module although past 600 lines: :class:`Problem` is one concept, its checks read better beside the attributes
+they guard (about 390 lines of code; the rest is numpydoc and examples).
 """
+
+from __future__ import annotations
 
 import math
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Rational
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
 
@@ -27,6 +33,12 @@ from ..errors import (
 from .balance import initial_transient
 from .regimes import classify_inputs, coupling_scale, row_norms
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from .balance import Transient
+    from .regimes import InputRegime
+
 __all__ = ["Problem", "DEFAULT_TOL"]
 
 #: Default tolerance on ``max |cos(x_i, x_k)|`` (near-orthogonal inputs), on
@@ -35,7 +47,7 @@ __all__ = ["Problem", "DEFAULT_TOL"]
 DEFAULT_TOL = 1e-8
 
 
-def _real_array(value, name, ndim):
+def _real_array(value: Any, name: str, ndim: int) -> NDArray[np.float64]:
     """``value`` as a read-only float64 copy with ``ndim`` dimensions.
 
     Refuses ragged nesting, complex numbers (which a float conversion would
@@ -292,9 +304,69 @@ class Problem:
     >>> e1 = Problem([-1.0, 1.0], [[1.0, 0.5], [0.3, -1.0]], signs=[-1, 1], X=[[-0.5, 1.0], [2.0, 1.0]])
     >>> e1.regime.name, e1.input_norms.round(4).tolist(), e1.extensions
     ('orthogonal', [1.118, 2.2361], ('orthogonal inputs of norms ≠ 1',))
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        ``tol`` or ``allow_zero_labels`` of the wrong type or out of range.
+    ShapeError
+        Arrays of the wrong number of dimensions or mismatched sizes, no
+        datum or no neuron.
+    NonFiniteError, FloatRangeError
+        A NaN, an infinity, or a value beyond float64.
+    InputError
+        Complex or non-numeric values, a zero row of ``W0``, missing or
+        invalid signs, ``a0`` and ``signs`` that disagree.
+    ZeroLabelError
+        A zero label, unless ``allow_zero_labels``.
+    OrthonormalityError
+        Inputs neither orthogonal nor near-orthogonal within ``tol`` and the
+        ceiling (:func:`~limitproc.problem.regimes.classify_inputs`).
+    SignUndecidedError
+        An unbalanced neuron whose effective sign is undecided.
     """
 
-    def __init__(self, y, W0, *, a0=None, signs=None, X=None, tol=DEFAULT_TOL, allow_zero_labels=False):
+    y: NDArray[np.float64]
+    """Labels, shape (n,) (read-only float64; exact values in :attr:`y_exact`)."""
+    X: NDArray[np.float64] | None
+    """Inputs, shape (n, d), or ``None`` for the standard basis of ``R^n``."""
+    directions: NDArray[np.float64]
+    """Initial directions ``z_j = W0_j / ||W0_j||``, shape (m, d)."""
+    init_norms: NDArray[np.float64]
+    """``||W0_j||``, shape (m,)."""
+    signs: NDArray[np.int8]
+    """Output signs ``s_j = sign(a0_j)`` (or as given), shape (m,)."""
+    tol: float
+    """The tolerance (class docstring)."""
+    gram_deviation: float
+    """``max |<x_i, x_k> − 1[i = k]|``: the distance to orthonormal inputs."""
+    label_scale: float
+    """The power of 4 ``c`` with ``max |y_i| / c ∈ [1, 4)`` (:attr:`scaled_labels`)."""
+    regime: InputRegime
+    """The geometry of the inputs (:mod:`~limitproc.problem.regimes`)."""
+    balance_offsets: NDArray[np.float64]
+    """``δ_j = a0_j² − ||W0_j||²`` (0 for balanced neurons), shape (m,)."""
+    effective_signs: NDArray[np.int8]
+    """The sign each neuron grows with after its initial transient, shape (m,)."""
+    transients: dict[int, Transient]
+    """The initial transients of the neurons that can flip (``δ_j < 0``), by neuron."""
+    coupling_scale: float
+    """``λ_c`` of near-orthogonal inputs (0 for orthogonal ones;
+    :func:`~limitproc.problem.regimes.coupling_scale`)."""
+    _y_exact: tuple[Fraction, ...] | None
+    _coordinates: NDArray[np.float64]
+
+    def __init__(
+        self,
+        y: ArrayLike,
+        W0: ArrayLike,
+        *,
+        a0: ArrayLike | None = None,
+        signs: ArrayLike | None = None,
+        X: ArrayLike | None = None,
+        tol: float = DEFAULT_TOL,
+        allow_zero_labels: bool = False,
+    ) -> None:
         _check_options(tol, allow_zero_labels)
         exact = _exact_labels(y)
         y_float = _real_array([float(v) for v in exact] if exact is not None else y, "y", 1)
@@ -357,36 +429,36 @@ class Problem:
                                                            self.effective_activity())
         set_(self, "coupling_scale", float(scale))
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
         raise AttributeError("Problem is immutable")
 
     @property
-    def n(self):
+    def n(self) -> int:
         """Number of data."""
         return self.y.shape[0]
 
     @property
-    def m(self):
+    def m(self) -> int:
         """Width: number of neurons."""
         return self.directions.shape[0]
 
     @property
-    def d(self):
+    def d(self) -> int:
         """Input dimension."""
         return self.directions.shape[1]
 
     @property
-    def standard_basis(self):
+    def standard_basis(self) -> bool:
         """Whether the inputs are the standard basis of ``R^n`` (no ``X``)."""
         return self.X is None
 
     @property
-    def labels_exact(self):
+    def labels_exact(self) -> bool:
         """Whether the labels were given as exact fractions."""
         return self._y_exact is not None
 
     @property
-    def y_exact(self):
+    def y_exact(self) -> tuple[Fraction, ...]:
         """The labels as exact :class:`~fractions.Fraction` values.
 
         Given fractions are kept; float labels are converted exactly (the
@@ -397,7 +469,7 @@ class Problem:
         return tuple(Fraction(float(v)) for v in self.y)
 
     @property
-    def scaled_labels(self):
+    def scaled_labels(self) -> NDArray[np.float64]:
         """``y / c`` with ``c`` = :attr:`label_scale`, a power of 4 such that
         ``max |y_i| / c ∈ [1, 4)``.
 
@@ -414,10 +486,17 @@ class Problem:
         """
         return self.y / self.label_scale
 
-    def rescaled(self):
+    def rescaled(self) -> Problem:
         """The same problem with the labels ``y / c`` of :attr:`scaled_labels`
         (exact labels divided exactly); its :attr:`label_scale` is 1.
 
+        Returns
+        -------
+        Problem
+            ``self`` when :attr:`label_scale` is already 1.
+
+        Examples
+        --------
         >>> float(Problem([3e200, -1e200], [[1.0, 0.0]], signs=[1]).rescaled().y.max()) < 4
         True
         """
@@ -436,26 +515,50 @@ class Problem:
         return copy
 
     @property
-    def label_size(self):
+    def label_size(self) -> float:
         """``max |y_i|`` (1 when every label is 0): the size of the labels that
         the resolution of spec §8 measures ``λ`` against
         (:func:`~limitproc.scale.effective_log_inv_lambda`)."""
         top = float(np.abs(self.y).max()) if self.n else 0.0
         return top if top > 0 else 1.0
 
-    def label_norm(self, where=slice(None)):
+    def label_norm(self, where: Any = slice(None)) -> float:
         """``||y[where]||`` computed on :attr:`scaled_labels`, so that it
         neither overflows nor underflows where the result is representable.
 
+        Parameters
+        ----------
+        where : index, optional
+            Any numpy index of the labels (a slice, indices, a boolean mask);
+            every label by default.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
         >>> Problem([3e200, 4e200, -1.0], [[1.0, 0.0, 0.0]], signs=[1]).label_norm([0, 1])
         5e+200
         """
         return float(self.label_scale * np.linalg.norm(self.scaled_labels[where]))
 
-    def loss(self, outputs):
+    def loss(self, outputs: ArrayLike) -> Any:
         """Training loss ``L = (1/(2n)) Σ_i (h(x_i) − y_i)²`` (spec §1) of
         outputs ``h`` of shape ``(..., n)``.
 
+        Parameters
+        ----------
+        outputs : array_like, shape (..., n)
+            Network outputs ``h(x_i)``, possibly stacked (one row per time).
+
+        Returns
+        -------
+        float or ndarray, shape (...)
+            One loss per row of outputs (a numpy float for one row).
+
+        Examples
+        --------
         >>> Problem([3.0, 4.0], [[1.0, 0.0]], signs=[1]).loss([[0.0, 0.0], [3.0, 2.0]]).tolist()
         [6.25, 1.0]
         """
@@ -464,28 +567,29 @@ class Problem:
     # -- what was accepted (docs/general-inputs.md) ----------------------------------
 
     @property
-    def input_norms(self):
+    def input_norms(self) -> NDArray[np.float64]:
         """``||x_i||``, shape (n,) (ones for the standard basis)."""
         return self.regime.norms
 
     @property
-    def balanced(self):
+    def balanced(self) -> bool:
         """Every neuron balanced, ``|a0_j| = ||W0_j||`` within ``tol`` (spec §1)."""
         return not self.balance_offsets.any()
 
     @property
-    def output_weights(self):
+    def output_weights(self) -> NDArray[np.float64]:
         """``a0_j`` in the units of ``W0``: ``s_j ||W0_j||`` for balanced neurons."""
-        return self.signs * np.sqrt(np.maximum(self.init_norms**2 + self.balance_offsets, 0.0))
+        weights = self.signs * np.sqrt(np.maximum(self.init_norms**2 + self.balance_offsets, 0.0))
+        return cast("NDArray[np.float64]", weights)  # int8 times float64: numpy's stubs say int8
 
     @property
-    def sign_collapses(self):
+    def sign_collapses(self) -> tuple[int, ...]:
         """Neurons whose effective sign is not the sign of ``a0`` (seed 001
         Appendix C; docs/general-inputs.md §3)."""
         return tuple(int(j) for j in np.flatnonzero(self.effective_signs != self.signs))
 
     @property
-    def extensions(self):
+    def extensions(self) -> tuple[str, ...]:
         """What this problem has beyond spec §1's unit-norm orthonormal
         inputs and balanced initialization, as readable names (empty in the
         spec's setting; near-orthogonal inputs are :attr:`regime`'s business).
@@ -500,10 +604,33 @@ class Problem:
             out.append("unbalanced initialization")
         return tuple(out)
 
-    def require_spec_setting(self, what):
+    def require_spec_setting(self, what: str) -> None:
         """Raise :class:`~limitproc.errors.UnsupportedProblemError` unless the
         problem is in spec §1's setting (no :attr:`extensions`): for code
-        written for unit norms and balanced neurons, named by ``what``."""
+        written for unit norms and balanced neurons, named by ``what``.
+
+        Parameters
+        ----------
+        what : str
+            The computation that needs spec §1's setting, for the message.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        UnsupportedProblemError
+            The problem has :attr:`extensions`.
+
+        Examples
+        --------
+        >>> Problem([1.0, -1.0], np.eye(2), signs=[1, -1]).require_spec_setting("Algorithm 1")
+        >>> Problem([1.0, -1.0], np.eye(2), a0=[0.5, -1.0]).require_spec_setting("Algorithm 1")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        limitproc.errors.UnsupportedProblemError: Algorithm 1: written for unit-norm orthonormal inputs and a balanced initialization (spec §1); this problem has unbalanced initialization (1 of 2 neurons unbalanced): ...
+        """
         if not self.extensions:
             return
         details = []
@@ -520,23 +647,46 @@ class Problem:
             "simulates it, but the limit process is not generalized yet (docs/general-inputs.md §6)"
         )
 
-    def data_coordinates(self):
+    def data_coordinates(self) -> NDArray[np.float64]:
         """``<z_j, x_i> / ||x_i||``, shape (m, n): the initial directions in
         the unit inputs (the data basis of spec §7 when the inputs are
-        orthogonal; cosines otherwise).  A view for the standard basis."""
+        orthogonal; cosines otherwise).  A view for the standard basis.
+
+        Returns
+        -------
+        ndarray, shape (m, n)
+            Read-only.
+
+        Examples
+        --------
+        >>> p = Problem([1.0, -1.0], [[3.0, 4.0]], signs=[1], X=[[0.0, 2.0], [1.0, 0.0]])
+        >>> p.data_coordinates().tolist()
+        [[0.8, 0.6]]
+        """
         return self._coordinates
 
-    def effective_activity(self):
+    def effective_activity(self) -> NDArray[np.bool_]:
         """``A^T``, shape (m, n): datum ``i`` is active for neuron ``j`` after
         the initial transient and agrees with its effective sign
-        (docs/general-inputs.md §3; spec §2's mask for balanced neurons)."""
+        (docs/general-inputs.md §3; spec §2's mask for balanced neurons).
+
+        Returns
+        -------
+        ndarray of bool, shape (m, n)
+
+        Examples
+        --------
+        >>> p = Problem([1.0, -1.0, 2.0], [[1, 1, -1], [-1, 1, 1]], signs=[1, -1])
+        >>> p.effective_activity().astype(int).tolist()
+        [[1, 0, 0], [0, 1, 0]]
+        """
         agree = self.effective_signs[:, None] * np.sign(self.y)[None, :] > 0
         active = (self._coordinates > 0) & agree
         for j, transient in self.transients.items():
             active[j] = transient.active & agree[j]
         return active
 
-    def inner_products(self):
+    def inner_products(self) -> NDArray[np.float64]:
         """``G[j, i] = <z_j, x_i>``, shape (m, n) (a view for the standard basis).
 
         These are the orthonormal data-basis coordinates of spec §1: code
@@ -544,17 +694,42 @@ class Problem:
         with :attr:`extensions` raise
         :class:`~limitproc.errors.UnsupportedProblemError`; use
         :meth:`data_coordinates` and :meth:`effective_activity` instead.
+
+        Returns
+        -------
+        ndarray, shape (m, n)
+
+        Raises
+        ------
+        UnsupportedProblemError
+            The problem has :attr:`extensions`.
+
+        Examples
+        --------
+        >>> p = Problem([1.0, -1.0], [[3.0, 4.0]], signs=[1], X=[[0.0, 1.0], [1.0, 0.0]])
+        >>> p.inner_products().tolist()
+        [[0.8, 0.6]]
         """
         self.require_spec_setting("the limit process (Algorithm 1, its mask) and its finite-λ corrections")
         if self.X is None:
             return self.directions
         return self.directions @ self.X.T
 
-    def inputs(self):
-        """The inputs ``X`` as an (n, d) array (the identity for the standard basis)."""
+    def inputs(self) -> NDArray[np.float64]:
+        """The inputs ``X`` as an (n, d) array (the identity for the standard basis).
+
+        Returns
+        -------
+        ndarray, shape (n, d)
+
+        Examples
+        --------
+        >>> Problem([1.0, -1.0], [[1.0, 1.0]], signs=[1]).inputs().tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+        """
         return np.eye(self.n) if self.X is None else self.X
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         basis = "standard basis" if self.X is None else f"X {self.n}×{self.d}"
         n_pos = int((self.y > 0).sum())
         n_neg = int((self.y < 0).sum())

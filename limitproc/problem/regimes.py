@@ -18,12 +18,18 @@ regimes:
 * anything else is refused with the reason.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import OrthonormalityError
 from ..process.mask import rounding_bound
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["InputRegime", "classify_inputs", "coupling_scale", "rounding_threshold"]
 
@@ -31,17 +37,29 @@ _U = 2.0**-53
 _MAX_LISTED = 3
 
 
-def rounding_threshold(d):
+def rounding_threshold(d: int) -> float:
     """``η_d = 4 (γ_d + 2u)``: the largest cosine rounding makes of exactly
     orthogonal rows of ``R^d`` (module docstring).
 
+    Parameters
+    ----------
+    d : int
+        Dimension of the inputs.
+
+    Returns
+    -------
+    float
+        ``η_d``.
+
+    Examples
+    --------
     >>> bool(2e-16 < rounding_threshold(2) < 3e-15)
     True
     """
     return 4.0 * (rounding_bound(d) + 2.0 * _U)
 
 
-def row_norms(M):
+def row_norms(M: NDArray[np.float64]) -> NDArray[np.float64]:
     """Euclidean norms of the rows of ``M``, without overflow or underflow."""
     scale = np.abs(M).max(axis=1) if M.size else np.zeros(M.shape[0])
     safe = np.where(scale > 0, scale, 1.0)
@@ -76,9 +94,9 @@ class InputRegime:
     """
 
     name: str
-    norms: np.ndarray
+    norms: NDArray[np.float64]
     max_cosine: float
-    pair: object
+    pair: tuple[int, ...] | None
     coupling: float
     rounding: float
     ceiling: float
@@ -86,20 +104,48 @@ class InputRegime:
     gram_deviation: float
 
     @property
-    def orthogonal(self):
+    def orthogonal(self) -> bool:
+        """Whether the regime is ``"orthogonal"`` (cosines within rounding)."""
         return self.name == "orthogonal"
 
     @property
-    def norm_deviation(self):
+    def norm_deviation(self) -> float:
         """``max_i |c_i² − 1|``."""
         return float(np.abs(self.norms**2 - 1.0).max())
 
-    def unit_norms(self, tol):
-        """Every ``|c_i² − 1| ≤ tol``."""
+    def unit_norms(self, tol: float) -> bool:
+        """Every ``|c_i² − 1| ≤ tol``.
+
+        Parameters
+        ----------
+        tol : float
+            The largest deviation of a squared norm from 1.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> regime = classify_inputs(np.array([[-0.5, 1.0], [2.0, 1.0]]), np.array([-1.0, 1.0]), 1e-8)
+        >>> regime.unit_norms(1e-8), regime.unit_norms(5.0)
+        (False, True)
+        """
         return self.norm_deviation <= tol
 
-    def describe(self):
-        """One line: the regime and the numbers that put the inputs in it."""
+    def describe(self) -> str:
+        """One line: the regime and the numbers that put the inputs in it.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> regime = classify_inputs(np.array([[-0.5, 1.0], [2.0, 1.0]]), np.array([-1.0, 1.0]), 1e-8)
+        >>> regime.describe()
+        'orthogonal: max |cos(x_i, x_k)| = 0.0e+00 at (0, 1) ≤ rounding η_d = 1.8e-15; norms 1.11803 to 2.23607'
+        """
         if self.unit_norms(self.rounding):
             norms = "unit norms"
         elif self.unit_norms(self.tol):
@@ -115,18 +161,39 @@ class InputRegime:
                 f"{self.coupling:.1e} < ceiling ε* = {self.ceiling:.3g}; {norms}")
 
 
-def _ceiling(y, norms):
+def _ceiling(y: NDArray[np.float64], norms: NDArray[np.float64]) -> float:
     weighted = np.abs(y) * norms
     total = float(np.linalg.norm(weighted))
     return float(weighted.min() / total) if total > 0 else np.inf
 
 
-def classify_inputs(X, y, tol):
+def classify_inputs(X: NDArray[np.float64] | None, y: NDArray[np.float64], tol: float) -> InputRegime:
     """The :class:`InputRegime` of inputs ``X`` (``None``: the standard basis)
     with labels ``y`` (scaled labels will do: only ratios enter), or an
     :class:`~limitproc.errors.OrthonormalityError` naming why they are
     refused (module docstring).
 
+    Parameters
+    ----------
+    X : ndarray, shape (n, d), or None
+        The inputs; ``None`` for the standard basis of ``R^n``.
+    y : ndarray, shape (n,)
+        The labels (only their ratios enter, through the ceiling ``ε*``).
+    tol : float
+        The largest cosine accepted as near-orthogonal.
+
+    Returns
+    -------
+    InputRegime
+
+    Raises
+    ------
+    OrthonormalityError
+        More rows than dimensions, a zero row, a cosine above ``tol``, or a
+        coupling ``ε`` at or above the ceiling ``ε*``.
+
+    Examples
+    --------
     >>> classify_inputs(np.array([[-0.5, 1.0], [2.0, 1.0]]), np.array([-1.0, 1.0]), 1e-8).name
     'orthogonal'
     """
@@ -178,7 +245,14 @@ def classify_inputs(X, y, tol):
     return InputRegime("near-orthogonal", norms, worst, pair, coupling, eta, ceiling, float(tol), deviation)
 
 
-def coupling_scale(regime, coordinates, init_norms, signs, y, columns):
+def coupling_scale(
+    regime: InputRegime,
+    coordinates: NDArray[np.float64],
+    init_norms: NDArray[np.float64],
+    signs: NDArray[np.integer],
+    y: NDArray[np.float64],
+    columns: NDArray[np.bool_],
+) -> float:
     """``λ_c = ε max_{j,k} sqrt(N_j) / |<W0_j, x_k>/||x_k|| |`` over neurons
     ``j`` with data and data ``k`` of their sign they are not active on, with
     ``N_j = ||(y/c)_{S_j}||`` on their column ``S_j`` (docs/general-inputs.md
@@ -187,12 +261,47 @@ def coupling_scale(regime, coordinates, init_norms, signs, y, columns):
 
     ``coordinates`` are ``<z_j, x_k>/||x_k||`` (m, n), ``columns`` the mask
     columns as an (m, n) boolean array.
+
+    Parameters
+    ----------
+    regime : InputRegime
+        The regime of the inputs (its ``coupling`` ``ε`` and norms).
+    coordinates : ndarray, shape (m, n)
+        ``<z_j, x_k>/||x_k||``.
+    init_norms : ndarray, shape (m,)
+        ``||W0_j||``.
+    signs : ndarray, shape (m,)
+        Effective output signs.
+    y : ndarray, shape (n,)
+        Labels divided by the label scale ``c``.
+    columns : ndarray of bool, shape (m, n)
+        The mask columns.
+
+    Returns
+    -------
+    float
+        ``λ_c`` in the units of the scaled labels (``inf`` when a sleeping
+        coordinate is exactly 0); :attr:`Problem.coupling_scale
+        <limitproc.problem.Problem.coupling_scale>` multiplies it by ``√c``.
+
+    Examples
+    --------
+    The positive neuron is active on ``x_0`` only, with ``<W0, x_1> < 0``
+    and ``cos(x_0, x_1) = 10^-4``:
+
+    >>> from limitproc import Problem
+    >>> X = np.array([[1.0, 0.0], [1e-4, np.sqrt(1 - 1e-8)]])
+    >>> p = Problem([1.0, 1.0], [[1.0, -0.3]], signs=[1], X=X, tol=1e-3)
+    >>> lam_c = coupling_scale(p.regime, p.data_coordinates(), p.init_norms, p.effective_signs,
+    ...                        p.scaled_labels, p.effective_activity())
+    >>> round(lam_c, 7), lam_c == p.coupling_scale
+    (0.0003334, True)
     """
     if regime.orthogonal:
         return 0.0
     c = regime.norms
     reach = np.sqrt(np.sqrt(((columns * (y / c)) ** 2).sum(axis=1)))  # sqrt(N_j)
-    asleep = (coordinates <= 0) & (signs[:, None] * y[None, :] > 0) & columns.any(axis=1)[:, None]
+    asleep = (coordinates <= 0) & (signs[:, None] * y[None, :] > 0) & columns.any(axis=1, keepdims=True)
     if not asleep.any():
         return 0.0
     depth = np.abs(coordinates) * init_norms[:, None]

@@ -5,11 +5,14 @@
   (spec §3), written once over the number systems of
   :mod:`~limitproc.process.arithmetic` (float with error bounds, exact) and
   the certified comparisons of :mod:`~limitproc.process.exact` (spec §6);
-* :mod:`~limitproc.process.algorithm1.two_phase` and :mod:`~limitproc.process.min_norm`:
+* :mod:`~limitproc.process.closed_forms` and :mod:`~limitproc.process.min_norm`:
   seed 000's closed forms and the minimum-norm interpolator (spec §4);
 * :mod:`~limitproc.process.assumptions`: the report of spec §5;
-* :mod:`~limitproc.process.algorithm1.certify`: a check of the saddles against their
-  definition; :mod:`~limitproc.process.graphs`: networkx views.
+* :mod:`~limitproc.process.certificate`: a check of the saddles against their
+  definition; :mod:`~limitproc.process.graphs`: networkx views;
+* :mod:`~limitproc.process.directions`: the predicted directions of the
+  neurons (spec §2); :mod:`~limitproc.process.summation`: the pairwise sums
+  behind the float backend's error bound (spec §6).
 """
 
 from .algorithm1 import (

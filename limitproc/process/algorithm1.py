@@ -6,10 +6,16 @@ number system of :mod:`limitproc.process.arithmetic`, and returns a
 jumping neurons, fitted data, losses and squared norms, the piecewise-linear
 norm exponents ``e_j(τ)`` (spec §2) and the interactions between jumps and
 neurons ("memory across saddles").
+
+One module although past 600 lines: Algorithm 1 and the :class:`LimitProcess` it returns are one concept
+(about 370 lines of code; the rest is numpydoc and examples).
 """
+
+from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +24,15 @@ from ..errors import ArgumentError, InputError, NearTieError, TieError
 from ..scale import effective_log_inv_lambda, log_inv_lambda
 from .arithmetic import ExactArithmetic, FloatArithmetic, Unrepresentable
 from .mask import Mask
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..problem.problem import Problem
+    from ..tables import DataTable
+    from .arithmetic import NearTie
+    from .exact import ExactReal
 
 __all__ = ["limit_process", "LimitProcess", "Saddle", "Interaction", "ResolutionMargin", "NEAR_TIE_POLICIES"]
 
@@ -52,7 +67,7 @@ class Saddle:
     ----------
     k : int
         Index; ``θ_0 = 0`` has no jumping neuron.
-    tau : number
+    tau : float or ExactReal
         Accelerated jump time ``τ_k`` (un-accelerated: ``τ_k ln(1/λ)``).
     neuron : int or None
         The neuron ``j_k`` that jumped (the first of its group).
@@ -60,31 +75,31 @@ class Saddle:
         Every neuron with the same mask column as ``j_k`` (spec §5).
     data : ndarray
         The data fitted at this jump, ``I_{j_k}^{k-1}``.
-    rate : number
+    rate : float or ExactReal
         ``r_{j_k}^{k-1} = ||D_{j_k}^{k-1}||`` at the jump.
-    loss : number
+    loss : float or ExactReal
         ``L(θ_k) = (1/(2n)) Σ_{i ∉ F_k} y_i²``.
-    sq_norm : number
+    sq_norm : float or ExactReal
         ``||θ_k||² = 2 Σ_{l ≤ k} n r_{j_l}^{l-1}``.
-    a : number
+    a : float or ExactReal
         Output weight of the new neuron, ``s_j sqrt(n r)``.
-    coefficients : ndarray
+    coefficients : ndarray of float or of ExactReal
         Its hidden weight in the data basis: ``w = Σ_{i ∈ data} c_i x_i`` with
         ``c_i = s_j y_i / sqrt(n r)``, so ``||w||² = a² = n r``.
     """
 
     k: int
-    tau: object
-    neuron: object
-    group: tuple
-    data: np.ndarray = field(repr=False)
-    rate: object
-    loss: object
-    sq_norm: object
-    a: object
-    coefficients: np.ndarray = field(repr=False)
+    tau: float | ExactReal
+    neuron: int | None
+    group: tuple[int, ...]
+    data: NDArray[np.intp] = field(repr=False)
+    rate: float | ExactReal
+    loss: float | ExactReal
+    sq_norm: float | ExactReal
+    a: float | ExactReal
+    coefficients: NDArray[np.float64] | NDArray[np.object_] = field(repr=False)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         who = "origin" if self.neuron is None else f"neuron={self.neuron}, fitted={len(self.data)}"
         return (
             f"Saddle(k={self.k}, tau={float(self.tau):.6g}, {who}, "
@@ -100,13 +115,25 @@ class Interaction:
     from jumping when it lost some of its data.  When several neurons jump at
     exactly the same time (a true tie with disjoint data), their combined
     effect is recorded once, under the last of their ``k``.
+
+    Attributes
+    ----------
+    k : int
+        The jump.
+    neuron : int
+        The unfitted neuron whose rate it lowered.
+    old_rate, new_rate : float or ExactReal
+        ``r_j^{k-1}`` and ``r_j^k`` (0 when the neuron has no unfitted data
+        left).
+    exponent : float or ExactReal
+        ``e_j(τ_k)``.
     """
 
     k: int
     neuron: int
-    old_rate: object
-    new_rate: object
-    exponent: object
+    old_rate: float | ExactReal
+    new_rate: float | ExactReal
+    exponent: float | ExactReal
 
 
 @dataclass(frozen=True)
@@ -125,7 +152,7 @@ class ResolutionMargin:
 
     Attributes
     ----------
-    value : number
+    value : float or ExactReal
         ``μ``.
     k, neuron, competitor : int or None
         Where the minimum is attained: jump ``k`` of ``neuron`` against
@@ -134,28 +161,123 @@ class ResolutionMargin:
         ``max |y_i|`` (:attr:`~limitproc.problem.Problem.label_size`).
     """
 
-    value: object
-    k: object = None
-    neuron: object = None
-    competitor: object = None
+    value: float | ExactReal
+    k: int | None = None
+    neuron: int | None = None
+    competitor: int | None = None
     label_size: float = 1.0
 
-    def scale(self, lam=None, *, log_inv_lam=None):
-        """``μ ln(1/λ)`` with the effective ``ln(1/λ)`` (class docstring)."""
+    def scale(self, lam: float | None = None, *, log_inv_lam: float | None = None) -> float:
+        """``μ ln(1/λ)`` with the effective ``ln(1/λ)`` (class docstring).
+
+        Parameters
+        ----------
+        lam : float, optional
+            The initialization scale ``λ`` (``0 < λ < 1``).
+        log_inv_lam : float, optional
+            ``ln(1/λ)`` itself, for ``λ`` below the float range.  Give
+            ``lam`` or ``log_inv_lam``.
+
+        Returns
+        -------
+        float
+            ``μ (ln(1/λ) + ½ ln max |y_i|)`` (``inf`` when no jump has a
+            competitor).
+
+        Raises
+        ------
+        ArgumentError
+            Neither ``lam`` nor ``log_inv_lam`` given, or out of range.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> margin = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])).resolution_margin
+        >>> round(float(margin.value), 6), round(margin.scale(1e-8), 4)
+        (0.4, 7.6455)
+        """
         return float(self.value) * effective_log_inv_lambda(log_inv_lambda(lam, log_inv_lam), self.label_size)
 
-    def resolves(self, lam=None, constant=RESOLUTION_CONSTANT, *, log_inv_lam=None):
-        """Whether ``μ ln(1/λ) ≥ constant`` (about 5 for the fitted sets, spec §8)."""
+    def resolves(
+        self, lam: float | None = None, constant: float = RESOLUTION_CONSTANT, *, log_inv_lam: float | None = None
+    ) -> bool:
+        """Whether ``μ ln(1/λ) ≥ constant`` (about 5 for the fitted sets, spec §8).
+
+        Parameters
+        ----------
+        lam : float, optional
+            The initialization scale ``λ`` (``0 < λ < 1``).
+        constant : float
+            The threshold on :meth:`scale` (:data:`RESOLUTION_CONSTANT`).
+        log_inv_lam : float, optional
+            ``ln(1/λ)`` itself, for ``λ`` below the float range.
+
+        Returns
+        -------
+        bool
+            Whether runs at this ``λ`` follow the limit process.
+
+        Raises
+        ------
+        ArgumentError
+            Neither ``lam`` nor ``log_inv_lam`` given, or out of range.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> margin = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])).resolution_margin
+        >>> margin.resolves(1e-8), margin.resolves(1e-3), margin.resolves(log_inv_lam=100.0)
+        (True, False, True)
+        """
         return self.scale(lam, log_inv_lam=log_inv_lam) >= constant
 
-    def log10_largest_lambda(self, constant=RESOLUTION_CONSTANT):
-        """``log10`` of :meth:`largest_lambda` (finite even where the λ underflows)."""
+    def log10_largest_lambda(self, constant: float = RESOLUTION_CONSTANT) -> float:
+        """``log10`` of :meth:`largest_lambda` (finite even where the λ underflows).
+
+        Parameters
+        ----------
+        constant : float
+            The threshold on ``μ ln(1/λ)`` (:data:`RESOLUTION_CONSTANT`).
+
+        Returns
+        -------
+        float
+            ``½ log10 max |y_i| − constant / (μ ln 10)``: 0 when ``μ = inf``,
+            ``-inf`` when ``μ = 0``.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> margin = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])).resolution_margin
+        >>> round(float(margin.log10_largest_lambda()), 4)
+        -5.1277
+        """
         mu = float(self.value)
         shift = 0.5 * np.log10(self.label_size)
         return 0.0 if mu == np.inf else shift - constant / (mu * np.log(10)) if mu > 0 else -np.inf
 
-    def largest_lambda(self, constant=RESOLUTION_CONSTANT):
-        """``√max|y| exp(-constant / μ)``: the largest λ the limit describes (spec §8)."""
+    def largest_lambda(self, constant: float = RESOLUTION_CONSTANT) -> float:
+        """``√max|y| exp(-constant / μ)``: the largest λ the limit describes (spec §8).
+
+        Parameters
+        ----------
+        constant : float
+            The threshold on ``μ ln(1/λ)`` (:data:`RESOLUTION_CONSTANT`).
+
+        Returns
+        -------
+        float
+            The ``λ`` at which :meth:`scale` equals ``constant``: 1 when
+            ``μ = inf``, 0 when ``μ = 0`` or the value underflows
+            (:meth:`log10_largest_lambda` stays finite).
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> margin = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])).resolution_margin
+        >>> f"{margin.largest_lambda():.4e}", margin.resolves(margin.largest_lambda() / 2)
+        ('7.4533e-06', True)
+        """
         mu = float(self.value)
         if mu == np.inf:
             return 1.0
@@ -163,16 +285,25 @@ class ResolutionMargin:
 
 
 class _Undecided(Exception):
-    def __init__(self, near_ties):
+    def __init__(self, near_ties: list[NearTie]) -> None:
         self.near_ties = near_ties
 
 
-def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask=None, step=None):
+def limit_process(
+    problem: Problem,
+    *,
+    exact: bool = False,
+    near_ties: Literal["exact", "raise", "report"] = "exact",
+    ties: Literal["raise", "first"] = "raise",
+    mask: Mask | None = None,
+    step: float | None = None,
+) -> LimitProcess:
     """Run Algorithm 1 (spec §3; seed 002 Algorithm 1) on a problem.
 
     Parameters
     ----------
     problem : Problem
+        Orthogonal inputs, labels and an initialization (spec §1).
     exact : bool
         Use the exact backend: exact numbers, every comparison proved
         (spec §6).  Labels are taken exactly (floats by their binary value).
@@ -198,6 +329,8 @@ def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask
     Returns
     -------
     LimitProcess
+        The saddles ``θ_0..θ_K``, their jump times, the exponents and the
+        interactions.
 
     Raises
     ------
@@ -210,6 +343,11 @@ def limit_process(problem, *, exact=False, near_ties="exact", ties="raise", mask
         With ``near_ties="raise"`` or ``"report"``, when the labels span more
         than float64 represents in one problem (the default hands such
         problems to the exact backend).
+    ArgumentError
+        ``step`` with ``exact=True``, or a ``step`` that is not a positive,
+        finite real number.
+    ValueError
+        ``near_ties`` or ``ties`` not one of the policies.
 
     Examples
     --------
@@ -406,17 +544,20 @@ class LimitProcess:
     Attributes
     ----------
     problem, mask : Problem, Mask
+        The problem and the mask Algorithm 1 ran on.
     saddles : tuple of Saddle
         ``θ_0, …, θ_K``.
-    initial_rates : ndarray
+    initial_rates : ndarray of float or of ExactReal
         ``r_j^0`` for every neuron (0 for zero columns).
     interactions : tuple of Interaction
         Each time a jump lowered the rate of a still unfitted neuron.
     near_ties : tuple of NearTie
         Float near-ties kept under ``near_ties="report"``.
     backend : {"float", "exact"}
-    deferred : tuple of NearTie
-        Near-ties that made the float backend hand over to the exact one.
+        The number system that decided the process.
+    deferred : tuple of NearTie or str
+        Near-ties that made the float backend hand over to the exact one
+        (or, as text, why the float backend could not represent the labels).
     ties : tuple of (time, (int, int))
         True ties between overlapping neurons broken by index (``ties="first"``).
     out_of_range : tuple of str
@@ -438,66 +579,94 @@ class LimitProcess:
         spec §1), 0 for the gradient flow (``docs/gradient-descent.md`` §3).
     """
 
-    problem: object = field(repr=False)
-    mask: object = field(repr=False)
-    saddles: tuple = field(repr=False)
-    initial_rates: np.ndarray = field(repr=False)
-    interactions: tuple = field(repr=False)
-    near_ties: tuple = ()
+    problem: Problem = field(repr=False)
+    mask: Mask = field(repr=False)
+    saddles: tuple[Saddle, ...] = field(repr=False)
+    initial_rates: NDArray[np.float64] | NDArray[np.object_] = field(repr=False)
+    interactions: tuple[Interaction, ...] = field(repr=False)
+    near_ties: tuple[NearTie, ...] = ()
     backend: str = "float"
-    deferred: tuple = ()
-    ties: tuple = ()
-    out_of_range: tuple = ()
-    scaled_times: tuple = field(default=(), repr=False)
+    deferred: tuple[NearTie | str, ...] = ()
+    ties: tuple[tuple[float | ExactReal, tuple[int, int]], ...] = ()
+    out_of_range: tuple[str, ...] = ()
+    scaled_times: tuple[float, ...] = field(default=(), repr=False)
     step: float = 0.0
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
-    def label_scale(self):
+    def label_scale(self) -> float:
         """The power of 4 ``c`` the float backend divides the labels by
         (:attr:`~limitproc.problem.Problem.label_scale`)."""
         return self.problem.label_scale
 
-    def speed(self, rates):
+    def speed(self, rates: ArrayLike) -> NDArray[np.float64]:
         """``g(r) = ln(1 + h r)/h``: the rate at which exponents fall, for
-        gradient descent with :attr:`step` ``h`` (``r`` itself for the flow)."""
+        gradient descent with :attr:`step` ``h`` (``r`` itself for the flow).
+
+        ``docs/gradient-descent.md`` §3.
+
+        Parameters
+        ----------
+        rates : array_like of float
+            Rates ``r ≥ 0`` (flow time, spec §1).
+
+        Returns
+        -------
+        ndarray of float
+            ``g(r)``, elementwise; ``r`` itself (as floats) when :attr:`step`
+            is 0.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+        >>> limit_process(p).speed([2.5, 1.5]).tolist()
+        [2.5, 1.5]
+        >>> limit_process(p, step=0.1).speed([2.5]).round(6).tolist()  # ln(1.25)/0.1
+        [2.231436]
+        """
         rates = np.asarray(rates, dtype=float)
         return np.log1p(self.step * rates) / self.step if self.step else rates
 
     @property
-    def jumps(self):
+    def jumps(self) -> tuple[Saddle, ...]:
         """The saddles reached by a jump, ``θ_1..θ_K``."""
         return self.saddles[1:]
 
     @property
-    def K(self):
+    def K(self) -> int:
         """Number of jumps."""
         return len(self.saddles) - 1
 
     @property
-    def final(self):
+    def final(self) -> Saddle:
         """The last saddle ``θ_K``: the interpolator when the final loss is 0."""
         return self.saddles[-1]
 
     @property
-    def interpolates(self):
+    def interpolates(self) -> bool:
         """Final loss is 0: no datum with a non-zero label has a zero row (spec §3)."""
         return self.mask.zero_rows.size == 0
 
     @property
-    def times(self):
+    def times(self) -> NDArray[np.float64]:
         """Jump times ``τ_1..τ_K`` as floats."""
         if "times" not in self._cache:
             self._cache["times"] = np.array([float(s.tau) for s in self.jumps])
         return self._cache["times"].copy()
 
     @property
-    def losses(self):
+    def neurons(self) -> tuple[int, ...]:
+        """The neuron of each jump ``j_1..j_K`` (only ``θ_0`` has none)."""
+        return tuple(int(s.neuron) for s in self.jumps if s.neuron is not None)
+
+    @property
+    def losses(self) -> NDArray[np.float64]:
         """``L(θ_0..θ_K)`` as floats."""
         return np.array([float(s.loss) for s in self.saddles])
 
     @property
-    def scaled_losses(self):
+    def scaled_losses(self) -> NDArray[np.float64]:
         """``L(θ_k) / c²`` for ``k = 0..K`` with ``c`` = :attr:`label_scale`:
         the losses on the labels ``y / c``, finite where :attr:`losses`
         overflow (labels near 1e200) or underflow (near 1e-200)."""
@@ -510,22 +679,148 @@ class LimitProcess:
         return np.array(out) / (2 * self.problem.n)
 
     @property
-    def sq_norms(self):
+    def sq_norms(self) -> NDArray[np.float64]:
         """``||θ_0||²..||θ_K||²`` as floats."""
         return np.array([float(s.sq_norm) for s in self.saddles])
 
-    def at(self, tau):
-        """The limit process ``θ̃(τ) = θ_k`` for ``τ ∈ [τ_k, τ_{k+1})`` (spec §3)."""
+    def arrays(self) -> dict[str, NDArray[Any]]:
+        """The saddles as columns of equal length ``K + 1`` (``θ_0`` first):
+        ``k``, ``tau`` (0 for ``θ_0``), ``neuron`` (-1 for ``θ_0``),
+        ``fitted`` (data fitted at the jump), ``loss`` and ``sq_norm``; ready
+        for ``pandas.DataFrame`` (:meth:`to_dataframe`).
+
+        Returns
+        -------
+        dict of str to ndarray
+            Integer columns ``k``, ``neuron``, ``fitted`` and float columns
+            ``tau``, ``loss``, ``sq_norm`` (spec §3).
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> columns = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])).arrays()
+        >>> columns["tau"].tolist(), columns["neuron"].tolist(), columns["loss"].tolist()
+        ([0.0, 0.4], [-1, 0], [6.25, 0.0])
+        """
+        return {
+            "k": np.arange(self.K + 1),
+            "tau": np.concatenate([[0.0], self.times]),
+            "neuron": np.array([-1 if s.neuron is None else s.neuron for s in self.saddles]),
+            "fitted": np.array([len(s.data) for s in self.saddles]),
+            "loss": self.losses,
+            "sq_norm": self.sq_norms,
+        }
+
+    def to_dataframe(self) -> Any:
+        """:meth:`arrays` as a ``pandas.DataFrame`` indexed by ``k`` (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``tau``, ``neuron``, ``fitted``, ``loss``, ``sq_norm``.
+
+        Raises
+        ------
+        MissingDependencyError
+            pandas is not installed.
+
+        Examples
+        --------
+        >>> from limitproc import MissingDependencyError, Problem
+        >>> process = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]))
+        >>> try:
+        ...     frame = process.to_dataframe()
+        ... except MissingDependencyError:  # pandas is not a dependency of limitproc
+        ...     frame = None
+        >>> frame is None or list(frame.columns) == ["tau", "neuron", "fitted", "loss", "sq_norm"]
+        True
+        """
+        from ..optional import require
+
+        pandas = require("pandas", "LimitProcess.to_dataframe")
+        return pandas.DataFrame(self.arrays()).set_index("k")
+
+    def table(self) -> DataTable:
+        """The saddles as a :class:`~limitproc.tables.DataTable` (a legend explains each column).
+
+        Returns
+        -------
+        DataTable
+            One row per saddle ``θ_k`` (spec §3): ``k``, ``τ_k``, the jumping
+            neuron, the data fitted, ``L(θ_k)`` and ``||θ_k||²``.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> table = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])).table()
+        >>> [c.header for c in table.columns], table.rows[1]
+        (['k', 'τ_k', 'neuron', 'fitted', 'L(θ_k)', '||θ_k||²'], ('1', '0.4', '0', '2', '0', '10'))
+        """
+        from ..tables import saddle_table
+
+        return saddle_table(self)
+
+    def __rich__(self) -> DataTable:
+        return self.table()
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+    def at(self, tau: float) -> Saddle:
+        """The limit process ``θ̃(τ) = θ_k`` for ``τ ∈ [τ_k, τ_{k+1})`` (spec §3).
+
+        Parameters
+        ----------
+        tau : float
+            Accelerated time ``τ ≥ 0``.
+
+        Returns
+        -------
+        Saddle
+            The last saddle reached at or before ``τ``.
+
+        Raises
+        ------
+        ValueError
+            ``τ < 0``.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> process = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]))
+        >>> process.at(0.2).k, process.at(0.4).k, process.at(10.0).k
+        (0, 1, 1)
+        """
         if tau < 0:
             raise ValueError(f"tau must be >= 0, got {tau}")
         return self.saddles[bisect_right(self.times.tolist(), float(tau))]
 
-    def parameters(self, k=None):
+    def parameters(self, k: int | None = None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(a, W)`` of ``θ_k`` in input coordinates, as float arrays.
 
         ``W`` has shape (m, d).  A group of equal columns is carried by its
         first neuron (the split inside a group is an O(1) effect the limit
         does not see, spec §5).
+
+        Parameters
+        ----------
+        k : int, optional
+            Saddle index, ``0 ≤ k ≤ K`` (default: ``K``, the final saddle).
+
+        Returns
+        -------
+        a : ndarray of float, shape (m,)
+            Output weights: ``s_j sqrt(n r)`` for the neurons that jumped by
+            jump ``k`` (spec §3), 0 for the others.
+        W : ndarray of float, shape (m, d)
+            Hidden weights in input coordinates.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> a, W = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])).parameters()
+        >>> a.round(6).tolist(), W.round(6).tolist()  # a_0² = ||w_0||² = n r = 5
+        ([2.236068, 0.0], [[1.341641, 1.788854], [0.0, 0.0]])
         """
         k = self.K if k is None else k
         p = self.problem
@@ -540,7 +835,7 @@ class LimitProcess:
                 W[s.neuron] = coefficients @ p.X[s.data]
         return a, W
 
-    def exponents(self, tau):
+    def exponents(self, tau: float) -> NDArray[np.float64]:
         """Norm exponents ``e_j(τ)`` of every neuron (spec §2), as floats.
 
         ``||w_j(τ ln(1/λ))|| ≈ λ^{e_j(τ)}``; ``e_j`` starts at 1, falls at rate
@@ -551,6 +846,26 @@ class LimitProcess:
         Calls at non-decreasing ``τ`` resume where the previous one stopped,
         so evaluating at every jump time costs time linear in the number of
         interactions (:meth:`exponents_at_jumps`).
+
+        Parameters
+        ----------
+        tau : float
+            Accelerated time ``τ ≥ 0``.
+
+        Returns
+        -------
+        ndarray of float, shape (m,)
+            ``e_j(τ) ∈ [0, 1]`` per neuron.
+
+        Examples
+        --------
+        Neuron 1 falls at rate 1.5 until the jump of neuron 0 at τ = 0.4
+        fits its only datum; its exponent then stays at 0.4:
+
+        >>> from limitproc import Problem
+        >>> process = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]))
+        >>> process.exponents(0.2).round(6).tolist(), process.exponents(1.0).round(6).tolist()
+        ([0.5, 0.7], [0.0, 0.4])
         """
         tau = float(tau)
         table = self._interaction_table()
@@ -575,11 +890,24 @@ class LimitProcess:
         e[table["jumpers"][table["jump_times"] <= tau]] = 0.0
         return e[self.mask.representative]
 
-    def exponents_at_jumps(self):
-        """:meth:`exponents` at ``τ_0 = 0`` and at every jump time, shape (K+1, m)."""
+    def exponents_at_jumps(self) -> NDArray[np.float64]:
+        """:meth:`exponents` at ``τ_0 = 0`` and at every jump time, shape (K+1, m).
+
+        Returns
+        -------
+        ndarray of float, shape (K + 1, m)
+            Row ``k``: ``e_j(τ_k)`` for every neuron ``j`` (spec §2).
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> process = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]))
+        >>> process.exponents_at_jumps().round(6).tolist()
+        [[1.0, 1.0], [0.0, 0.4]]
+        """
         return np.array([self.exponents(t) for t in [0.0] + self.times.tolist()])
 
-    def _interaction_table(self):
+    def _interaction_table(self) -> dict[str, NDArray[Any]]:
         """The interactions and jumps as float arrays (built once)."""
         if "interactions" not in self._cache:
             times = np.concatenate([[0.0], self.times])
@@ -596,7 +924,7 @@ class LimitProcess:
         return self._cache["interactions"]
 
     @property
-    def resolution_margin(self):
+    def resolution_margin(self) -> ResolutionMargin:
         """The resolution margin ``μ`` of spec §8 (:class:`ResolutionMargin`)."""
         if not self.interactions:
             return ResolutionMargin(np.inf, label_size=self.problem.label_size)
@@ -611,7 +939,7 @@ class LimitProcess:
             step = self.interactions[best]
         return ResolutionMargin(step.exponent, step.k, self.saddles[step.k].neuron, step.neuron, self.problem.label_size)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         final = self.final
         return (
             f"LimitProcess(K={self.K}, final loss={float(final.loss):.6g}, "

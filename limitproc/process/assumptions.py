@@ -6,16 +6,29 @@ every argmin of Algorithm 1 is unique.  Each failure is reported with the
 sensible behaviour of spec §5 that the calculator applied.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from rich.table import Table
+
+    from ..problem.problem import Problem
+    from .algorithm1 import LimitProcess
+    from .closed_forms import TwoPhase
 
 __all__ = ["Check", "AssumptionReport", "assumption_report"]
 
 _LISTED = 8
 
 
-def _listed(values):
+def _listed(values: Iterable[Any]) -> str:
     values = [int(v) for v in values]
     head = ", ".join(map(str, values[:_LISTED]))
     return head + (f", … ({len(values)} in all)" if len(values) > _LISTED else "")
@@ -27,6 +40,19 @@ class Check:
 
     ``required`` is False for informational checks (the two-phase condition)
     that the theory of seed 002 does not need.
+
+    Attributes
+    ----------
+    name : str
+        Short name, e.g. ``"rows non-zero"``.
+    reference : str
+        Where the assumption comes from, e.g. ``"seed 002 Asm. 4(i)"``.
+    holds : bool
+        Whether it holds for this problem and process.
+    detail : str
+        What it means here and what the calculator did (spec §5).
+    required : bool
+        Whether the theory needs it (:attr:`AssumptionReport.ok`).
     """
 
     name: str
@@ -35,36 +61,70 @@ class Check:
     detail: str
     required: bool = True
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
+        """The check as JSON-ready values.
+
+        Returns
+        -------
+        dict
+            ``name``, ``reference``, ``holds``, ``required``, ``detail``.
+
+        Examples
+        --------
+        >>> Check("labels non-zero", "seed 002 Asm. 4(ii)", True, "all labels non-zero").to_dict()["holds"]
+        True
+        """
         return {"name": self.name, "reference": self.reference, "holds": self.holds,
                 "required": self.required, "detail": self.detail}
 
 
 @dataclass(frozen=True)
 class AssumptionReport:
-    """Every check of spec §5 for one problem and its process."""
+    """Every check of spec §5 for one problem and its process.
 
-    checks: tuple
+    Attributes
+    ----------
+    checks : tuple of Check
+        In the order of :func:`assumption_report`: inputs, balance, the parts
+        of seed 002 Assumption 4, the mask, then informational checks.
+    """
+
+    checks: tuple[Check, ...]
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         """All required assumptions hold."""
         return all(c.holds for c in self.checks if c.required)
 
     @property
-    def failures(self):
+    def failures(self) -> tuple[Check, ...]:
+        """The required checks that fail."""
         return tuple(c for c in self.checks if c.required and not c.holds)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready values.
+
+        Returns
+        -------
+        dict
+            ``ok`` and ``checks`` (a list of :meth:`Check.to_dict`).
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> d = assumption_report(limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]))).to_dict()
+        >>> d["ok"], d["checks"][0]["name"]
+        (True, 'orthogonal inputs')
+        """
         return {"ok": self.ok, "checks": [c.to_dict() for c in self.checks]}
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "\n".join(
             f"[{'ok' if c.holds else ('FAIL' if c.required else 'no')}] {c.name} ({c.reference}): {c.detail}"
             for c in self.checks
         )
 
-    def __rich__(self):
+    def __rich__(self) -> Table:
         from rich.table import Table
 
         table = Table(title="Assumptions (spec §5)", title_justify="left")
@@ -78,8 +138,23 @@ class AssumptionReport:
         return table
 
 
-def assumption_report(process, two_phase=None):
+def assumption_report(process: LimitProcess, two_phase: TwoPhase | None = None) -> AssumptionReport:
     """The checks of spec §5 for a :class:`~limitproc.process.algorithm1.LimitProcess`.
+
+    Parameters
+    ----------
+    process : LimitProcess
+        The output of :func:`~limitproc.process.algorithm1.limit_process`
+        (its problem, mask, ties and near-ties).
+    two_phase : TwoPhase, optional
+        The closed forms of :func:`~limitproc.process.closed_forms.two_phase`:
+        adds the informational two-phase check (seed 000 Assumption 3).
+
+    Returns
+    -------
+    AssumptionReport
+        Each assumption of seed 002 (Assumptions 1, 3, 4), whether it holds
+        and what was done where it fails (spec §5).
 
     Examples
     --------
@@ -144,7 +219,7 @@ def assumption_report(process, two_phase=None):
     return AssumptionReport(tuple(checks))
 
 
-def _inputs_check(problem):
+def _inputs_check(problem: Problem) -> Check:
     """Which regime the inputs are in and why (docs/general-inputs.md §4)."""
     regime = problem.regime
     if problem.X is None:
@@ -176,7 +251,7 @@ def _inputs_check(problem):
     )
 
 
-def _balance_check(problem):
+def _balance_check(problem: Problem) -> Check:
     """Balanced, or unbalanced with effective signs (docs/general-inputs.md §3)."""
     if problem.balanced:
         return Check("balanced initialization", "seed 002 Asm. 3", True,
@@ -193,7 +268,7 @@ def _balance_check(problem):
     )
 
 
-def _argmin_check(process):
+def _argmin_check(process: LimitProcess) -> Check:
     """Seed 002 Assumption 4(ii), argmin part: each jump of Algorithm 1 is the
     unique minimizer of the candidate times.  Two ways it fails are reported
     with what happened: an exact tie between neurons sharing unfitted data

@@ -11,9 +11,15 @@ the network of spec §1 is evaluated directly:
 * ``L(θ_k)`` and ``||θ_k||²`` equal the reported values.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .algorithm1 import LimitProcess
 
 __all__ = ["Certificate", "certify"]
 
@@ -37,6 +43,7 @@ class Certificate:
     zero_neurons : bool
         Neurons that have not jumped are exactly zero.
     tol : float
+        The tolerance :attr:`ok` compares the deviations with.
     """
 
     gradient: float
@@ -48,16 +55,17 @@ class Certificate:
     tol: float
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
+        """Every deviation is at most :attr:`tol` and the idle neurons are zero."""
         return self.zero_neurons and max(self.gradient, self.fit, self.balance, self.loss, self.sq_norm) <= self.tol
 
 
-def _relative(measured, reported):
+def _relative(measured: float, reported: float) -> float:
     size = max(abs(measured), abs(reported))
     return abs(measured - reported) / size if size else 0.0
 
 
-def certify(process, tol=1e-9):
+def certify(process: LimitProcess, tol: float = 1e-9) -> Certificate:
     """Rebuild every saddle and measure how far it is from the definitions.
 
     ``tol`` is relative to the label scale ``max |y_i|``.  The checks run on
@@ -66,6 +74,20 @@ def certify(process, tol=1e-9):
     any representable label scale.  Pre-activations
     ``<w_j, x_i>`` within rounding of 0 are taken as the exact zeros they are
     in ``θ_k`` (the hidden weights are stored in input coordinates).
+
+    Parameters
+    ----------
+    process : LimitProcess
+        The output of :func:`~limitproc.process.algorithm1.limit_process`
+        (either backend).
+    tol : float
+        Largest deviation :attr:`Certificate.ok` accepts, relative to
+        ``max |y_i|`` (module docstring; seed 000 eq. 3).
+
+    Returns
+    -------
+    Certificate
+        The worst deviation of each kind over all saddles ``θ_0..θ_K``.
 
     Examples
     --------

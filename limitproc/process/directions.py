@@ -31,7 +31,17 @@ data of the jump).  A neuron with no datum of its sign (a zero column of the
 mask) has no predicted direction (``nan``).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from typing import Literal
+    from numpy.typing import NDArray
+
+    from .algorithm1 import LimitProcess
 
 __all__ = ["waiting_direction", "waiting_directions", "direction_plateaus"]
 
@@ -74,13 +84,14 @@ def _history(process):
     return history
 
 
-def direction_plateaus(process, j):
+def direction_plateaus(process: LimitProcess, j: int) -> list[tuple[float, NDArray[np.intp], bool]]:
     """The piecewise-constant predicted direction of neuron ``j``.
 
     Parameters
     ----------
     process : LimitProcess
     j : int
+        Neuron index, ``0 ≤ j < m``.
 
     Returns
     -------
@@ -89,6 +100,11 @@ def direction_plateaus(process, j):
         entry), neuron ``j`` points along ``s_j Σ_{i ∈ data} y_i x_i``
         (normalized); ``fitted`` is True from the neuron's own jump on.
         Empty for a neuron without data of its sign.
+
+    Raises
+    ------
+    ValueError
+        ``j`` is not a neuron index.
 
     Examples
     --------
@@ -139,7 +155,9 @@ def _direction(process, j, data, basis):
     return coefficients[data] @ problem.X[data]
 
 
-def waiting_direction(process, j, tau, *, basis="input"):
+def waiting_direction(
+    process: LimitProcess, j: int, tau: float, *, basis: Literal["input", "data"] = "input"
+) -> NDArray[np.float64]:
     r"""Predicted direction ``s_j D_j^k / r_j^k`` of neuron ``j`` at accelerated time ``τ``.
 
     ``k`` is the saddle of ``τ`` (``τ_k ≤ τ < τ_{k+1}``, as
@@ -161,8 +179,13 @@ def waiting_direction(process, j, tau, *, basis="input"):
 
     Returns
     -------
-    ndarray
+    ndarray of float, shape (d,) or (n,)
         A unit vector, or ``nan`` for a neuron with no datum of its sign.
+
+    Raises
+    ------
+    ValueError
+        ``j`` is not a neuron index, ``τ ≤ 0``, or an unknown ``basis``.
 
     Examples
     --------
@@ -187,9 +210,31 @@ def waiting_direction(process, j, tau, *, basis="input"):
     return _direction(process, j, data, basis)
 
 
-def waiting_directions(process, tau, *, basis="input"):
+def waiting_directions(
+    process: LimitProcess, tau: float, *, basis: Literal["input", "data"] = "input"
+) -> NDArray[np.float64]:
     """:func:`waiting_direction` of every neuron at ``τ``, shape ``(m, d)``
     (``(m, n)`` with ``basis="data"``).
+
+    Parameters
+    ----------
+    process : LimitProcess
+    tau : float
+        Accelerated time, ``τ > 0``.
+    basis : {"input", "data"}
+        ``"input"``: rows in ``R^d``; ``"data"``: their coefficients on the
+        data (``R^n``), as :func:`waiting_direction`.
+
+    Returns
+    -------
+    ndarray of float, shape (m, d) or (m, n)
+        Row ``j``: the predicted direction ``s_j D_j^k / r_j^k`` of neuron
+        ``j`` (spec §2), ``nan`` for a neuron with no datum of its sign.
+
+    Raises
+    ------
+    ValueError
+        ``τ ≤ 0`` or an unknown ``basis``.
 
     Examples
     --------

@@ -19,12 +19,29 @@ numbers: a graph of ``+ − × ÷`` and roots over exact rationals
 separate; when they do not, an exact equality test (the normal form, or
 sympy's minimal polynomial for numbers outside it, such as nested roots).
 Nothing is decided by rounding.
+
+One module although past 600 lines: :class:`ExactReal`, its normal form and its written form share the node
+graph and its op codes, and split apart they would import each other (about 700 lines of code).
 """
+
+from __future__ import annotations
 
 from fractions import Fraction
 from numbers import Integral, Rational
+from typing import TYPE_CHECKING, cast
 
 from flint import arb, ctx, fmpq, fmpz
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any, TypeAlias
+
+    import sympy
+    from mpmath import iv
+
+    #: What :func:`exact` takes: an int, a Fraction (any rational), an fmpz or
+    #: fmpq, a finite float (its binary value), an ExactReal or a sympy number.
+    ExactLike: TypeAlias = "int | float | Fraction | Rational | fmpz | fmpq | ExactReal | sympy.Expr"
 
 __all__ = [
     "ExactReal",
@@ -54,7 +71,7 @@ _RAT, _SURD, _ADD, _SUB, _MUL, _DIV, _NEG, _POW = range(8)
 _NOT_NORMAL = object()  # marker: the number has no normal form Σ c √q
 
 
-def _square_root(q):
+def _square_root(q: fmpq) -> fmpq | None:
     """``√q`` as an fmpq when ``q ≥ 0`` is the square of a rational, else ``None``."""
     p, d = q.p, q.q
     if p < 0 or not (p.is_square() and d.is_square()):
@@ -62,7 +79,7 @@ def _square_root(q):
     return fmpq(p.isqrt(), d.isqrt())
 
 
-def _fmpq(value):
+def _fmpq(value: int | float | Rational | fmpz | fmpq) -> fmpq:
     """An exact rational (fmpq) from an int, Fraction, fmpz, fmpq or a finite float."""
     if isinstance(value, fmpq):
         return value
@@ -82,8 +99,22 @@ class ExactReal:
     operators (with ints, Fractions, exact floats, sympy numbers or other
     ``ExactReal``).  ``float(x)`` is the nearest float up to an error below
     ``2^-60`` relative; ``str(x)`` is the sympy form; ``==``, ``<``, … are
-    decided with a proof (:func:`compare`).
+    decided with a proof (:func:`compare`).  Jump times, rates and norms of
+    the exact backend are these numbers (spec §6).
 
+    Parameters
+    ----------
+    op : int
+        The node's operation (an internal code: a rational, a surd
+        ``c √q``, ``+``, ``−``, ``×``, ``÷``, a negation or a power).
+    args : tuple
+        Its operands: fmpq values for a rational or a surd, ExactReal
+        children otherwise (and the exponent ``p/q`` of a power).  Build
+        numbers with :func:`exact`, :meth:`rational`, :meth:`surd` and the
+        operators rather than directly.
+
+    Examples
+    --------
     >>> t = 4 / exact(5).sqrt()
     >>> str(t), float(t)
     ('4*sqrt(5)/5', 1.7888543819998317)
@@ -93,7 +124,15 @@ class ExactReal:
 
     __slots__ = ("op", "args", "_prec", "_ball", "_normal", "_sympy", "_text")
 
-    def __init__(self, op, args):
+    op: int
+    args: tuple[Any, ...]
+    _prec: int
+    _ball: arb | None
+    _normal: Any  # the normal form {q: c}, _NOT_NORMAL, or None before it is computed
+    _sympy: Any
+    _text: str | None
+
+    def __init__(self, op: int, args: tuple[Any, ...]) -> None:
         self.op = op
         self.args = args
         self._prec = 0
@@ -122,13 +161,59 @@ class ExactReal:
     # -------------------------------------------------------------- building
 
     @classmethod
-    def rational(cls, value):
-        """The rational ``value`` (int, Fraction, fmpq or float, taken exactly)."""
+    def rational(cls, value: int | float | Rational | fmpz | fmpq) -> ExactReal:
+        """The rational ``value`` (int, Fraction, fmpq or float, taken exactly).
+
+        Parameters
+        ----------
+        value : int, Fraction, fmpz, fmpq or float
+            A rational number; a float is taken at its binary value.
+
+        Returns
+        -------
+        ExactReal
+
+        Raises
+        ------
+        TypeError
+            ``value`` is not a rational number.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> str(ExactReal.rational(Fraction(3, 4))), str(ExactReal.rational(0.1))
+        ('3/4', '3602879701896397/36028797018963968')
+        """
         return cls(_RAT, (_fmpq(value),))
 
     @classmethod
-    def surd(cls, c, q):
-        """``c √q`` for rationals ``c`` and ``q ≥ 0`` (a rational when ``q`` is a square)."""
+    def surd(cls, c: int | float | Rational | fmpz | fmpq, q: int | float | Rational | fmpz | fmpq) -> ExactReal:
+        """``c √q`` for rationals ``c`` and ``q ≥ 0`` (a rational when ``q`` is a square).
+
+        Rates ``√S_j / n`` of the exact backend are surds (spec §6).
+
+        Parameters
+        ----------
+        c : int, Fraction, fmpz, fmpq or float
+            The rational coefficient.
+        q : int, Fraction, fmpz, fmpq or float
+            The rational radicand, ``q ≥ 0``.
+
+        Returns
+        -------
+        ExactReal
+
+        Raises
+        ------
+        ValueError
+            ``q < 0``.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> str(ExactReal.surd(2, 3)), str(ExactReal.surd(3, Fraction(1, 2))), str(ExactReal.surd(5, 4))
+        ('2*sqrt(3)', '3*sqrt(2)/2', '10')
+        """
         c, q = _fmpq(c), _fmpq(q)
         if q < 0:
             raise ValueError(f"square root of a negative rational {q}")
@@ -139,17 +224,29 @@ class ExactReal:
             return cls(_RAT, (fmpq(0),))
         return cls(_SURD, (c, q))
 
-    def sqrt(self):
-        """``√self`` (``self ≥ 0``)."""
+    def sqrt(self) -> ExactReal:
+        """``√self`` (``self ≥ 0``).
+
+        Returns
+        -------
+        ExactReal
+            A surd when ``self`` is rational, else the root node.
+
+        Examples
+        --------
+        >>> str(exact(12).sqrt()), str((exact(1) + exact(2).sqrt()).sqrt())
+        ('2*sqrt(3)', 'sqrt(1 + sqrt(2))')
+        """
         if self.op == _RAT:
             return ExactReal.surd(1, self.args[0])
         return ExactReal(_POW, (self, 1, 2))
 
     @property
-    def is_rational_leaf(self):
+    def is_rational_leaf(self) -> bool:
+        """Whether ``self`` is stored as a rational (not whether it is one: :meth:`rational_value`)."""
         return self.op == _RAT
 
-    def _binary(self, other, op, swap=False):
+    def _binary(self, other: ExactLike, op: int, swap: bool = False) -> ExactReal:
         try:
             other = exact(other)
         except TypeError:
@@ -157,42 +254,42 @@ class ExactReal:
         a, b = (other, self) if swap else (self, other)
         return _combine(op, a, b)
 
-    def __add__(self, other):
+    def __add__(self, other: ExactLike) -> ExactReal:
         return self._binary(other, _ADD)
 
-    def __radd__(self, other):
+    def __radd__(self, other: ExactLike) -> ExactReal:
         return self._binary(other, _ADD, swap=True)
 
-    def __sub__(self, other):
+    def __sub__(self, other: ExactLike) -> ExactReal:
         return self._binary(other, _SUB)
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: ExactLike) -> ExactReal:
         return self._binary(other, _SUB, swap=True)
 
-    def __mul__(self, other):
+    def __mul__(self, other: ExactLike) -> ExactReal:
         return self._binary(other, _MUL)
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: ExactLike) -> ExactReal:
         return self._binary(other, _MUL, swap=True)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: ExactLike) -> ExactReal:
         return self._binary(other, _DIV)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: ExactLike) -> ExactReal:
         return self._binary(other, _DIV, swap=True)
 
-    def __neg__(self):
+    def __neg__(self) -> ExactReal:
         if self.op == _RAT:
             return ExactReal(_RAT, (-self.args[0],))
         return ExactReal(_NEG, (self,))
 
-    def __pos__(self):
+    def __pos__(self) -> ExactReal:
         return self
 
-    def __abs__(self):
+    def __abs__(self) -> ExactReal:
         return -self if compare(self, 0) < 0 else self
 
-    def __pow__(self, exponent):
+    def __pow__(self, exponent: int | Fraction) -> ExactReal:
         if isinstance(exponent, Integral):
             return ExactReal(_POW, (self, int(exponent), 1))
         exponent = Fraction(exponent)
@@ -200,7 +297,7 @@ class ExactReal:
 
     # -------------------------------------------------------------- children
 
-    def _children(self):
+    def _children(self) -> tuple[ExactReal, ...]:
         op = self.op
         if op <= _SURD:
             return ()
@@ -208,10 +305,12 @@ class ExactReal:
             return (self.args[0],)
         return self.args
 
-    def _postorder(self, done):
+    def _postorder(self, done: Callable[[ExactReal], bool]) -> list[ExactReal]:
         """Nodes below ``self`` (itself last) for which ``done(node)`` is false,
         children before parents; iterative, so deep graphs are fine."""
-        order, stack, seen = [], [self], set()
+        order: list[ExactReal] = []
+        stack = [self]
+        seen: set[int] = set()
         while stack:
             node = stack[-1]
             if id(node) in seen or done(node):
@@ -228,25 +327,45 @@ class ExactReal:
 
     # -------------------------------------------------------------- balls
 
-    def ball(self, prec=START_PREC):
-        """An arb ball containing ``self``, computed at ``prec`` bits at least."""
+    def ball(self, prec: int = START_PREC) -> arb:
+        """An arb ball containing ``self``, computed at ``prec`` bits at least.
+
+        Balls are kept per node: a later call at the same or a lower
+        precision re-walks nothing (module docstring).
+
+        Parameters
+        ----------
+        prec : int
+            Working precision in bits.
+
+        Returns
+        -------
+        flint.arb
+            A ball that contains ``self`` (computed at ``prec`` bits or more).
+
+        Examples
+        --------
+        >>> box = exact(2).sqrt().ball(64)
+        >>> box < 1.41421357, box > 1.41421356, box.rel_accuracy_bits() >= 60
+        (True, True, True)
+        """
         if self._prec >= prec:
-            return self._ball
+            return cast(arb, self._ball)
         saved = ctx.prec
         ctx.prec = prec
         try:
             if all(child._prec >= prec for child in self._children()):  # the usual case: one new node
-                self._ball = self._compute_ball()
+                self._ball = ball = self._compute_ball()
                 self._prec = prec
-                return self._ball
+                return ball
             for node in self._postorder(lambda node: node._prec >= prec):
                 node._ball = node._compute_ball()
                 node._prec = prec
         finally:
             ctx.prec = saved
-        return self._ball
+        return cast(arb, self._ball)
 
-    def _compute_ball(self, ball_of=lambda child: child._ball):
+    def _compute_ball(self, ball_of: Callable[[ExactReal], Any] = lambda child: child._ball) -> arb:
         op, args = self.op, self.args
         if op == _RAT:
             return arb(args[0])
@@ -269,7 +388,7 @@ class ExactReal:
             return a * b
         return a / b
 
-    def __float__(self):
+    def __float__(self) -> float:
         if self.op == _RAT:
             q = self.args[0]
             try:
@@ -285,10 +404,33 @@ class ExactReal:
 
     # -------------------------------------------------------------- normal form
 
-    def normal_form(self, limit=None):
+    def normal_form(self, limit: int | None = None) -> dict[fmpq, fmpq] | None:
         """``{q: c}`` with ``self = Σ c √q`` (``q = 1`` for the rational part),
         or ``None`` when ``self`` has no such form (a root of a sum, a
-        quotient by a sum) or, with ``limit``, needs more than ``limit`` terms."""
+        quotient by a sum) or, with ``limit``, needs more than ``limit`` terms.
+
+        Equalities are decided on this form (square-class cancellation,
+        module docstring; spec §6).
+
+        Parameters
+        ----------
+        limit : int, optional
+            Give up (``None``) on forms of more than ``limit`` terms.
+
+        Returns
+        -------
+        dict of fmpq to fmpq, or None
+            Radicand ``q`` to coefficient ``c``; terms are not merged across
+            square classes (``√8`` and ``√2`` stay apart).
+
+        Examples
+        --------
+        >>> form = (exact(2).sqrt() + exact(8).sqrt() + 1).normal_form()
+        >>> sorted((str(q), str(c)) for q, c in form.items())
+        [('1', '1'), ('2', '1'), ('8', '1')]
+        >>> (exact(1) + exact(2).sqrt()).sqrt().normal_form() is None
+        True
+        """
         if self._normal is not None:
             return None if self._normal is _NOT_NORMAL else self._normal
         for node in self._postorder(lambda node: node._normal is not None):
@@ -298,7 +440,7 @@ class ExactReal:
             node._normal = _NOT_NORMAL if form is None else form
         return None if self._normal is _NOT_NORMAL else self._normal
 
-    def _compute_normal(self, limit):
+    def _compute_normal(self, limit: int | None) -> dict[fmpq, fmpq] | None:
         op, args = self.op, self.args
         if op == _RAT:
             return {fmpq(1): args[0]} if args[0] != 0 else {}
@@ -343,8 +485,21 @@ class ExactReal:
             return _quotient({fmpq(1): fmpq(1)}, _power(form, -p, limit), limit)
         return None
 
-    def rational_value(self):
-        """``self`` as an fmpq when it is provably rational, else ``None``."""
+    def rational_value(self) -> fmpq | None:
+        """``self`` as an fmpq when it is provably rational, else ``None``.
+
+        Returns
+        -------
+        fmpq or None
+            The value, when the square classes of the normal form cancel
+            except the rational one.
+
+        Examples
+        --------
+        >>> two = exact(2).sqrt()
+        >>> str((two * two).rational_value()), two.rational_value()
+        ('2', None)
+        """
         if self.op == _RAT:
             return self.args[0]
         form = self.normal_form()
@@ -357,7 +512,7 @@ class ExactReal:
 
     # -------------------------------------------------------------- display
 
-    def _sympy_(self):
+    def _sympy_(self) -> sympy.Expr:
         """The sympy expression of ``self`` (built once, on demand)."""
         if self._sympy is not None:
             return self._sympy
@@ -367,7 +522,7 @@ class ExactReal:
             node._sympy = node._compute_sympy(sympy)
         return self._sympy
 
-    def _compute_sympy(self, sympy):
+    def _compute_sympy(self, sympy: Any) -> sympy.Expr:
         op, args = self.op, self.args
         if op == _RAT:
             return _sympy_rational(sympy, args[0])
@@ -382,11 +537,23 @@ class ExactReal:
         a, b = args[0]._sympy, args[1]._sympy
         return a + b if op == _ADD else a - b if op == _SUB else a * b if op == _MUL else a / b
 
-    def sympy(self):
-        """The sympy expression of ``self``."""
+    def sympy(self) -> sympy.Expr:
+        """The sympy expression of ``self``.
+
+        Returns
+        -------
+        sympy.Expr
+            Built once and kept; ``sympy.sympify(str(self))`` gives the same
+            number.
+
+        Examples
+        --------
+        >>> (4 / exact(5).sqrt()).sympy()
+        4*sqrt(5)/5
+        """
         return self._sympy_()
 
-    def __str__(self):
+    def __str__(self) -> str:
         """The exact value as text that ``sympy.sympify`` reads back: sympy's
         own form for small numbers (``4*sqrt(5)/5``), else the graph written
         out (sympy's canonical form of large numbers costs integer
@@ -402,9 +569,9 @@ class ExactReal:
                 self._text = self._plain_text()
         return self._text
 
-    def _printed_length(self, limit):
+    def _printed_length(self, limit: int) -> int:
         """An upper estimate of the length of :meth:`_plain_text` (stops past ``limit``)."""
-        lengths = {}
+        lengths: dict[int, int] = {}
         for node in self._postorder(lambda node: id(node) in lengths):
             op, args = node.op, node.args
             if op <= _SURD:
@@ -418,20 +585,20 @@ class ExactReal:
                 return size
         return lengths[id(self)]
 
-    def _plain_text(self):
+    def _plain_text(self) -> str:
         """The graph written out as an expression: sums flattened and like
         terms collected, as sympy's ``Add`` does (module ``_linear``)."""
-        forms = {}
+        forms: dict[int, Any] = {}
         for node in self._postorder(lambda node: id(node) in forms):
             forms[id(node)] = _linear(node, forms)
         return _form_text(forms[id(self)])[0]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return str(self)
 
     # -------------------------------------------------------------- comparisons
 
-    def _compare_to(self, other):
+    def _compare_to(self, other: object) -> int | None:
         if isinstance(other, float) and other != other:
             return None
         if isinstance(other, float) and abs(other) == float("inf"):
@@ -442,42 +609,42 @@ class ExactReal:
             return None
         return compare(self, other)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if self is other:
             return True
         sign = self._compare_to(other)
         return NotImplemented if sign is None else sign == 0
 
-    def __ne__(self, other):
+    def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
         return result if result is NotImplemented else not result
 
-    def __lt__(self, other):
+    def __lt__(self, other: ExactLike) -> bool:
         sign = self._compare_to(other)
         return NotImplemented if sign is None else sign < 0
 
-    def __le__(self, other):
+    def __le__(self, other: ExactLike) -> bool:
         sign = self._compare_to(other)
         return NotImplemented if sign is None else sign <= 0
 
-    def __gt__(self, other):
+    def __gt__(self, other: ExactLike) -> bool:
         sign = self._compare_to(other)
         return NotImplemented if sign is None else sign > 0
 
-    def __ge__(self, other):
+    def __ge__(self, other: ExactLike) -> bool:
         sign = self._compare_to(other)
         return NotImplemented if sign is None else sign >= 0
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return compare(self, 0) != 0
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         # Equal numbers must hash alike: rationals hash as the Fraction (so as
         # ints and floats of the same value); every other number alike.
         value = self.rational_value()
         return hash(Fraction(int(value.p), int(value.q))) if value is not None else hash(ExactReal)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ExactReal], tuple[int, tuple[Any, ...]]]:
         # arb balls do not pickle; the graph does (the balls are recomputed)
         return (ExactReal, (self.op, self.args))
 
@@ -752,15 +919,38 @@ def _normal_is_zero(form):
     return all(c == 0 for _, c in _square_classes(form))
 
 
-def exact(value, denominator=None):
+def exact(value: ExactLike, denominator: int | None = None) -> ExactReal:
     """An :class:`ExactReal` from an int, Fraction, fmpq, finite float (its
     binary value), sympy number or ``ExactReal``; ``exact(p, q)`` is ``p/q``.
 
+    Parameters
+    ----------
+    value : int, float, Fraction, fmpz, fmpq, ExactReal or sympy number
+        The number; a sympy expression may use rationals, ``+``, ``×`` and
+        rational powers.  With ``denominator``, an integer numerator.
+    denominator : int, optional
+        Take ``value / denominator`` (two integers).
+
+    Returns
+    -------
+    ExactReal
+        ``value`` itself when it is already one.
+
+    Raises
+    ------
+    TypeError
+        A NaN or infinite float, or a value that is not an exact number.
+
+    Examples
+    --------
     >>> exact(3, 4) + exact(1, 4) == 1
     True
+    >>> import sympy
+    >>> str(exact(0.5)), str(exact(sympy.sqrt(8)))
+    ('1/2', '2*sqrt(2)')
     """
     if denominator is not None:
-        return ExactReal.rational(Fraction(int(value), int(denominator)))
+        return ExactReal.rational(Fraction(int(cast(int, value)), int(denominator)))  # p/q: two integers
     if isinstance(value, ExactReal):
         return value
     if isinstance(value, float):
@@ -774,7 +964,7 @@ def exact(value, denominator=None):
     raise TypeError(f"cannot take {value!r} as an exact number")
 
 
-def _from_sympy(expr):
+def _from_sympy(expr: Any) -> ExactReal:
     if expr.is_Rational:
         node = ExactReal.rational(Fraction(int(expr.p), int(expr.q)))
     elif expr.is_Add or expr.is_Mul:
@@ -796,8 +986,24 @@ def _from_sympy(expr):
     return node
 
 
-def to_sympy(value):
-    """An exact sympy number from an int, Fraction, fmpq, ExactReal or sympy expression."""
+def to_sympy(value: ExactLike) -> sympy.Expr:
+    """An exact sympy number from an int, Fraction, fmpq, ExactReal or sympy expression.
+
+    Parameters
+    ----------
+    value : int, Fraction, fmpq, ExactReal or sympy expression
+        Anything else goes through ``sympy.sympify``.
+
+    Returns
+    -------
+    sympy.Expr
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> to_sympy(Fraction(1, 3)), to_sympy(exact(5).sqrt() / 5)
+    (1/3, sqrt(5)/5)
+    """
     import sympy
 
     if isinstance(value, ExactReal):
@@ -809,10 +1015,24 @@ def to_sympy(value):
     return sympy.sympify(value)
 
 
-def enclose(expr, prec=START_PREC):
+def enclose(expr: ExactLike, prec: int = START_PREC) -> iv.mpf:
     """A rigorous interval ``[lo, hi]`` (mpmath ``iv.mpf``) containing ``expr``,
     from the arb ball of :meth:`ExactReal.ball` at ``prec`` bits.
 
+    Parameters
+    ----------
+    expr : ExactReal, sympy expression or rational
+        Anything :func:`exact` takes.
+    prec : int
+        Working precision in bits (computed afresh, no cached ball).
+
+    Returns
+    -------
+    mpmath.iv.mpf
+        An interval with exact endpoints that contains ``expr``.
+
+    Examples
+    --------
     >>> import sympy
     >>> print(enclose(sympy.sqrt(2), 20))
     [1.4142093658447265625, 1.4142169952392578125]
@@ -835,9 +1055,9 @@ def enclose(expr, prec=START_PREC):
         iv.prec = saved
 
 
-def _evaluate(number, prec):
+def _evaluate(number: ExactReal, prec: int) -> arb:
     """The ball of ``number`` computed afresh at exactly ``prec`` bits (no cache)."""
-    balls = {}
+    balls: dict[int, arb] = {}
     saved = ctx.prec
     ctx.prec = prec
     try:
@@ -848,18 +1068,39 @@ def _evaluate(number, prec):
     return balls[id(number)]
 
 
-def _zero_by_minimal_polynomial(a):
+def _zero_by_minimal_polynomial(a: ExactReal) -> bool:
     import sympy
 
     x = sympy.Symbol("x")
     return sympy.minimal_polynomial(a._sympy_(), x) == x
 
 
-def is_zero(expr, limit=None):
+def is_zero(expr: ExactLike, limit: int | None = None) -> bool | None:
     """Whether ``expr`` is exactly 0, proved: by its normal form ``Σ c √q``
     (square-class cancellation), or by sympy's minimal polynomial for numbers
     outside that form.  With ``limit``, gives ``None`` instead of working on a
-    normal form of more than ``limit`` terms."""
+    normal form of more than ``limit`` terms.
+
+    The exact equality test behind :func:`compare` (spec §6).
+
+    Parameters
+    ----------
+    expr : ExactReal, sympy expression or rational
+        Anything :func:`exact` takes.
+    limit : int, optional
+        Largest normal form worked on.
+
+    Returns
+    -------
+    bool or None
+        Whether ``expr == 0``; ``None`` when ``limit`` was reached.
+
+    Examples
+    --------
+    >>> two = exact(2).sqrt()
+    >>> is_zero(two * two - 2), is_zero(two - 1), is_zero(exact(8).sqrt() - 2 * two)
+    (True, False, True)
+    """
     a = exact(expr)
     if a.op == _RAT:
         return a.args[0] == 0
@@ -871,9 +1112,24 @@ def is_zero(expr, limit=None):
     return _zero_by_minimal_polynomial(a)
 
 
-def compare(a, b):
+def compare(a: ExactLike, b: ExactLike) -> int:
     """The sign of ``a - b`` (-1, 0 or 1), decided with a proof.
 
+    Balls refined until they separate, with an exact equality test when they
+    do not (module docstring; spec §6): nothing is decided by rounding.
+
+    Parameters
+    ----------
+    a, b : ExactReal, sympy expression or rational
+        Anything :func:`exact` takes.
+
+    Returns
+    -------
+    int
+        -1 if ``a < b``, 0 if ``a == b``, 1 if ``a > b``.
+
+    Examples
+    --------
     >>> import sympy
     >>> compare(sympy.sqrt(2) + sympy.sqrt(3), sympy.sqrt(5 + 2 * sympy.sqrt(6)))
     0
@@ -905,22 +1161,38 @@ def compare(a, b):
         prec *= 2
 
 
-def order_candidates(values, prec=START_PREC):
+def order_candidates(values: Iterable[ExactLike], prec: int = START_PREC) -> list[int]:
     """Indices of the minimal elements of ``values`` (exact numbers), proved.
 
     Refines only the candidates whose balls overlap the smallest upper bound;
-    returns every index whose value equals the minimum exactly.
+    returns every index whose value equals the minimum exactly.  The argmin
+    of the exact backend's candidate jump times (spec §3, §6).
 
+    Parameters
+    ----------
+    values : iterable of ExactReal, sympy expressions or rationals
+        Anything :func:`exact` takes.
+    prec : int
+        Starting precision (bits) of the balls.
+
+    Returns
+    -------
+    list of int
+        The indices of the minimum, in increasing order (several on an
+        exact tie; empty for no values).
+
+    Examples
+    --------
     >>> import sympy
     >>> order_candidates([sympy.sqrt(8), 3, 2 * sympy.sqrt(2)])
     [0, 2]
     """
-    values = [exact(v) for v in values]
-    indices = list(range(len(values)))
+    numbers = [exact(v) for v in values]
+    indices = list(range(len(numbers)))
     if len(indices) <= 1:
         return indices
     while True:
-        boxes = [values[i].ball(prec) for i in indices]
+        boxes = [numbers[i].ball(prec) for i in indices]
         saved = ctx.prec
         ctx.prec = prec
         try:
@@ -936,7 +1208,7 @@ def order_candidates(values, prec=START_PREC):
     # Balls still overlap: settle them one by one, with equality tests.
     minimal = [indices[0]]
     for i in indices[1:]:
-        sign = compare(values[i], values[minimal[0]])
+        sign = compare(numbers[i], numbers[minimal[0]])
         if sign < 0:
             minimal = [i]
         elif sign == 0:
@@ -949,8 +1221,8 @@ class _Upper:
 
     __slots__ = ("end",)
 
-    def __init__(self, box):
+    def __init__(self, box: arb) -> None:
         self.end = box.upper()
 
-    def __lt__(self, other):
+    def __lt__(self, other: _Upper) -> bool:
         return bool(self.end < other.end)

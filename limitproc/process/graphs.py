@@ -15,10 +15,22 @@ Node names: ``"d{i}"`` for datum ``i``, ``"n{j}"`` for neuron ``j``,
 ``"k{k}"`` for jump ``k``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
 import networkx as nx
 import numpy as np
 
 from ..errors import LimitprocError
+
+if TYPE_CHECKING:
+    import os
+
+    from numpy.typing import NDArray
+
+    from .algorithm1 import LimitProcess
+    from .mask import Mask
 
 __all__ = [
     "GRAPHML_MAX_EDGES",
@@ -38,8 +50,24 @@ __all__ = [
 GRAPHML_MAX_EDGES = 1_000_000
 
 
-def mask_graph(mask, y):
+def mask_graph(mask: Mask, y: NDArray[np.float64]) -> nx.Graph:
     """Bipartite :class:`networkx.Graph` of the mask (data ``bipartite=0``).
+
+    An edge ``n{j} – d{i}`` for every ``A_ij = 1`` (spec §2); its connected
+    components are the independent sub-processes (spec §3).
+
+    Parameters
+    ----------
+    mask : Mask
+    y : ndarray of float, shape (n,)
+        The labels (:attr:`~limitproc.problem.Problem.y`), stored as the
+        ``label`` of each datum node.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes ``d{i}`` (``kind="datum"``, ``label``) and ``n{j}``
+        (``kind="neuron"``, ``sign``).
 
     Examples
     --------
@@ -51,7 +79,7 @@ def mask_graph(mask, y):
     >>> nx.number_connected_components(g)
     2
     """
-    m, n = mask.shape
+    n, m = mask.shape
     graph = nx.Graph()
     graph.add_nodes_from((f"d{i}", {"bipartite": 0, "kind": "datum", "label": float(y[i])}) for i in range(n))
     graph.add_nodes_from((f"n{j}", {"bipartite": 1, "kind": "neuron", "sign": int(mask.signs[j])}) for j in range(m))
@@ -60,10 +88,31 @@ def mask_graph(mask, y):
     return graph
 
 
-def equal_neighbourhoods(graph):
+def equal_neighbourhoods(graph: nx.Graph) -> list[list[str]]:
     """Groups of two or more neuron nodes with the same non-empty neighbourhood
-    and sign (the equal columns of seed 002 Assumption 4(i))."""
-    found = {}
+    and sign (the equal columns of seed 002 Assumption 4(i)).
+
+    The graph counterpart of :attr:`~limitproc.process.mask.Mask.groups`
+    (spec §5).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A graph of :func:`mask_graph`.
+
+    Returns
+    -------
+    list of list of str
+        Neuron node names per group, in increasing neuron order.
+
+    Examples
+    --------
+    >>> from limitproc import Problem, Mask
+    >>> p = Problem([1.0, 2.0, -1.0], [[1, 1, 0], [1, 1, 0], [0, 1, 1]], signs=[1, 1, -1])
+    >>> equal_neighbourhoods(mask_graph(Mask(p), p.y))
+    [['n0', 'n1']]
+    """
+    found: dict[tuple[int, frozenset[str]], list[str]] = {}
     for node, attrs in graph.nodes(data=True):
         if attrs.get("kind") == "neuron" and graph.degree(node):
             key = (attrs["sign"], frozenset(graph.neighbors(node)))
@@ -71,15 +120,35 @@ def equal_neighbourhoods(graph):
     return [sorted(g, key=lambda s: int(s[1:])) for g in found.values() if len(g) > 1]
 
 
-def interaction_graph(process):
+def interaction_graph(process: LimitProcess) -> nx.DiGraph:
     """Directed graph: jump ``k`` → each neuron whose rate it lowered.
 
     Edge attributes ``old_rate``, ``new_rate``, ``exponent`` (``e_j(τ_k)``);
     an edge with ``relation="jumped"`` links each jump to its own neuron.
+    The "memory across saddles" of spec §2, from
+    :attr:`~limitproc.process.algorithm1.LimitProcess.interactions`.
+
+    Parameters
+    ----------
+    process : LimitProcess
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes ``k{k}`` (``kind="jump"``, ``tau``, ``neuron``, ``fitted``)
+        and ``n{j}`` (``kind="neuron"``).
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> process = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]))
+    >>> sorted(interaction_graph(process).edges(data="relation"))
+    [('k1', 'n0', 'jumped'), ('k1', 'n1', 'lowered_rate')]
     """
     graph = nx.DiGraph()
     for s in process.jumps:
-        graph.add_node(f"k{s.k}", kind="jump", tau=float(s.tau), neuron=int(s.neuron), fitted=len(s.data))
+        # a jump always has its neuron (only θ_0 has None)
+        graph.add_node(f"k{s.k}", kind="jump", tau=float(s.tau), neuron=int(cast(int, s.neuron)), fitted=len(s.data))
         graph.add_node(f"n{s.neuron}", kind="neuron")
         graph.add_edge(f"k{s.k}", f"n{s.neuron}", relation="jumped")
     for step in process.interactions:
@@ -91,9 +160,28 @@ def interaction_graph(process):
     return graph
 
 
-def process_graph(process):
+def process_graph(process: LimitProcess) -> nx.DiGraph:
     """Both graphs in one directed graph (mask edges neuron → datum,
-    ``relation="active"``), ready for GraphML."""
+    ``relation="active"``), ready for GraphML.
+
+    Parameters
+    ----------
+    process : LimitProcess
+
+    Returns
+    -------
+    networkx.DiGraph
+        The nodes and edges of :func:`mask_graph` (oriented neuron → datum)
+        and of :func:`interaction_graph`.
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> process = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]))
+    >>> sorted(process_graph(process).edges(data="relation"))  # doctest: +NORMALIZE_WHITESPACE
+    [('k1', 'n0', 'jumped'), ('k1', 'n1', 'lowered_rate'),
+     ('n0', 'd0', 'active'), ('n0', 'd1', 'active'), ('n1', 'd0', 'active')]
+    """
     graph = nx.DiGraph()
     mask = mask_graph(process.mask, process.problem.y)
     graph.add_nodes_from(mask.nodes(data=True))
@@ -110,16 +198,57 @@ def process_graph(process):
     return graph
 
 
-def graphml_edges(process):
+def graphml_edges(process: LimitProcess) -> int:
     """Number of edges :func:`write_graphml` would write: the mask entries,
-    the interactions and one edge per jump."""
+    the interactions and one edge per jump.
+
+    Parameters
+    ----------
+    process : LimitProcess
+
+    Returns
+    -------
+    int
+        ``mask.size + len(interactions) + K``, without building the graph.
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> graphml_edges(limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])))
+    5
+    """
     return process.mask.size + len(process.interactions) + process.K
 
 
-def check_graphml_size(edges, max_edges=GRAPHML_MAX_EDGES):
+def check_graphml_size(edges: int, max_edges: int = GRAPHML_MAX_EDGES) -> None:
     """Raise :class:`~limitproc.errors.LimitprocError` when a GraphML file of
     ``edges`` edges is above ``max_edges`` (a CLI can call it before the run,
-    with the mask size)."""
+    with the mask size).
+
+    Parameters
+    ----------
+    edges : int
+        Number of edges of the graph (:func:`graphml_edges`).
+    max_edges : int
+        The limit (:data:`GRAPHML_MAX_EDGES`).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    LimitprocError
+        ``edges > max_edges``.
+
+    Examples
+    --------
+    >>> check_graphml_size(10)
+    >>> check_graphml_size(10, max_edges=5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    limitproc.errors.LimitprocError: the graph has 10 edges (...): above the GraphML limit of 5 ...
+    """
     if edges > max_edges:
         raise LimitprocError(
             f"the graph has {edges} edges (mask entries, interactions and jumps): above the GraphML limit of "
@@ -128,13 +257,39 @@ def check_graphml_size(edges, max_edges=GRAPHML_MAX_EDGES):
         )
 
 
-def write_graphml(process, path, max_edges=GRAPHML_MAX_EDGES):
+def write_graphml(
+    process: LimitProcess, path: str | os.PathLike[str], max_edges: int = GRAPHML_MAX_EDGES
+) -> str | os.PathLike[str]:
     """Write the mask and interaction graphs to one GraphML file.
+
+    Parameters
+    ----------
+    process : LimitProcess
+    path : str or path-like
+        The file to write (:func:`process_graph`, numpy scalars as plain
+        values).
+    max_edges : int
+        Refuse graphs with more edges (:data:`GRAPHML_MAX_EDGES`).
+
+    Returns
+    -------
+    str or path-like
+        ``path``.
 
     Raises
     ------
     LimitprocError
         When the graph has more than ``max_edges`` edges (:data:`GRAPHML_MAX_EDGES`).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from limitproc import Problem, limit_process
+    >>> process = limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_graphml(process, os.path.join(folder, "process.graphml"))
+    ...     nx.read_graphml(path).number_of_edges()
+    5
     """
     check_graphml_size(graphml_edges(process), max_edges)
     graph = process_graph(process)

@@ -15,9 +15,19 @@ pass over it is one vectorized numpy operation.  The sparse views
 (:attr:`Mask.by_neuron`, :attr:`Mask.by_datum`) are built on first use.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from typing import Any
+    from numpy.typing import NDArray
+    from scipy.sparse import csc_array, csr_array
+
+    from ..problem.problem import Problem
 
 __all__ = ["Mask", "SignBlock", "rounding_bound"]
 
@@ -26,9 +36,30 @@ _U = 2.0**-53
 _ROWS = 256
 
 
-def rounding_bound(d):
+def rounding_bound(d: int) -> float:
     """``γ_d = d u / (1 - d u)``: bound on the relative rounding error of a
-    length-``d`` dot product or sum of non-negative terms (Higham, Thm 3.1)."""
+    length-``d`` dot product or sum of non-negative terms (Higham, Thm 3.1).
+
+    :class:`Mask` calls an inner product ``<z_j, x_i>`` undecided when it is
+    within this bound (times the norms) of 0 (spec §6).
+
+    Parameters
+    ----------
+    d : int
+        Length of the dot product (the input dimension), ``d u < 1``.
+
+    Returns
+    -------
+    float
+        ``γ_d`` with the unit roundoff ``u = 2^-53``.
+
+    Examples
+    --------
+    >>> rounding_bound(1) == 2.0**-53 / (1 - 2.0**-53)
+    True
+    >>> f"{rounding_bound(1000):.3e}"
+    '1.110e-13'
+    """
     return d * _U / (1.0 - d * _U)
 
 
@@ -51,10 +82,10 @@ class SignBlock:
     """
 
     sign: int
-    neurons: np.ndarray
-    data: np.ndarray
-    active: np.ndarray
-    by_datum: np.ndarray
+    neurons: NDArray[np.intp]
+    data: NDArray[np.intp]
+    active: NDArray[np.bool_]
+    by_datum: NDArray[np.bool_]
 
 
 class Mask:
@@ -66,13 +97,30 @@ class Mask:
     (:meth:`~limitproc.problem.Problem.effective_activity`); the norms of the
     inputs do not change it.
 
+    Parameters
+    ----------
+    problem : Problem
+        The problem whose mask is built (its inner products ``<z_j, x_i>``,
+        label signs and output signs).
+
     Attributes
     ----------
     blocks : tuple of SignBlock
         ``A`` per sign (module docstring): positive, then negative.
-    signs : ndarray, shape (m,)
+    shape : (int, int)
+        ``(n, m)``, the shape of ``A`` as :meth:`dense` returns it; ``n`` and
+        ``m`` are attributes too.
+    n, m : int
+        Number of data and of neurons.
+    signs : ndarray of int8, shape (m,)
         The (effective) output sign of each neuron.
-    counts : ndarray, shape (m,)
+    neuron_block, neuron_position : ndarray, shape (m,)
+        The block of each neuron (0 positive, 1 negative) and its row in
+        that block's ``active``.
+    datum_block, datum_position : ndarray, shape (n,)
+        The block of each datum (``-1`` for a zero label) and its row in
+        that block's ``by_datum`` (``-1`` for a zero label).
+    counts : ndarray of int64, shape (m,)
         Column sizes ``|{i : A_ij = 1}|``.
     zero_rows : ndarray
         Data with a non-zero label and no active neuron of its sign: never
@@ -84,6 +132,9 @@ class Mask:
         same active data); each acts as one neuron (spec §5).
     representative : ndarray, shape (m,)
         The smallest neuron of ``j``'s group (``j`` itself when alone).
+    leaders : ndarray of int64
+        The neurons that are alone or first in their group, with a non-zero
+        column (the neurons Algorithm 1 runs on, spec §5).
     neuron_component, datum_component : ndarray
         Connected component of each neuron / datum in the bipartite graph of
         the mask (``-1`` for zero columns / rows): independent sub-processes.
@@ -104,14 +155,38 @@ class Mask:
     (2, [], [])
     """
 
-    def __init__(self, problem):
+    n: int
+    m: int
+    shape: tuple[int, int]
+    signs: NDArray[np.int8]
+    neuron_block: NDArray[np.int8]
+    neuron_position: NDArray[np.int64]
+    datum_block: NDArray[np.int8]
+    datum_position: NDArray[np.int64]
+    blocks: tuple[SignBlock, ...]
+    undecided: NDArray[np.int64]
+    counts: NDArray[np.int64]
+    zero_rows: NDArray[np.intp]
+    zero_columns: NDArray[np.intp]
+    groups: tuple[tuple[int, ...], ...]
+    representative: NDArray[np.intp]
+    leaders: NDArray[np.int64]
+    neuron_component: NDArray[np.int64]
+    datum_component: NDArray[np.int64]
+    n_components: int
+    _activity: NDArray[np.bool_] | None
+    _by_neuron: csr_array | None
+    _by_datum: csc_array | None
+
+    def __init__(self, problem: Problem) -> None:
         n, m = problem.n, problem.m
         # inputs of any norms and unbalanced neurons (docs/general-inputs.md §2–§3): the mask of the
         # effective signs and of the activity after the initial transient; spec §1's setting otherwise
         general = bool(problem.extensions)
         y, signs = problem.y, (problem.effective_signs if general else problem.signs)
         self._activity = problem.effective_activity() if general else None
-        self.shape = (m, n)
+        self.n, self.m = n, m
+        self.shape = (n, m)  # the shape of A (spec §2): data × neurons, as dense() returns it
         self.signs = signs
         # block of each neuron / datum (0 positive, 1 negative; -1 for a zero label)
         # and its position inside the block
@@ -119,7 +194,7 @@ class Mask:
         self.neuron_position = np.empty(m, dtype=np.int64)
         self.datum_block = np.full(n, -1, dtype=np.int8)
         self.datum_position = np.full(n, -1, dtype=np.int64)
-        undecided = []
+        undecided: list[NDArray[np.int64]] = []
         blocks = []
         for b, sign in enumerate((1, -1)):
             neurons = np.flatnonzero(signs == sign)
@@ -131,8 +206,8 @@ class Mask:
                       else self._active(problem, neurons, data, undecided))
             blocks.append(SignBlock(sign, neurons, data, active, np.ascontiguousarray(active.T)))
         self.blocks = tuple(blocks)
-        undecided = np.concatenate(undecided) if undecided else np.empty((0, 2), dtype=np.int64)
-        self.undecided = undecided[np.lexsort((undecided[:, 0], undecided[:, 1]))]  # by neuron, then datum
+        pairs = np.concatenate(undecided) if undecided else np.empty((0, 2), dtype=np.int64)
+        self.undecided = pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]  # by neuron, then datum
         self.counts = np.zeros(m, dtype=np.int64)
         covered = np.zeros(n, dtype=bool)
         for block in self.blocks:
@@ -174,26 +249,59 @@ class Mask:
         return active
 
     @property
-    def size(self):
+    def size(self) -> int:
         """Number of non-zero entries of ``A``."""
         return int(self.counts.sum())
 
-    def data_of(self, j):
-        """Indices of the data of neuron ``j`` (sorted)."""
+    def data_of(self, j: int | np.integer[Any]) -> NDArray[np.intp]:
+        """Indices of the data of neuron ``j`` (sorted).
+
+        Column ``j`` of ``A`` (spec §2): the data of ``j``'s sign on which it
+        is initially active, ``I_j^0``.
+
+        Parameters
+        ----------
+        j : int
+            Neuron index, ``0 ≤ j < m``.
+
+        Returns
+        -------
+        ndarray of int
+            ``{i : A_ij = 1}`` in increasing order (empty for a zero column).
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> mask = Mask(Problem([1.0, 2.0, -1.0], [[1, 1, 0], [1, 0, 1], [0, 1, 1]], signs=[1, 1, -1]))
+        >>> mask.data_of(0).tolist(), mask.data_of(1).tolist(), mask.data_of(2).tolist()
+        ([0, 1], [0], [2])
+        """
         block = self.blocks[self.neuron_block[j]]
         return block.data[np.flatnonzero(block.active[self.neuron_position[j]])]
 
-    def dense(self):
-        """``A`` as an (n, m) boolean array, ``A[i, j]`` as in spec §2."""
-        m, n = self.shape
+    def dense(self) -> NDArray[np.bool_]:
+        """``A`` as an (n, m) boolean array, ``A[i, j]`` as in spec §2.
+
+        Returns
+        -------
+        ndarray of bool, shape (n, m)
+            ``A[i, j] = 1[<z_j, x_i> > 0 and s_j y_i > 0]`` (a new array).
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> Mask(Problem([1.0, -2.0], [[1, 1], [1, -1]], signs=[1, -1])).dense().tolist()
+        [[True, False], [False, False]]
+        """
+        m, n = self.m, self.n
         out = np.zeros((n, m), dtype=bool)
         for block in self.blocks:
             out[np.ix_(block.data, block.neurons)] = block.active.T
         return out
 
-    def _csr(self):
+    def _csr(self) -> tuple[NDArray[np.int64], NDArray[Any]]:
         """``A`` transposed as CSR arrays ``(indptr, indices)`` (row ``j``: data of neuron ``j``)."""
-        m, n = self.shape
+        m, n = self.m, self.n
         indptr = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(self.counts, out=indptr[1:])
         indices = np.empty(indptr[-1], dtype=np.int32 if n < 2**31 else np.int64)
@@ -203,30 +311,30 @@ class Mask:
         return indptr, indices
 
     @property
-    def by_neuron(self):
+    def by_neuron(self) -> csr_array:
         """``A`` transposed, scipy ``csr_array`` of shape (m, n): row ``j`` lists
         the data of neuron ``j`` (entries ``True``).  Built on first use."""
         if self._by_neuron is None:
             import scipy.sparse as sp
 
             indptr, indices = self._csr()
-            self._by_neuron = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr), shape=self.shape)
+            self._by_neuron = sp.csr_array((np.ones(indices.size, dtype=bool), indices, indptr), shape=(self.m, self.n))
         return self._by_neuron
 
     @property
-    def by_datum(self):
+    def by_datum(self) -> csc_array:
         """The same matrix as :attr:`by_neuron`, scipy ``csc_array``: column
         ``i`` lists the neurons of datum ``i``.  Built on first use."""
         if self._by_datum is None:
             self._by_datum = self.by_neuron.tocsc()
         return self._by_datum
 
-    def _group_equal_columns(self):
-        m = self.shape[0]
+    def _group_equal_columns(self) -> None:
+        m = self.m
         representative = np.arange(m)
-        members = {}
+        members: dict[int, list[int]] = {}
         for block in self.blocks:
-            seen = {}
+            seen: dict[tuple[int, int], list[np.intp]] = {}
             for a in np.flatnonzero(self.counts[block.neurons]):
                 row = block.active[a]
                 key = (int(self.counts[block.neurons[a]]), hash(row.tobytes()))
@@ -242,11 +350,11 @@ class Mask:
         self.groups = tuple(tuple(g) for _, g in sorted(members.items()) if len(g) > 1)
         self.leaders = np.array(sorted(members), dtype=np.int64)
 
-    def _find_components(self):
+    def _find_components(self) -> None:
         """Components of the bipartite graph: two neurons are joined when they
         share a datum, which is when both are joined to the datum's first
         neuron (linear in the mask)."""
-        m, n = self.shape
+        m, n = self.m, self.n
         edges, firsts = [], []
         for block in self.blocks:
             if not block.active.size:
@@ -274,10 +382,9 @@ class Mask:
         self.datum_component = datum_component
         self.n_components = int(compact.max() + 1) if compact.size else 0
 
-    def __repr__(self):
-        m, n = self.shape
+    def __repr__(self) -> str:
         return (
-            f"Mask({m}×{n}, {self.size} entries, {self.n_components} components, "
+            f"Mask({self.n} data × {self.m} neurons, {self.size} entries, {self.n_components} components, "
             f"{self.zero_rows.size} zero rows, {self.zero_columns.size} zero columns, "
             f"{len(self.groups)} groups of equal columns)"
         )

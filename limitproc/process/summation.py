@@ -25,7 +25,14 @@ an addition whose result is subnormal is exact (all floats are multiples of
 ``2^-1074``, and so is their sum).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["CHUNK", "depth", "pairwise_sum", "masked_sums"]
 
@@ -33,18 +40,33 @@ __all__ = ["CHUNK", "depth", "pairwise_sum", "masked_sums"]
 CHUNK = 2**13
 
 
-def depth(count):
+def depth(count: int) -> int:
     """``⌈log₂ count⌉`` (0 for one term or none): the largest number of
     additions a term goes through in :func:`pairwise_sum` and
     :func:`masked_sums` of ``count`` terms.
 
+    The depth enters the float backend's error bound: a sum of ``L`` terms is
+    off by at most ``depth(L) u`` relative (module docstring; spec §6).
+
+    Parameters
+    ----------
+    count : int
+        Number of terms ``L`` (zeros included).
+
+    Returns
+    -------
+    int
+        ``⌈log₂ L⌉``, 0 when ``L ≤ 1``.
+
+    Examples
+    --------
     >>> [depth(c) for c in (0, 1, 2, 3, 4, 5, 8, 9)]
     [0, 0, 1, 2, 2, 3, 3, 4]
     """
     return max(int(count) - 1, 0).bit_length()
 
 
-def _halve(x):
+def _halve(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """Sums along the first axis of ``x`` (overwritten) by pairwise halving."""
     length = x.shape[0]
     if length == 0:
@@ -58,9 +80,23 @@ def _halve(x):
     return x[0].copy()
 
 
-def pairwise_sum(values):
+def pairwise_sum(values: ArrayLike) -> float:
     """``Σ values`` by pairwise halving (depth ``⌈log₂ len⌉``, module docstring).
 
+    Parameters
+    ----------
+    values : array_like of float
+        The terms, one-dimensional (the float backend passes squared labels,
+        spec §6); not modified.
+
+    Returns
+    -------
+    float
+        The sum, with at most ``⌈log₂ L⌉`` roundings per term (0.0 for no
+        terms).
+
+    Examples
+    --------
     >>> pairwise_sum(np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
     15.0
     """
@@ -71,14 +107,37 @@ def pairwise_sum(values):
     return float(_halve(parts))
 
 
-def masked_sums(active, values, rows=None):
+def masked_sums(
+    active: NDArray[np.bool_],
+    values: NDArray[np.float64],
+    rows: NDArray[np.intp] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Per column ``c`` of the boolean matrix ``active``,
     ``Σ_l active[l, c] values[l]`` and the number of true entries, over the
     rows ``rows`` (all when ``None``), by pairwise halving: depth
     ``⌈log₂ L⌉`` with ``L`` the number of rows summed (module docstring).
 
-    Returns ``(sums, counts)``.
+    The float backend's label sums ``S_j = Σ_{i ∈ I_j} y_i²`` of every neuron
+    of a sign block at once (spec §3, §6).
 
+    Parameters
+    ----------
+    active : ndarray of bool, shape (L, C)
+        A row per term (datum), a column per sum (neuron).
+    values : ndarray of float, shape (L,)
+        The term of each row.
+    rows : ndarray of int, optional
+        The rows to sum over, in increasing order (all rows when ``None``).
+
+    Returns
+    -------
+    sums : ndarray of float, shape (C,)
+        ``Σ_{l ∈ rows} active[l, c] values[l]`` per column.
+    counts : ndarray of int64, shape (C,)
+        The number of true entries of ``active[rows, c]`` per column.
+
+    Examples
+    --------
     >>> A = np.array([[True, False], [False, False], [True, True]])
     >>> masked_sums(A, np.array([1.0, 2.0, 4.0]))
     (array([5., 4.]), array([2, 1]))

@@ -35,11 +35,24 @@ __all__ = ["two_phase_problem"]
 PAPER = "000 Boursier, Pillaud-Vivien, Flammarion"
 
 
-def two_phase_problem():
+def two_phase_problem() -> Problem:
     """A two-phase problem (seed 000 Assumption 3): the labels of the digest's
     check, ``y = (1, 0.6, −0.5, −0.3)`` on the standard basis of R⁴, 16
     Gaussian neurons with uniform signs (``default_rng(0)``):
-    ``S_{+,1} = (6, 12, 14)``, ``S_{−,1} = (1, 8, 9, 11)``, ``r = 2``."""
+    ``S_{+,1} = (6, 12, 14)``, ``S_{−,1} = (1, 8, 9, 11)``, ``r = 2``.
+
+    Returns
+    -------
+    Problem
+
+    Examples
+    --------
+    >>> from limitproc.process import Mask, two_phase
+    >>> p = two_phase_problem()
+    >>> phases = two_phase(p, Mask(p))
+    >>> p, phases.neurons_plus, phases.neurons_minus
+    (Problem(n=4, d=4, m=16, standard basis, labels +2/-2, neurons +11/-5), (6, 12, 14), (1, 8, 9, 11))
+    """
     rng = np.random.default_rng(0)
     W0 = rng.standard_normal((16, 4))
     signs = rng.choice([-1, 1], 16)

@@ -35,7 +35,7 @@ PAPER = "001 Dana, Pillaud-Vivien, Bach"
 # -- Experiment 2 (Fig. 5): the curvature scales like 1/sqrt(n) -----------------------
 
 
-def exp2_problem(n, repeat=0, seed=0):
+def exp2_problem(n: int, repeat: int = 0, seed: int = 0) -> tuple[Problem, float, float]:
     """Seed 001 Experiment 2's setting on unit-norm orthogonal data.
 
     Labels ``U([−2, −1] ∪ [1, 2])``; width ``p = ⌊log(n/0.05)/log(4/3)⌋ + 1``;
@@ -44,6 +44,29 @@ def exp2_problem(n, repeat=0, seed=0):
     ``W0_j = w'_j ~ N(0, I_d/d)`` with uniform signs, balanced
     (``|a'_j| = ||w'_j||``; the paper draws ``|a'_j| − ||w'_j|| ~ Exp(1)``).
     Returns ``(problem, λ = 1/√p, t_∞ = 1.5 √(np)/4 · log(np))``.
+
+    Parameters
+    ----------
+    n : int
+        Number of data.
+    repeat : int
+        Index of the repetition (an independent draw).
+    seed : int
+        Seed of the study.
+
+    Returns
+    -------
+    problem : Problem
+    lam : float
+        ``1/√p``.
+    t_inf : float
+        ``1.5 √(np)/4 · log(np)``, the horizon.
+
+    Examples
+    --------
+    >>> problem, lam, t_inf = exp2_problem(16)
+    >>> problem.m, round(lam, 6), round(t_inf, 4)  # p = experiment_width(16) = 21
+    (21, 0.218218, 39.986)
     """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, n, repeat)))
     p = experiment_width(n)
@@ -169,7 +192,7 @@ register(Experiment(
 # -- Fig. 1 and Theorem 2: phase transitions of a group initialization --------------------
 
 
-def group_problem(n, seed=0):
+def group_problem(n: int, seed: int = 0) -> tuple[Problem, float, float]:
     """Seed 001's group initialization (9) with ``p = 2`` neurons, each
     active exactly on its own half of the data (its labels' sign), unit-norm
     orthogonal inputs (standard basis).  Fig. 1 gives no parameters: labels
@@ -177,6 +200,27 @@ def group_problem(n, seed=0):
     and 0.76, so two visible transitions), ``w'_j`` with ``|N(0, 1)|/√(n/2)``
     on its group and 0 elsewhere, ``a'_j = s_j ||w'_j||``.  Returns
     ``(problem, λ = 1/√2, t_n = √(np)/4 · log(np))``.
+
+    Parameters
+    ----------
+    n : int
+        Number of data (the first ``⌊n/2⌋`` positive).
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    problem : Problem
+    lam : float
+        ``1/√2``.
+    t_n : float
+        ``√(2n)/4 · log(2n)``.
+
+    Examples
+    --------
+    >>> problem, lam, t_n = group_problem(8)
+    >>> problem, round(lam, 6), round(t_n, 4)
+    (Problem(n=8, d=8, m=2, standard basis, labels +4/-4, neurons +1/-1), 0.707107, 2.7726)
     """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2, n)))
     k = n // 2

@@ -28,11 +28,23 @@ PAPER = "002 Mildly overparameterized ReLU networks on orthogonal data"
 LR_FIG1 = 0.01  # seed 002 App. A.1
 
 
-def figure1_problem():
+def figure1_problem() -> Problem:
     """The Figure 1 setup of seed 002 App. A.1, as ``examples/figure1.npz``:
     64 Haar-random orthonormal points in R^64, labels |N(0, 1)|, six positive
     neurons with uniform directions (seed 68 of ``examples/make_figure1_data.py``:
-    the first seed where all six neurons jump and μ ≥ 0.04)."""
+    the first seed where all six neurons jump and μ ≥ 0.04).
+
+    Returns
+    -------
+    Problem
+
+    Examples
+    --------
+    >>> from limitproc import limit_process
+    >>> p = figure1_problem()
+    >>> p, limit_process(p).K
+    (Problem(n=64, d=64, m=6, X 64×64, labels +64/-0, neurons +6/-0), 6)
+    """
     rng = np.random.default_rng(68)
     X = random_orthonormal(64, 64, rng)
     y = np.abs(rng.standard_normal(64))

@@ -27,10 +27,27 @@ PAPER = "003 Min, Mallada, Vidal"
 CATEGORIES = ("x₊", "x₁", "x₂", "dead")
 
 
-def toy_problem(m=50, seed=0):
+def toy_problem(m: int = 50, seed: int = 0) -> Problem:
     """Seed 003 App. A.3: ``x_1 = e_1``, ``x_2 = e_2``, ``y = (1, 1)``, ``h = 50``
     neurons; Gaussian directions and uniform output signs, balanced (the
-    paper's ``v_j`` are ``N(0, α²)``, unbalanced)."""
+    paper's ``v_j`` are ``N(0, α²)``, unbalanced).
+
+    Parameters
+    ----------
+    m : int
+        Width (the paper's ``h``).
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    Problem
+
+    Examples
+    --------
+    >>> toy_problem()
+    Problem(n=2, d=2, m=50, standard basis, labels +2/-0, neurons +26/-24)
+    """
     rng = np.random.default_rng(seed)
     W0 = rng.standard_normal((m, 2))
     return Problem([1.0, 1.0], W0, signs=rng.choice([-1, 1], m))

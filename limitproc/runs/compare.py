@@ -38,9 +38,13 @@ predicted time.  A plateau agrees when its loss is within a tenth of the
 smaller adjacent drop.
 """
 
+from __future__ import annotations
+
 import enum
 import json
+import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -50,6 +54,14 @@ from ..process.algorithm1 import RESOLUTION_CONSTANT, LimitProcess
 from ..scale import lambda_label, log_inv_lambda
 from ..schema import json_number, schema_of
 from .prediction import predict_run
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+    from rich.table import Table
+
+    from ..problem.problem import Problem
+    from .log import TrainingLog
+    from .prediction import RunPrediction
 
 __all__ = ["Comparison", "JumpComparison", "PlateauComparison", "RunVerdict", "compare"]
 
@@ -80,8 +92,8 @@ class JumpComparison:
 
     k: int
     neuron: int
-    group: tuple
-    data: tuple
+    group: tuple[int, ...]
+    data: tuple[int, ...]
     rate: float
     predicted_step: float
     observed_step: float
@@ -90,18 +102,38 @@ class JumpComparison:
     plateau_loss: float
     predicted_sq_norm: float
     observed_sq_norm: float
-    fitted_by: object
+    fitted_by: tuple[int, ...] | None
     status: str
 
     @property
-    def error_steps(self):
+    def error_steps(self) -> float:
+        """``observed_step − predicted_step`` (``nan`` when not observed)."""
         return self.observed_step - self.predicted_step
 
     @property
-    def relative_error(self):
+    def relative_error(self) -> float:
+        """:attr:`error_steps` relative to the predicted step."""
         return self.error_steps / self.predicted_step
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (non-finite numbers as ``None``).
+
+        Returns
+        -------
+        dict
+            The fields, :attr:`error_steps` and :attr:`relative_error`.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> from limitproc.flow import simulate_gd
+        >>> from limitproc.runs import log_from_run
+        >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+        >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
+        >>> jump = comparison.jumps[0].to_dict()
+        >>> jump["data"], round(jump["predicted_step"], 1), round(jump["observed_step"], 1), jump["status"]
+        ([0, 1], 156.4, 159.8, 'on time')
+        """
         return {
             "k": self.k, "neuron": self.neuron, "group": list(self.group), "data": list(self.data),
             "rate": self.rate, "predicted_step": json_number(self.predicted_step),
@@ -120,21 +152,39 @@ class PlateauComparison:
     of its predicted plateau (steps ``window``)."""
 
     k: int
-    window: tuple
+    window: tuple[float, float]
     predicted_loss: float
     observed_loss: float
     tolerance: float
     judged: bool = True
 
     @property
-    def agrees(self):
+    def agrees(self) -> bool | None:
         """Whether the logged plateau is at ``L(θ_k)``; ``None`` when not
         judged (no logged row in its window, module docstring)."""
         if not self.judged or not np.isfinite(self.observed_loss):
             return None
         return bool(abs(self.observed_loss - self.predicted_loss) <= self.tolerance)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (non-finite numbers as ``None``).
+
+        Returns
+        -------
+        dict
+            The fields and :attr:`agrees`.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> from limitproc.flow import simulate_gd
+        >>> from limitproc.runs import log_from_run
+        >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+        >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
+        >>> plateau = comparison.plateaus[0].to_dict()
+        >>> plateau["predicted_loss"], round(plateau["observed_loss"], 6), plateau["agrees"]
+        (6.25, 6.25, True)
+        """
         return {"k": self.k, "window": [json_number(v) for v in self.window], "predicted_loss": self.predicted_loss,
                 "observed_loss": json_number(self.observed_loss), "tolerance": self.tolerance,
                 "agrees": self.agrees}
@@ -157,20 +207,41 @@ class Comparison:
         What led to the verdict.
     """
 
-    prediction: object = field(repr=False)
-    log: object = field(repr=False)
-    jumps: tuple
-    plateaus: tuple
+    prediction: RunPrediction = field(repr=False)
+    log: TrainingLog = field(repr=False)
+    jumps: tuple[JumpComparison, ...]
+    plateaus: tuple[PlateauComparison, ...]
     final_loss: float
     verdict: RunVerdict
-    notes: tuple = ()
+    notes: tuple[str, ...] = ()
 
     @property
-    def observed_loss(self):
+    def observed_loss(self) -> NDArray[np.float64]:
         """The logged loss in spec §1's units, per logged row."""
         return self.log.spec_loss(self.prediction.process.problem.n)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with a schema version (``limitproc.comparison``).
+
+        Returns
+        -------
+        dict
+            The verdict, notes, scale, step and stability limit, one
+            :meth:`JumpComparison.to_dict` per jump and one
+            :meth:`PlateauComparison.to_dict` per plateau, and a summary of
+            the log.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> from limitproc.flow import simulate_gd
+        >>> from limitproc.runs import log_from_run
+        >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+        >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
+        >>> doc = comparison.to_dict()
+        >>> doc["schema"], doc["verdict"], doc["stability"]["step_max"]
+        ('limitproc.comparison', 'match', 0.4)
+        """
         pred = self.prediction
         limit = pred.stability
         return {
@@ -199,8 +270,26 @@ class Comparison:
                     "neurons_logged": self.log.m},
         }
 
-    def table(self):
-        """A rich Table of the jumps."""
+    def table(self) -> Table:
+        """A rich Table of the jumps.
+
+        Returns
+        -------
+        rich.table.Table
+            One row per predicted jump; the scale, step, margin, stability
+            limit and verdict in the title.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> from limitproc.flow import simulate_gd
+        >>> from limitproc.runs import log_from_run
+        >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+        >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
+        >>> table = comparison.table()
+        >>> table.row_count, table.title.endswith("MATCH")
+        (1, True)
+        """
         from rich.table import Table
 
         pred = self.prediction
@@ -221,10 +310,10 @@ class Comparison:
             )
         return table
 
-    def __rich__(self):
+    def __rich__(self) -> Table:
         return self.table()
 
-    def __str__(self):
+    def __str__(self) -> str:
         pred = self.prediction
         lines = [f"Run vs prediction ({self.verdict.name}: {self.verdict.value}); λ = {lambda_label(pred.log_inv_lam)}, "
                  f"h = {pred.step_size:g}, μ ln(1/λ) = {pred.margin_scale:.3g}, h_max = {pred.stability.step_max:.4g}"]
@@ -234,16 +323,72 @@ class Comparison:
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
-    def plot(self, path):
+    def plot(self, path: str | os.PathLike[str]) -> str | os.PathLike[str]:
         """Write a PNG: logged and predicted loss against steps, and logged
-        ``ln|a_j|`` over the predicted log-norms (``docs/from-training-script.md``)."""
+        ``ln|a_j|`` over the predicted log-norms (``docs/from-training-script.md``).
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write it (atomically).
+
+        Returns
+        -------
+        str or path-like
+            ``path``.
+
+        Raises
+        ------
+        OutputError
+            ``path`` cannot be written.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from limitproc import Problem, limit_process
+        >>> from limitproc.flow import simulate_gd
+        >>> from limitproc.runs import log_from_run
+        >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+        >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
+        >>> path = comparison.plot(os.path.join(tempfile.mkdtemp(), "run.png"))
+        >>> os.path.getsize(path) > 0
+        True
+        """
         from .plots import plot_comparison
 
         plot_comparison(self, path)
         return path
 
-    def write_json(self, path):
-        """Write :meth:`to_dict` as JSON, atomically."""
+    def write_json(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_dict` as JSON, atomically.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write it.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        OutputError
+            ``path`` cannot be written.
+
+        Examples
+        --------
+        >>> import json, os, tempfile
+        >>> from limitproc import Problem, limit_process
+        >>> from limitproc.flow import simulate_gd
+        >>> from limitproc.runs import log_from_run
+        >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+        >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.json")
+        >>> comparison.write_json(path)
+        >>> json.load(open(path))["verdict"]
+        'match'
+        """
         with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
 
@@ -257,7 +402,15 @@ def _num(value, spec):
     return "—" if value is None or not np.isfinite(value) else format(value, spec)
 
 
-def compare(process, log, *, lam=None, log_inv_lam=None, lr=None, reduction=None):
+def compare(
+    process: LimitProcess | Problem,
+    log: TrainingLog,
+    *,
+    lam: float | None = None,
+    log_inv_lam: float | None = None,
+    lr: float | None = None,
+    reduction: Literal["spec", "mean", "sum"] | None = None,
+) -> Comparison:
     """Compare a training log with the predicted path (module docstring).
 
     The predicted jump steps come from
@@ -279,8 +432,28 @@ def compare(process, log, *, lam=None, log_inv_lam=None, lr=None, reduction=None
     Returns
     -------
     Comparison
+
+    Raises
+    ------
+    InputError
+        No scale (neither given nor in the log), values that disagree with
+        the log's, a log of another width or dimension than the problem, or
+        no learning rate or reduction.
+
+    Examples
+    --------
+    A simulated gradient-descent run, logged as a training script would:
+
+    >>> from limitproc import Problem, limit_process
+    >>> from limitproc.flow import simulate_gd
+    >>> from limitproc.runs import log_from_run
+    >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+    >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
+    >>> comparison.verdict.name, [j.status for j in comparison.jumps]
+    ('MATCH', ['on time'])
     """
-    problem = process.problem if isinstance(process, LimitProcess) else process
+    # LimitProcess types its problem as object (limitproc/process/ is typed later)
+    problem = cast("Problem", process.problem) if isinstance(process, LimitProcess) else process
     flow = process if isinstance(process, LimitProcess) else None
     lr = _agree("lr", lr, log.lr)
     reduction = _agree("reduction", reduction, log.reduction)

@@ -33,17 +33,25 @@ lines starting with ``#`` are comments.  :func:`write_log` writes npz or csv
 atomically (a temporary file in the same folder, then a rename).
 """
 
+from __future__ import annotations
+
 import csv
 import io
 import os
 import zipfile
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from ..atomic import atomic_path
 from ..errors import InputError, MissingKeyError, NonFiniteError, ShapeError
 from ..flow.gd import REDUCTIONS, flow_time_step
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ..flow.gd import GDRun
 
 __all__ = ["LOG_KEYS", "TrainingLog", "log_from_run", "read_log", "write_log"]
 
@@ -65,6 +73,11 @@ LOG_KEYS = {
 class TrainingLog:
     """A validated training log (module docstring for the format).
 
+    The constructor takes array-likes and numbers (one value for ``lr`` and
+    ``lam``, as a scalar or a constant column) and stores the validated
+    arrays and floats named below; it raises
+    :class:`~limitproc.errors.InputError` subclasses naming the key at fault.
+
     Attributes
     ----------
     steps : ndarray of int64, shape (T,)
@@ -78,54 +91,123 @@ class TrainingLog:
     diverged_step : int or None
         The step of the first non-finite loss (rows from it on dropped).
     path : str or None
+
+    Examples
+    --------
+    >>> TrainingLog(steps=[0, 100], loss=[3.0, 0.5], lr=0.1, reduction="mean")
+    TrainingLog(2 rows, steps 0–100, lr=0.1, reduction=mean, lam=None)
     """
 
-    steps: np.ndarray = field(repr=False)
-    loss: np.ndarray = field(repr=False)
-    lr: object = None
-    reduction: object = None
-    lam: object = None
-    a: object = field(default=None, repr=False)
-    snapshot_steps: object = field(default=None, repr=False)
-    snapshot_a: object = field(default=None, repr=False)
-    snapshot_W: object = field(default=None, repr=False)
-    diverged_step: object = None
-    path: object = None
+    steps: NDArray[np.int64] = field(repr=False)
+    loss: NDArray[np.float64] = field(repr=False)
+    lr: float | None = None
+    reduction: Literal["spec", "mean", "sum"] | None = None
+    lam: float | None = None
+    a: NDArray[np.float64] | None = field(default=None, repr=False)
+    snapshot_steps: NDArray[np.int64] | None = field(default=None, repr=False)
+    snapshot_a: NDArray[np.float64] | None = field(default=None, repr=False)
+    snapshot_W: NDArray[np.float64] | None = field(default=None, repr=False)
+    diverged_step: int | None = None
+    path: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _check(self)
 
     @property
-    def m(self):
+    def m(self) -> int | None:
         """Number of neurons logged (``None`` without ``a``)."""
         return None if self.a is None else self.a.shape[1]
 
     @property
-    def T(self):
+    def T(self) -> int:
+        """Number of rows (logged steps)."""
         return self.steps.size
 
-    def spec_loss(self, n):
+    def spec_loss(self, n: int) -> NDArray[np.float64]:
         """The loss in spec §1's units ``L = (1/2n) Σ (h − y)²``
-        (``MSELoss(mean) = 2L``, ``MSELoss(sum) = 2nL``)."""
+        (``MSELoss(mean) = 2L``, ``MSELoss(sum) = 2nL``).
+
+        Parameters
+        ----------
+        n : int
+            Number of data (for ``reduction="sum"``).
+
+        Returns
+        -------
+        ndarray, shape (T,)
+
+        Raises
+        ------
+        InputError
+            The log has no ``reduction``.
+
+        Examples
+        --------
+        >>> log = TrainingLog(steps=[0, 100], loss=[3.0, 0.5], lr=0.1, reduction="mean")
+        >>> log.spec_loss(2)
+        array([1.5 , 0.25])
+        """
         if self.reduction is None:
             raise InputError("the log has no 'reduction': say which loss it logs (mean, sum or spec)")
         return self.loss / {"spec": 1.0, "mean": 2.0, "sum": 2.0 * n}[self.reduction]
 
-    def flow_step(self, n):
-        """``h``, the flow time of one step (``docs/gradient-descent.md`` §1)."""
+    def flow_step(self, n: int) -> float:
+        """``h``, the flow time of one step (``docs/gradient-descent.md`` §1).
+
+        Parameters
+        ----------
+        n : int
+            Number of data (for ``reduction="sum"``).
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        InputError
+            The log has no ``lr`` or no ``reduction``.
+
+        Examples
+        --------
+        >>> log = TrainingLog(steps=[0, 100], loss=[3.0, 0.5], lr=0.1, reduction="mean")
+        >>> log.flow_step(2)  # MSELoss(mean) = 2L: h = 2 lr
+        0.2
+        """
         if self.lr is None:
             raise InputError("the log has no 'lr': give the learning rate")
         if self.reduction is None:
             raise InputError("the log has no 'reduction': say which loss the learning rate is for")
         return flow_time_step(self.lr, self.reduction, n)
 
-    def replace(self, **changes):
-        """A copy with some fields changed (validated again)."""
+    def replace(self, **changes: Any) -> TrainingLog:
+        """A copy with some fields changed (validated again).
+
+        Parameters
+        ----------
+        **changes
+            New values of fields.
+
+        Returns
+        -------
+        TrainingLog
+
+        Raises
+        ------
+        InputError
+            The new values do not validate.
+
+        Examples
+        --------
+        >>> log = TrainingLog(steps=[0, 100], loss=[3.0, 0.5], lr=0.1, reduction="mean")
+        >>> log.replace(reduction="sum").flow_step(2)  # MSELoss(sum) = 2nL: h = 2 n lr
+        0.4
+        """
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         values.update(changes)
         return TrainingLog(**values)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         extra = "" if self.a is None else f", |a_j| of {self.m} neurons"
         snaps = "" if self.snapshot_steps is None else f", {self.snapshot_steps.size} snapshots"
@@ -243,11 +325,29 @@ def _scalar(value, name, where):
     return float(array[0])
 
 
-def read_log(path):
+def read_log(path: str | os.PathLike[str]) -> TrainingLog:
     """Read and validate a training log (npz or csv; module docstring).
 
     Errors are :class:`~limitproc.errors.InputError` subclasses naming the
     key, column or row at fault.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An npz file (``.npz``, or any file that is a zip archive) or a csv
+        file.
+
+    Returns
+    -------
+    TrainingLog
+
+    Raises
+    ------
+    InputError
+        No such file, an unreadable file, unknown keys or columns, values
+        that are not numbers, or a log that does not validate.
+    MissingKeyError
+        No ``step`` or no ``loss``.
 
     Examples
     --------
@@ -350,9 +450,38 @@ def _read_csv(path):
     )
 
 
-def write_log(path, log):
+def write_log(path: str | os.PathLike[str], log: TrainingLog) -> None:
     """Write a :class:`TrainingLog` as npz (``.npz``) or csv (any other
-    suffix; no snapshots), atomically (:func:`limitproc.atomic.atomic_path`)."""
+    suffix; no snapshots), atomically (:func:`limitproc.atomic.atomic_path`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write; its suffix chooses the format.
+    log : TrainingLog
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    InputError
+        A csv path for a log with weight snapshots.
+    OutputError
+        ``path`` cannot be written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.csv")
+    >>> write_log(path, TrainingLog(steps=[0, 100], loss=[3.0, 0.5], lr=0.1, reduction="mean"))
+    >>> print(open(path).read())
+    step,loss,lr,reduction
+    0,3.0,0.1,mean
+    100,0.5,0.1,mean
+    <BLANKLINE>
+    """
     path = os.fspath(path)
     as_npz = path.endswith(".npz")
     if not as_npz and log.snapshot_steps is not None:
@@ -365,7 +494,7 @@ def write_log(path, log):
     with atomic_path(path) as temporary:
         with open(temporary, "wb" if as_npz else "w") as out:
             if as_npz:
-                arrays = {"step": steps, "loss": loss}
+                arrays: dict[str, Any] = {"step": steps, "loss": loss}
                 for key, value in (("lr", log.lr), ("lam", log.lam), ("a", a),
                                    ("snapshot_step", log.snapshot_steps), ("snapshot_a", log.snapshot_a),
                                    ("snapshot_W", log.snapshot_W)):
@@ -389,15 +518,35 @@ def write_log(path, log):
                     writer.writerow(values)
 
 
-def log_from_run(run, *, snapshots=True):
+def log_from_run(run: GDRun, *, snapshots: bool = True) -> TrainingLog:
     """The :class:`TrainingLog` a training script would write for a
     simulated :class:`~limitproc.flow.gd.GDRun`: its recorded steps, the loss
     in the units of its ``reduction``, ``|a_j|``, ``lr``, ``λ`` and (by
-    default) weight snapshots at the first and last steps."""
+    default) weight snapshots at the first and last steps.
+
+    Parameters
+    ----------
+    run : GDRun
+        A simulated gradient-descent run.
+    snapshots : bool
+        Add the weight snapshots of the first and last steps.
+
+    Returns
+    -------
+    TrainingLog
+
+    Examples
+    --------
+    >>> from limitproc import Problem
+    >>> from limitproc.flow import simulate_gd
+    >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+    >>> log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400))
+    TrainingLog(401 rows, steps 0–400, lr=0.05, reduction=spec, lam=1e-08, |a_j| of 2 neurons, 2 snapshots)
+    """
     n = run.problem.n
     scale = {"spec": 1.0, "mean": 2.0, "sum": 2.0 * n}[run.reduction]
     a = np.exp(run.log_abs_a)
-    snap = {}
+    snap: dict[str, Any] = {}
     if snapshots:
         first, last = (run.parameters(i) for i in (0, -1))
         snap = dict(snapshot_steps=run.step_index[[0, -1]], snapshot_a=np.array([first[0], last[0]]),

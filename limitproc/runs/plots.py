@@ -7,17 +7,52 @@ predicted plateaus ``L(θ_k)`` (dashed step function), and, when the log has
 jump steps.  Written atomically (temporary file, then rename).
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..atomic import atomic_path
 
+if TYPE_CHECKING:
+    from .compare import Comparison
+
 __all__ = ["plot_comparison"]
 
 
-def plot_comparison(comparison, path):
-    """Write the comparison figure of ``comparison`` to ``path`` (PNG)."""
+def plot_comparison(comparison: Comparison, path: str | os.PathLike[str]) -> None:
+    """Write the comparison figure of ``comparison`` to ``path`` (PNG).
+
+    Parameters
+    ----------
+    comparison : Comparison
+        From :func:`~limitproc.runs.compare.compare`.
+    path : str or path-like
+        Where to write the PNG (atomically).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    OutputError
+        ``path`` cannot be written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from limitproc import Problem, limit_process
+    >>> from limitproc.flow import simulate_gd
+    >>> from limitproc.runs import compare, log_from_run
+    >>> p = Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1])
+    >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.png")
+    >>> plot_comparison(comparison, path); os.path.getsize(path) > 0
+    True
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -54,10 +89,10 @@ def plot_comparison(comparison, path):
         predicted = pred.log_norms_at_step(grid)
         with np.errstate(divide="ignore"):
             observed = np.log(log.a)
-        for j in range(log.a.shape[1]):
-            color = f"C{j % 10}"
-            ax2.plot(steps, observed[:, j], color=color, lw=1.2)
-            ax2.plot(grid, predicted[:, j], color=color, ls="--", lw=0.9)
+        for neuron in range(log.a.shape[1]):
+            color = f"C{neuron % 10}"
+            ax2.plot(steps, observed[:, neuron], color=color, lw=1.2)
+            ax2.plot(grid, predicted[:, neuron], color=color, ls="--", lw=0.9)
         ax2.set_ylabel("ln |a_j|  (dashed: predicted ln ‖w_j‖)")
         ax2.set_ylim(bottom=max(-1.05 * pred.log_inv_lam - 5, np.nanmin(observed[np.isfinite(observed)]) - 1))
     axes[-1, 0].set_xlabel("step")

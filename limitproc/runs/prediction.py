@@ -16,7 +16,10 @@ literal transcription of spec §3 with the map: **this is the one place to
 call the library's GD limit process instead**.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 
@@ -25,6 +28,11 @@ from ..flow.gd import flow_time_step, gd_rate
 from ..process.algorithm1 import RESOLUTION_CONSTANT, LimitProcess
 from ..process.mask import Mask
 from ..scale import log_inv_lambda
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..problem.problem import Problem
 
 __all__ = [
     "GDJump",
@@ -54,8 +62,8 @@ class GDJump:
     k: int
     tau: float
     neuron: int
-    group: tuple
-    data: tuple
+    group: tuple[int, ...]
+    data: tuple[int, ...]
     rate: float
     speed: float
     loss: float
@@ -86,38 +94,56 @@ class GDLimitProcess:
         Which implementation computed it.
     """
 
-    problem: object = field(repr=False)
-    mask: object = field(repr=False)
+    problem: Problem = field(repr=False)
+    mask: Mask = field(repr=False)
     step_size: float
-    jumps: tuple
+    jumps: tuple[GDJump, ...]
     initial_loss: float
-    interactions: tuple = field(repr=False)
+    interactions: tuple[tuple[int, int, float, float, float], ...] = field(repr=False)
     margin: float
-    waiting_rates: tuple = field(repr=False)
+    waiting_rates: tuple[float, ...] = field(repr=False)
     source: str = "interim"
 
     @property
-    def K(self):
+    def K(self) -> int:
+        """Number of jumps."""
         return len(self.jumps)
 
     @property
-    def times(self):
+    def times(self) -> NDArray[np.float64]:
         """``τ_1^GD..τ_K^GD``."""
         return np.array([j.tau for j in self.jumps])
 
     @property
-    def losses(self):
+    def losses(self) -> NDArray[np.float64]:
         """``L(θ_0..θ_K)``."""
         return np.array([self.initial_loss] + [j.loss for j in self.jumps])
 
     @property
-    def sq_norms(self):
+    def sq_norms(self) -> NDArray[np.float64]:
         """``||θ_0..θ_K||²``."""
         return np.array([0.0] + [j.sq_norm for j in self.jumps])
 
-    def exponents(self, tau):
+    def exponents(self, tau: float) -> NDArray[np.float64]:
         """Norm exponents ``e_j(τ)`` (spec §2, falling at ``g(r)``), shape (m,);
-        group members share their first neuron's."""
+        group members share their first neuron's.
+
+        Parameters
+        ----------
+        tau : float
+            Accelerated time.
+
+        Returns
+        -------
+        ndarray, shape (m,)
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> process = gd_limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]), 0.1)
+        >>> process.exponents(0.2).round(4)  # 1 − τ g(r) with g(2.5) = 2.2314, g(1.5) = 1.3976
+        array([0.5537, 0.7205])
+        """
         m = self.problem.m
         speed = _speeds(self.mask, self.problem, np.ones(self.problem.n, dtype=bool), self.step_size)
         start, e0 = np.zeros(m), np.ones(m)
@@ -140,7 +166,7 @@ def _speeds(mask, problem, unfitted, h):
     return np.where(rates > 0, gd_rate(rates, h), 0.0)
 
 
-def gd_limit_process(problem, step_size):
+def gd_limit_process(problem: Problem, step_size: float) -> GDLimitProcess:
     """Algorithm 1 (spec §3) with exponents falling at ``g(r) = ln(1 + h r)/h``.
 
     **Interim.**  A literal transcription (every rate recomputed at every
@@ -148,6 +174,21 @@ def gd_limit_process(problem, step_size):
     groups of equal columns resolve), until :func:`limit_process` takes the
     rate map (``docs/gradient-descent.md`` §8).  Saddles, losses and norms
     are those of spec §3; only the times, and through them the order, change.
+
+    Parameters
+    ----------
+    problem : Problem
+    step_size : float
+        The flow-time step ``h ≥ 0`` (``0``: the flow's Algorithm 1).
+
+    Returns
+    -------
+    GDLimitProcess
+
+    Raises
+    ------
+    InputError
+        ``step_size`` is not finite and non-negative.
 
     Examples
     --------
@@ -170,7 +211,9 @@ def gd_limit_process(problem, step_size):
     e = np.ones(m)
     tau, sq_norm = 0.0, 0.0
     margin = np.inf
-    jumps, interactions, waiting_rates = [], [], []
+    jumps: list[GDJump] = []
+    interactions: list[tuple[int, int, float, float, float]] = []
+    waiting_rates: list[float] = []
     groups = {g[0]: g for g in mask.groups}
     while True:
         active = A & unfitted[None, :]
@@ -230,16 +273,35 @@ class StabilityLimit:
     """
 
     step_max: float
-    ntk_max: tuple
-    waiting_max: tuple
+    ntk_max: tuple[float, ...]
+    waiting_max: tuple[float, ...]
     sign_step: float
     saddle: int
 
-    def stable(self, h):
+    def stable(self, h: float) -> bool:
+        """Whether gradient descent with flow-time step ``h`` is stable along
+        the path, ``h < step_max``.
+
+        Parameters
+        ----------
+        h : float
+            Flow time of one step.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> limit = stability_limit(gd_limit_process(Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1]), 0.1))
+        >>> limit.stable(0.3), limit.stable(0.5)  # step_max = 0.4
+        (True, False)
+        """
         return bool(h < self.step_max)
 
 
-def stability_limit(process):
+def stability_limit(process: GDLimitProcess) -> StabilityLimit:
     """The stability limit of a GD (or flow) limit process
     (``docs/gradient-descent.md`` §6).
 
@@ -251,6 +313,19 @@ def stability_limit(process):
     stays on the path iff every such ``|1 − h x| < 1``, i.e.
     ``h < 2 / max(ν, r)``.
 
+    Parameters
+    ----------
+    process : GDLimitProcess
+        From :func:`gd_limit_process` (``step_size=0`` for the flow's
+        process; a :class:`~limitproc.process.algorithm1.LimitProcess` has no
+        ``waiting_rates`` and is not accepted).
+
+    Returns
+    -------
+    StabilityLimit
+
+    Examples
+    --------
     >>> from limitproc import Problem
     >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
     >>> limit = stability_limit(gd_limit_process(p, 0.1))
@@ -311,59 +386,103 @@ class RunPrediction:
     log_inv_lam: float
     step_size: float
     lr: float
-    reduction: str
-    steps: np.ndarray = field(repr=False)
+    reduction: Literal["spec", "mean", "sum"]
+    steps: NDArray[np.float64] = field(repr=False)
     stability: StabilityLimit = field(repr=False)
-    flow_order: tuple = ()
+    flow_order: tuple[int, ...] = ()
 
     @property
-    def jumps(self):
+    def jumps(self) -> tuple[GDJump, ...]:
+        """The jumps of the GD limit process."""
         return self.process.jumps
 
     @property
-    def K(self):
+    def K(self) -> int:
+        """Number of jumps."""
         return self.process.K
 
     @property
-    def losses(self):
+    def losses(self) -> NDArray[np.float64]:
+        """Plateau losses ``L(θ_0..θ_K)`` (spec §1 units)."""
         return self.process.losses
 
     @property
-    def sq_norms(self):
+    def sq_norms(self) -> NDArray[np.float64]:
+        """``||θ_0..θ_K||²``."""
         return self.process.sq_norms
 
     @property
-    def times(self):
+    def times(self) -> NDArray[np.float64]:
         """Predicted jump flow times ``τ_k^GD ln(1/λ)``."""
         return self.process.times * self.log_inv_lam
 
     @property
-    def margin_scale(self):
+    def margin_scale(self) -> float:
         """``μ ln(1/λ)`` (spec §8): the process describes the run when ≥ 5."""
         return float(self.process.margin * self.log_inv_lam)
 
     @property
-    def resolved(self):
+    def resolved(self) -> bool:
+        """``μ ln(1/λ) ≥ 5`` (spec §8)."""
         return self.margin_scale >= RESOLUTION_CONSTANT
 
     @property
-    def stable(self):
+    def stable(self) -> bool:
+        """Whether the step is below the stability limit along the path (:class:`StabilityLimit`)."""
         return self.stability.stable(self.step_size)
 
     @property
-    def order_differs(self):
+    def order_differs(self) -> bool:
         """Whether gradient descent jumps in another order than the flow."""
         return tuple(j.neuron for j in self.jumps) != tuple(self.flow_order)
 
-    def loss_at_step(self, steps):
-        """The predicted plateau loss ``L(θ_k)`` (spec §1 units) at each step."""
+    def loss_at_step(self, steps: ArrayLike) -> NDArray[np.float64]:
+        """The predicted plateau loss ``L(θ_k)`` (spec §1 units) at each step.
+
+        Parameters
+        ----------
+        steps : array_like
+            Step numbers.
+
+        Returns
+        -------
+        ndarray
+            Of the shape of ``steps``.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, -1])
+        >>> pred = predict_run(p, 1e-8, lr=0.1, reduction="mean")
+        >>> pred.loss_at_step([0, 100, 300]).round(4)  # jumps at steps 64.0 and 285.4
+        array([4.3333, 0.1667, 0.    ])
+        """
         steps = np.asarray(steps, dtype=float)
         return self.losses[np.searchsorted(self.steps, steps, side="right")]
 
-    def log_norms_at_step(self, steps):
+    def log_norms_at_step(self, steps: ArrayLike) -> NDArray[np.float64]:
         """Predicted ``ln ||w_j||`` at each step, shape (len(steps), m):
         ``−e_j(τ) ln(1/λ)`` while waiting (spec §2), ``ln sqrt(n r)`` of the
-        saddle after its jump (a group's norm on its first neuron)."""
+        saddle after its jump (a group's norm on its first neuron).
+
+        Parameters
+        ----------
+        steps : array_like
+            Step numbers.
+
+        Returns
+        -------
+        ndarray, shape (len(steps), m)
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, -1])
+        >>> pred = predict_run(p, 1e-8, lr=0.1, reduction="mean")
+        >>> pred.log_norms_at_step([0, 300]).round(3)  # ln λ at the start; ln sqrt(n r) = ln sqrt(5) after a jump
+        array([[-18.421, -18.421],
+               [  0.805,   0.   ]])
+        """
         steps = np.atleast_1d(np.asarray(steps, dtype=float))
         tau = steps * self.step_size / self.log_inv_lam
         out = np.array([-self.process.exponents(t) * self.log_inv_lam for t in tau])
@@ -373,12 +492,44 @@ class RunPrediction:
         return out
 
 
-def predict_run(problem_or_process, lam=None, *, log_inv_lam=None, lr, reduction="spec"):
+def predict_run(
+    problem_or_process: Problem | LimitProcess,
+    lam: float | None = None,
+    *,
+    log_inv_lam: float | None = None,
+    lr: float,
+    reduction: Literal["spec", "mean", "sum"] = "spec",
+) -> RunPrediction:
     """The prediction for a gradient-descent run at scale ``λ`` with learning
     rate ``lr`` on the loss named by ``reduction`` (``docs/from-training-script.md``).
 
     ``problem_or_process``: a :class:`~limitproc.Problem` or its flow
     :class:`~limitproc.process.algorithm1.LimitProcess`.
+
+    Parameters
+    ----------
+    problem_or_process : Problem or LimitProcess
+        The problem, or its flow limit process (whose jump order is then
+        reused as :attr:`RunPrediction.flow_order`).
+    lam : float, optional
+        Initialization scale ``0 < λ < 1``.
+    log_inv_lam : float, optional
+        ``ln(1/λ)`` instead of ``lam``.
+    lr : float
+        The learning rate.
+    reduction : {"spec", "mean", "sum"}
+        The loss ``lr`` applies to (:func:`~limitproc.flow.gd.flow_time_step`).
+
+    Returns
+    -------
+    RunPrediction
+
+    Raises
+    ------
+    ArgumentError
+        ``lam``/``log_inv_lam`` missing or out of range.
+    InputError
+        An invalid learning rate or reduction.
 
     Examples
     --------
@@ -393,8 +544,12 @@ def predict_run(problem_or_process, lam=None, *, log_inv_lam=None, lr, reduction
     >>> round(pred.stability.step_max, 4), pred.stable   # 2 / (2 r), r = 5/3
     (0.6, True)
     """
-    process = problem_or_process if isinstance(problem_or_process, LimitProcess) else None
-    problem = problem_or_process.problem if process is not None else problem_or_process
+    process: LimitProcess | None
+    if isinstance(problem_or_process, LimitProcess):
+        process = problem_or_process
+        problem = cast("Problem", process.problem)  # typed object in limitproc/process/
+    else:
+        process, problem = None, problem_or_process
     L = log_inv_lambda(lam, log_inv_lam)
     h = flow_time_step(lr, reduction, problem.n)
     # ---- the place to call the library's GD limit process ----------------------
@@ -404,7 +559,7 @@ def predict_run(problem_or_process, lam=None, *, log_inv_lam=None, lr, reduction
     gd = gd_limit_process(problem, h)
     # ------------------------------------------------------------------------------
     if process is not None:
-        flow_order = tuple(int(s.neuron) for s in process.jumps)
+        flow_order = process.neurons
     else:
         flow_order = tuple(j.neuron for j in gd_limit_process(problem, 0.0).jumps)
     steps = gd.times * L / h

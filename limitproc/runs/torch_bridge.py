@@ -13,10 +13,22 @@ PyTorch's default initialization is not balanced: set the weights, as
 ``examples/torch_compare.py`` does).
 """
 
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
 
 from ..errors import InputError
 from .log import TrainingLog, write_log
+
+if TYPE_CHECKING:
+    import torch
+    from numpy.typing import ArrayLike
+
+    from ..problem.problem import Problem
 
 __all__ = ["TrainingLogger", "problem_from_torch"]
 
@@ -66,7 +78,13 @@ def _numpy(value, name):
         raise InputError(f"{name} must be an array or tensor of numbers ({exc})") from None
 
 
-def problem_from_torch(model, X, y, *, tol=FLOAT32_BALANCE_TOL):
+def problem_from_torch(
+    model: torch.nn.Sequential,
+    X: torch.Tensor | ArrayLike,
+    y: torch.Tensor | ArrayLike,
+    *,
+    tol: float = FLOAT32_BALANCE_TOL,
+) -> tuple[Problem, float]:
     """The :class:`~limitproc.Problem` and scale ``λ`` of a torch model at
     initialization.
 
@@ -81,12 +99,37 @@ def problem_from_torch(model, X, y, *, tol=FLOAT32_BALANCE_TOL):
     X : tensor or array, shape (n, d)
         Orthonormal inputs (checked by :class:`Problem`).
     y : tensor or array, shape (n,) or (n, 1)
+        Labels.
     tol : float
         Tolerance on orthonormality and balance (float32 models need about 1e-6).
 
     Returns
     -------
-    (Problem, float)
+    problem : Problem
+    lam : float
+        ``λ``.
+
+    Raises
+    ------
+    InputError
+        PyTorch is not installed, the model is not the network of spec §1,
+        a hidden neuron is zero, or ``λ ≥ 1`` (and everything
+        :class:`~limitproc.Problem` refuses, e.g. an unbalanced
+        initialization).
+
+    Examples
+    --------
+    Skipped where PyTorch is not installed:
+
+    >>> import pytest; torch = pytest.importorskip("torch")
+    >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2, bias=False), torch.nn.ReLU(),
+    ...                             torch.nn.Linear(2, 1, bias=False)).double()
+    >>> with torch.no_grad():
+    ...     _ = model[0].weight.copy_(1e-4 * torch.eye(2, dtype=torch.float64))
+    ...     _ = model[2].weight.copy_(torch.tensor([[1e-4, -1e-4]], dtype=torch.float64))
+    >>> problem, lam = problem_from_torch(model, np.eye(2), [1.0, -1.0])
+    >>> problem, round(lam, 12)
+    (Problem(n=2, d=2, m=2, X 2×2, labels +1/-1, neurons +1/-1), 0.0001)
     """
     from ..problem.problem import Problem
 
@@ -130,32 +173,89 @@ class TrainingLogger:
     snapshots : bool
         Keep the weights of the first and the last recorded step (npz only).
 
+    Raises
+    ------
+    InputError
+        ``every < 1``.
+
     Examples
     --------
-    ::
+    In a training script::
 
         with TrainingLogger("run.npz", lr=0.05, lam=lam, every=10) as logger:
             for step in range(steps):
                 loss = criterion(model(X).squeeze(1), y)
                 logger.record(step, loss, model)
                 optimizer.zero_grad(); loss.backward(); optimizer.step()
+
+    The losses alone (no model, no PyTorch needed):
+
+    >>> import os, tempfile
+    >>> from limitproc.runs import read_log
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.csv")
+    >>> with TrainingLogger(path, lr=0.1, every=10, neurons=False) as logger:
+    ...     for step in range(25):
+    ...         logger.record(step, 3.0 / (1 + step))
+    >>> read_log(path).steps.tolist()  # every 10th step, and the last
+    [0, 10, 20, 24]
     """
 
-    def __init__(self, path, *, lr, reduction="mean", lam=None, every=1, neurons=True, snapshots=True):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lr: float,
+        reduction: Literal["spec", "mean", "sum"] = "mean",
+        lam: float | None = None,
+        every: int = 1,
+        neurons: bool = True,
+        snapshots: bool = True,
+    ) -> None:
         if int(every) < 1:
             raise InputError(f"every must be at least 1, got {every}")
-        self.path = path
-        self.lr, self.reduction, self.lam = lr, reduction, lam
-        self.every = int(every)
-        self.neurons = neurons
-        self.snapshots = snapshots and str(path).endswith(".npz")
-        self._rows = []
-        self._last = None
-        self._first_snapshot = self._last_snapshot = None
+        self.path: str | os.PathLike[str] = path
+        self.lr: float = lr
+        self.reduction: Literal["spec", "mean", "sum"] = reduction
+        self.lam: float | None = lam
+        self.every: int = int(every)
+        self.neurons: bool = neurons
+        self.snapshots: bool = snapshots and str(path).endswith(".npz")
+        self._rows: list[tuple[int, float, Any]] = []
+        self._last: tuple[int, float, Any] | None = None
+        self._first_snapshot: tuple[int, Any] | None = None
+        self._last_snapshot: tuple[int, Any] | None = None
 
-    def record(self, step, loss, model=None):
+    def record(self, step: int, loss: float | torch.Tensor, model: torch.nn.Sequential | None = None) -> None:
         """One step's loss (a float or a 0-d tensor) and, with ``model``, its
-        ``|a_j|`` and weights."""
+        ``|a_j|`` and weights.
+
+        Parameters
+        ----------
+        step : int
+            Gradient steps taken before this loss.
+        loss : float or 0-d tensor
+            The training loss, as the script computes it.
+        model : torch.nn.Sequential, optional
+            The model, for ``|a_j|`` and the snapshots.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        InputError
+            ``neurons=True`` without ``model``, or a model outside spec §1.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> logger = TrainingLogger(os.path.join(tempfile.mkdtemp(), "run.csv"), lr=0.1, every=10, neurons=False)
+        >>> for step in range(25):
+        ...     logger.record(step, 3.0 / (1 + step))
+        >>> logger.log().steps.tolist()
+        [0, 10, 20, 24]
+        """
         loss = float(loss.detach()) if hasattr(loss, "detach") else float(loss)
         a = None
         weights = None
@@ -175,32 +275,77 @@ class TrainingLogger:
         else:
             self._last = row
 
-    def log(self):
-        """The :class:`TrainingLog` recorded so far."""
+    def log(self) -> TrainingLog:
+        """The :class:`TrainingLog` recorded so far.
+
+        Returns
+        -------
+        TrainingLog
+
+        Raises
+        ------
+        InputError
+            Nothing was recorded.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> logger = TrainingLogger(os.path.join(tempfile.mkdtemp(), "run.csv"), lr=0.1, every=10, neurons=False)
+        >>> for step in range(25):
+        ...     logger.record(step, 3.0 / (1 + step))
+        >>> logger.log()
+        TrainingLog(4 rows, steps 0–24, lr=0.1, reduction=mean, lam=None)
+        """
         rows = self._rows + ([self._last] if self._last is not None else [])
         if not rows:
             raise InputError("nothing recorded: call record(step, loss, model) during training")
-        steps = [r[0] for r in rows]
-        loss = [r[1] for r in rows]
+        steps = np.array([r[0] for r in rows])
+        loss = np.array([r[1] for r in rows])
         a = np.array([r[2] for r in rows]) if self.neurons and rows[0][2] is not None else None
-        snap = {}
-        if self.snapshots and self._first_snapshot is not None:
-            first, last = self._first_snapshot, self._last_snapshot
+        snap: dict[str, Any] = {}
+        if self.snapshots and self._first_snapshot is not None and self._last_snapshot is not None:
+            first, last = self._first_snapshot, self._last_snapshot  # set together
             pair = [first, last] if last[0] != first[0] else [first]
             snap = dict(snapshot_steps=[s for s, _ in pair], snapshot_a=np.array([w[0] for _, w in pair]),
                         snapshot_W=np.array([w[1] for _, w in pair]))
         return TrainingLog(steps=steps, loss=loss, lr=self.lr, reduction=self.reduction, lam=self.lam, a=a, **snap)
 
-    def write(self):
-        """Write the log (atomically) and return it."""
+    def write(self) -> TrainingLog:
+        """Write the log (atomically) and return it.
+
+        Returns
+        -------
+        TrainingLog
+
+        Raises
+        ------
+        InputError
+            Nothing was recorded.
+        OutputError
+            The path cannot be written.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> logger = TrainingLogger(os.path.join(tempfile.mkdtemp(), "run.csv"), lr=0.1, every=10, neurons=False)
+        >>> for step in range(25):
+        ...     logger.record(step, 3.0 / (1 + step))
+        >>> logger.write().T, os.path.exists(logger.path)
+        (4, True)
+        """
         log = self.log()
         write_log(self.path, log)
         return log
 
-    def __enter__(self):
+    def __enter__(self) -> TrainingLogger:
         return self
 
-    def __exit__(self, kind, value, traceback):
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
         if self._rows or self._last is not None:
             self.write()
         return False

@@ -1,7 +1,10 @@
 """Balanced initializations drawn in data coordinates, with forced structures (spec §4–§5)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from hypothesis import strategies as st
@@ -23,6 +26,11 @@ from ._common import (
     _used,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
 __all__ = ["Initialization", "initializations"]
 
 
@@ -43,14 +51,26 @@ class Initialization:
         The integers ``c_ji = <W0_j, x_i>`` (never 0).
     """
 
-    W0: np.ndarray
-    signs: np.ndarray
-    a0: object
-    coordinates: np.ndarray
+    W0: NDArray[np.float64]
+    signs: NDArray[np.int_]
+    a0: NDArray[np.float64] | None
+    coordinates: NDArray[np.int_]
 
-    def kwargs(self):
+    def kwargs(self) -> dict[str, NDArray[np.float64] | NDArray[np.int_]]:
         """Keyword arguments for :class:`~limitproc.problem.Problem`:
-        ``W0`` and either ``a0`` or ``signs``."""
+        ``W0`` and either ``a0`` or ``signs``.
+
+        Returns
+        -------
+        dict of str to ndarray
+
+        Examples
+        --------
+        >>> C = np.array([[1, 1], [1, -1]])
+        >>> init = Initialization(C.astype(float), np.array([1, -1]), None, C)
+        >>> sorted(init.kwargs())
+        ['W0', 'signs']
+        """
         if self.a0 is not None:
             return {"W0": self.W0, "a0": self.a0}
         return {"W0": self.W0, "signs": self.signs}
@@ -191,18 +211,18 @@ def _initializations(draw, y, X, m, form, two_phase, zero_rows, zero_columns, eq
 
 
 def initializations(
-    y,
-    m,
+    y: Sequence[float | str | Fraction] | NDArray[Any],
+    m: int | tuple[int, int] | SearchStrategy[int],
     *,
-    X=None,
-    form="signs",
-    two_phase=False,
-    zero_rows=False,
-    zero_columns=False,
-    equal_columns=False,
-    coordinates=None,
-    neuron_signs="any",
-):
+    X: ArrayLike | None = None,
+    form: Literal["signs", "a0"] | SearchStrategy[str] = "signs",
+    two_phase: bool | SearchStrategy[bool] = False,
+    zero_rows: bool | SearchStrategy[bool] = False,
+    zero_columns: bool | SearchStrategy[bool] = False,
+    equal_columns: bool | SearchStrategy[bool] = False,
+    coordinates: SearchStrategy[int] | None = None,
+    neuron_signs: Literal["any", "mixed", "positive", "negative"] | SearchStrategy[str] = "any",
+) -> SearchStrategy[Initialization]:
     """Balanced initializations for given labels and inputs (spec §1).
 
     Each neuron ``j`` gets integer data coordinates ``c_ji = <W0_j, x_i>``,
@@ -281,5 +301,6 @@ def initializations(
             raise InvalidArgument(f"X has shape {X.shape} but y has {len(ys)} labels")
     _eager(neuron_signs, _choice, "neuron_signs", LABEL_SIGNS)
     return _initializations(
-        list(y), X, m, _strategy(form), *(_strategy(v) for v in flags.values()), coordinates, _strategy(neuron_signs)
+        list(y), X, m, _strategy(form), _strategy(two_phase), _strategy(zero_rows), _strategy(zero_columns),
+        _strategy(equal_columns), coordinates, _strategy(neuron_signs),
     )

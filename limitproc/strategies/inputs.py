@@ -1,11 +1,18 @@
 """Orthonormal inputs: Cayley rotations times signed permutations, shrinking to the identity."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from ._common import _eager, _flag, _size, _strategy
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["orthogonal_matrices", "orthonormal_inputs"]
 
@@ -28,7 +35,9 @@ def _orthogonal(draw, d, max_entry, signed_permutations):
     return Q
 
 
-def orthogonal_matrices(d, *, max_entry=2, signed_permutations=True):
+def orthogonal_matrices(
+    d: int | SearchStrategy[int], *, max_entry: int = 2, signed_permutations: bool = True
+) -> SearchStrategy[NDArray[np.float64]]:
     """Orthogonal ``d × d`` float matrices that shrink to the identity.
 
     ``Q = P (I + S)^{-1} (I − S)`` with ``S`` skew-symmetric with integer
@@ -75,7 +84,13 @@ def _orthonormal_inputs(draw, n, d, standard_basis, max_entry):
     return draw(_orthogonal(st.just(d), max_entry, True))[:n]
 
 
-def orthonormal_inputs(n, d=None, *, standard_basis=True, max_entry=2):
+def orthonormal_inputs(
+    n: int | SearchStrategy[int],
+    d: int | SearchStrategy[int] | None = None,
+    *,
+    standard_basis: bool = True,
+    max_entry: int = 2,
+) -> SearchStrategy[NDArray[np.float64] | None]:
     """Input matrices ``X`` (``n × d``) with orthonormal rows (spec §1).
 
     ``X`` is the first ``n`` rows of a rotation from

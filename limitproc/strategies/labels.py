@@ -1,6 +1,10 @@
 """Labels ``±p/q`` with small ``p`` and ``q``: floats, exact fractions or strings (spec §6)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from hypothesis import strategies as st
@@ -22,10 +26,15 @@ from ._common import (
     _used,
 )
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
 __all__ = ["label_magnitudes", "labels"]
 
 
-def label_magnitudes(*, max_numerator=99, denominators=(1, 2, 4, 5, 8, 10)):
+def label_magnitudes(
+    *, max_numerator: int = 99, denominators: Sequence[int] = (1, 2, 4, 5, 8, 10)
+) -> SearchStrategy[Fraction]:
     """Positive label magnitudes ``p/q`` with few digits, as Fractions.
 
     They shrink to 1.  With the defaults distinct draws rarely tie; small
@@ -139,7 +148,15 @@ def _labels(draw, n, signs, kind, magnitudes, repeated, allow_zero):
     return _as_kind(y, kind)
 
 
-def labels(n, *, signs="any", kind="float", magnitudes=None, repeated=False, allow_zero=False):
+def labels(
+    n: int | tuple[int, int] | SearchStrategy[int],
+    *,
+    signs: Literal["any", "mixed", "positive", "negative"] | SearchStrategy[str] = "any",
+    kind: Literal["float", "fraction", "string"] | SearchStrategy[str] = "float",
+    magnitudes: SearchStrategy[Fraction] | None = None,
+    repeated: bool | SearchStrategy[bool] = False,
+    allow_zero: bool | SearchStrategy[bool] = False,
+) -> SearchStrategy[NDArray[np.float64] | list[Fraction] | list[str]]:
     """Label vectors ``y`` (spec §1).
 
     Parameters

@@ -1,5 +1,10 @@
 """Whole problems: inputs, labels and an initialization, printing as a literal ``Problem(...)``."""
 
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -39,6 +44,9 @@ from .labels import (
     _pool,
     label_magnitudes,
 )
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = ["problems"]
 
@@ -124,24 +132,24 @@ def _problems(
 
 
 def problems(
-    n=(1, 5),
-    m=(1, 5),
+    n: int | tuple[int, int] | SearchStrategy[int] = (1, 5),
+    m: int | tuple[int, int] | SearchStrategy[int] = (1, 5),
     *,
-    extra_dims=st.integers(0, 2),
-    basis="any",
-    kind="float",
-    signs="any",
-    magnitudes=None,
-    repeated=False,
-    allow_zero_labels=False,
-    form="signs",
-    two_phase=False,
-    zero_rows=False,
-    zero_columns=False,
-    equal_columns=False,
-    coordinates=None,
-    neuron_signs="any",
-):
+    extra_dims: int | SearchStrategy[int] = st.integers(0, 2),
+    basis: Literal["any", "standard", "rotated"] | SearchStrategy[str] = "any",
+    kind: Literal["float", "fraction", "string"] | SearchStrategy[str] = "float",
+    signs: Literal["any", "mixed", "positive", "negative"] | SearchStrategy[str] = "any",
+    magnitudes: SearchStrategy[Fraction] | None = None,
+    repeated: bool | SearchStrategy[bool] = False,
+    allow_zero_labels: bool | SearchStrategy[bool] = False,
+    form: Literal["signs", "a0"] | SearchStrategy[str] = "signs",
+    two_phase: bool | SearchStrategy[bool] = False,
+    zero_rows: bool | SearchStrategy[bool] = False,
+    zero_columns: bool | SearchStrategy[bool] = False,
+    equal_columns: bool | SearchStrategy[bool] = False,
+    coordinates: SearchStrategy[int] | None = None,
+    neuron_signs: Literal["any", "mixed", "positive", "negative"] | SearchStrategy[str] = "any",
+) -> SearchStrategy[Problem]:
     """Whole :class:`~limitproc.problem.Problem` instances (spec §1).
 
     Labels as in :func:`labels`, inputs from a rotation

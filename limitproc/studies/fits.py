@@ -1,10 +1,16 @@
 """Power-law fits in log-log coordinates (seed 002 Figure 5: ``||θ||² ∝ n^slope``)."""
 
+from __future__ import annotations
+
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.stats import linregress
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["LogLogFit", "loglog_fit"]
 
@@ -26,17 +32,49 @@ class LogLogFit:
     stderr: float
     points: int
 
-    def __call__(self, x):
-        """The fitted ``y`` at ``x``."""
+    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
+        """The fitted ``y`` at ``x``.
+
+        Parameters
+        ----------
+        x : array_like
+            Positive abscissas.
+
+        Returns
+        -------
+        ndarray
+            ``e^intercept x^slope``, of the shape of ``x``.
+
+        Examples
+        --------
+        >>> loglog_fit([1, 4, 16], [2, 4, 8])([9.0, 100.0])
+        array([ 6., 20.])
+        """
         return np.exp(self.intercept) * np.asarray(x, dtype=float) ** self.slope
 
-    def __str__(self):
+    def __str__(self) -> str:
         error = "" if math.isnan(self.stderr) else f" ± {self.stderr:.3f}"
         return f"slope {self.slope:.3f}{error} ({self.points} points)"
 
 
-def loglog_fit(x, y):
+def loglog_fit(x: ArrayLike, y: ArrayLike) -> LogLogFit:
     """Fit a power law ``y ≈ C x^slope`` by least squares in log-log.
+
+    Points with a non-positive or non-finite coordinate are left out.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The points.
+
+    Returns
+    -------
+    LogLogFit
+
+    Raises
+    ------
+    ValueError
+        Fewer than two distinct positive ``x`` values are left.
 
     Examples
     --------

@@ -6,9 +6,12 @@ a function of its grid point and repeat alone; :func:`sample_problem`
 rebuilds the problem of any row.
 """
 
+from __future__ import annotations
+
 import math
 import re
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +22,9 @@ from ..process.algorithm1 import limit_process
 from ..process.closed_forms import two_phase
 from ..process.mask import Mask
 from ..process.min_norm import min_norm_sq
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 __all__ = ["LABEL_DISTRIBUTIONS", "LogWidth", "SweepRow", "parse_width", "sample_problem"]
 
@@ -43,27 +49,64 @@ class LogWidth:
     >>> rule = LogWidth(4)
     >>> rule(1000), str(rule)
     (28, '4log')
+
+    Raises
+    ------
+    ArgumentError
+        A factor that is not positive and finite.
     """
 
     factor: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not (self.factor > 0 and math.isfinite(self.factor)):
             raise ArgumentError(f"the factor of a log width must be positive and finite, got {self.factor}")
 
-    def __call__(self, n):
+    def __call__(self, n: int) -> int:
+        """The width ``max(1, ⌈C ln n⌉)`` for ``n`` data.
+
+        Parameters
+        ----------
+        n : int
+            Number of data, ``n ≥ 1``.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> LogWidth(4)(1), LogWidth(4)(64), LogWidth(0.5)(64)
+        (1, 17, 3)
+        """
         return max(1, math.ceil(self.factor * math.log(n)))
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.factor:g}log"
 
 
 _LOG_WIDTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)?\s*\*?\s*(?:log|ln)\s*(?:\(?\s*n\s*\)?)?\s*$", re.IGNORECASE)
 
 
-def parse_width(text):
+def parse_width(text: str | int | np.integer[Any] | LogWidth) -> int | LogWidth:
     """A width from text: ``"32"`` is a fixed width, ``"4log"``, ``"4 log n"``
     or ``"4*ln(n)"`` the rule :class:`LogWidth` (4).
+
+    Parameters
+    ----------
+    text : str, int or LogWidth
+        The width as given on the command line or to :func:`~limitproc.sweep`;
+        integers and rules are taken as they are.
+
+    Returns
+    -------
+    int or LogWidth
+        A fixed width ``m ≥ 1``, or the rule.
+
+    Raises
+    ------
+    ArgumentError
+        Text that is neither an integer nor a log rule, or a width below 1.
 
     Examples
     --------
@@ -87,23 +130,53 @@ def parse_width(text):
     return LogWidth(float(match.group(1) or 1.0))
 
 
-def _fixed_width(m):
+def _fixed_width(m: int | np.integer[Any]) -> int:
     if int(m) < 1:
         raise ArgumentError(f"a width must be at least 1, got {m}")
     return int(m)
 
 
-def _seeds(seed, stream, *key):
+def _seeds(seed: int, stream: int, *key: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(int(seed), spawn_key=(stream,) + tuple(int(k) for k in key))
 
 
-def sample_problem(n, m, labels="gaussian", repeat=0, seed=0):
+def sample_problem(
+    n: int,
+    m: int,
+    labels: Literal["gaussian", "abs-gaussian", "uniform", "sign"] = "gaussian",
+    repeat: int = 0,
+    seed: int = 0,
+) -> Problem:
     """The random problem of one sweep run (identity inputs, spec §1 initialization).
 
     Labels come from the seed sequence ``(seed; 0, n, code, repeat)`` with
     ``code`` the position of ``labels`` in :data:`LABEL_DISTRIBUTIONS`; the
     signs ``s_j`` (uniform ±1) and then the Gaussian directions ``W0``
     (shape ``(m, n)``) from ``(seed; 1, n, m, repeat)``.
+
+    Parameters
+    ----------
+    n : int
+        Number of data (inputs: the standard basis of ``R^n``).
+    m : int
+        Width.
+    labels : {"gaussian", "abs-gaussian", "uniform", "sign"}
+        Label distribution (:data:`LABEL_DISTRIBUTIONS`).
+    repeat : int
+        Repeat index of the run.
+    seed : int
+        Base seed of the sweep.
+
+    Returns
+    -------
+    Problem
+        Balanced (signs given), zero labels allowed (``"sign"`` labels never
+        draw one; the others with probability 0).
+
+    Raises
+    ------
+    ValueError
+        An unknown label distribution.
 
     Examples
     --------
@@ -181,12 +254,12 @@ class SweepRow:
     n_pos: int
     n_neg: int
     m_pos: int
-    K: object
-    loss: object
+    K: int | None
+    loss: float | None
     interpolates: bool
-    sq_norm: object
+    sq_norm: float | None
     min_sq_norm: float
-    ratio: object
+    ratio: float | None
     l1_sq_norm: float
     zero_rows: int
     zero_columns: int
@@ -195,12 +268,25 @@ class SweepRow:
     assumption4: bool
     backend: str
 
-    def to_dict(self):
-        """The row as JSON-ready values."""
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON-ready values.
+
+        Returns
+        -------
+        dict
+            Every field, numpy scalars as Python numbers and NaN as ``None``.
+
+        Examples
+        --------
+        >>> from limitproc import sweep
+        >>> row = sweep([8], [3], repeats=1, seed=0, workers=1).rows[0].to_dict()
+        >>> row["n"], row["m"], row["width"], row["status"]
+        (8, 3, '3', 'ok')
+        """
         return {key: _plain(value) for key, value in asdict(self).items()}
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, (np.bool_, bool)):
         return bool(value)
     if isinstance(value, (np.integer,)):

@@ -6,12 +6,19 @@ the signs, then one uniformly random bit string per neuron for the data of
 its sign, packed 64 bits to a word, with no Python loop over samples.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, SupportsFloat
 
 import numpy as np
 
 from ..arguments import check_int
 from ..errors import ArgumentError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = ["MonteCarloEstimate", "sample_init_events"]
 
@@ -74,7 +81,15 @@ def _events_block(n_pos, n_neg, m, samples, rng):
     return rows, rows & columns & ~repeated, two_phase
 
 
-def sample_init_events(n_pos, n_neg, m, samples, seed=0, *, memory=2**25):
+def sample_init_events(
+    n_pos: int,
+    n_neg: int,
+    m: int,
+    samples: int,
+    seed: int | Sequence[int] | np.random.SeedSequence = 0,
+    *,
+    memory: int = 2**25,
+) -> dict[str, NDArray[np.bool_]]:
     """Monte Carlo draws of the three initialization events (vectorized).
 
     Samples the mask law of the module docstring (equivalent to spec §1's
@@ -87,7 +102,7 @@ def sample_init_events(n_pos, n_neg, m, samples, seed=0, *, memory=2**25):
         Label counts and width.
     samples : int
         Number of independent initializations.
-    seed : int or numpy.random.SeedSequence
+    seed : int, sequence of int or numpy.random.SeedSequence
         Seed of :func:`numpy.random.default_rng`; the draws are a function
         of ``(seed, n_pos, n_neg, m, samples)`` only.
     memory : int
@@ -98,6 +113,11 @@ def sample_init_events(n_pos, n_neg, m, samples, seed=0, *, memory=2**25):
     dict of str to ndarray of bool, shape (samples,)
         ``"rows_nonzero"``, ``"assumption4"`` (seed 002 Assumption 4(i)) and
         ``"two_phase"`` (seed 000 Assumption 3).
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        Sizes that are not non-negative integers, no datum, or no neuron.
 
     Examples
     --------
@@ -112,7 +132,7 @@ def sample_init_events(n_pos, n_neg, m, samples, seed=0, *, memory=2**25):
     words = -(-n_pos // 64) + -(-n_neg // 64) + max(-(-n_pos // 64), -(-n_neg // 64)) + 1
     block = max(1, int(memory) // (8 * 4 * m * words))
     rng = np.random.default_rng(seed)
-    parts = {name: [] for name in EVENTS}
+    parts: dict[str, list[NDArray[np.bool_]]] = {name: [] for name in EVENTS}
     for start in range(0, samples, block):
         outcome = _events_block(n_pos, n_neg, m, min(block, samples - start), rng)
         for name, values in zip(EVENTS, outcome):
@@ -145,17 +165,61 @@ class MonteCarloEstimate:
     method: str
 
     @property
-    def estimate(self):
+    def estimate(self) -> float:
         """``successes / samples``."""
         return self.successes / self.samples
 
-    def contains(self, value):
-        """Whether ``value`` lies in the confidence interval."""
+    def contains(self, value: SupportsFloat) -> bool:
+        """Whether ``value`` lies in the confidence interval.
+
+        Parameters
+        ----------
+        value : float or fractions.Fraction
+            A probability, e.g. the exact one.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> estimate = MonteCarloEstimate.from_counts(30, 100)
+        >>> estimate.contains(0.3), estimate.contains(0.5)
+        (True, False)
+        """
         return self.low <= float(value) <= self.high
 
     @classmethod
-    def from_counts(cls, successes, samples, confidence=0.95, method="exact"):
-        """The estimate and interval of ``successes`` out of ``samples``."""
+    def from_counts(
+        cls, successes: int, samples: int, confidence: float = 0.95, method: Literal["exact", "wilson"] = "exact"
+    ) -> MonteCarloEstimate:
+        """The estimate and interval of ``successes`` out of ``samples``.
+
+        Parameters
+        ----------
+        successes, samples : int
+            The counts.
+        confidence : float
+            Level of the interval.
+        method : {"exact", "wilson"}
+            Clopper–Pearson or Wilson score interval.
+
+        Returns
+        -------
+        MonteCarloEstimate
+
+        Raises
+        ------
+        ArgumentError
+            An unknown ``method``.
+
+        Examples
+        --------
+        >>> print(MonteCarloEstimate.from_counts(30, 100))
+        0.3000 [0.2124, 0.3998] (30/100)
+        >>> print(MonteCarloEstimate.from_counts(30, 100, method="wilson"))
+        0.3000 [0.2189, 0.3958] (30/100)
+        """
         from scipy.stats import binomtest
 
         if method not in _CI_METHODS:
@@ -163,7 +227,19 @@ class MonteCarloEstimate:
         ci = binomtest(int(successes), int(samples)).proportion_ci(confidence_level=confidence, method=method)
         return cls(int(successes), int(samples), float(ci.low), float(ci.high), float(confidence), method)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            The fields and the :attr:`estimate`.
+
+        Examples
+        --------
+        >>> MonteCarloEstimate.from_counts(30, 100).to_dict()["estimate"]
+        0.3
+        """
         return {
             "successes": self.successes,
             "samples": self.samples,
@@ -174,5 +250,5 @@ class MonteCarloEstimate:
             "method": self.method,
         }
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.estimate:.4f} [{self.low:.4f}, {self.high:.4f}] ({self.successes}/{self.samples})"

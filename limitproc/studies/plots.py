@@ -17,9 +17,19 @@ uses the Agg canvas whatever the interactive backend, and writes it with a
 128-colour palette (a few tens of KB).
 """
 
+from __future__ import annotations
+
 import math
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .sweeps import SweepResult
 
 __all__ = ["plot_norm_vs_n", "plot_norm_vs_width", "plot_interpolation_threshold"]
 
@@ -80,7 +90,16 @@ def _band(ax, x, metric, color, label, style="-", marker="o"):
     ax.fill_between(x, low, high, color=color, alpha=0.18, linewidth=0)
 
 
-def plot_norm_vs_n(result, *, labels="gaussian", widths=None, interpolating_only=True, path=None, dpi=100, title=None):
+def plot_norm_vs_n(
+    result: SweepResult,
+    *,
+    labels: str = "gaussian",
+    widths: Iterable[str | int] | None = None,
+    interpolating_only: bool = True,
+    path: str | os.PathLike[str] | None = None,
+    dpi: int = 100,
+    title: str | None = None,
+) -> Figure:
     """Squared norms of reached and optimal interpolators against ``n``.
 
     Left: log-log ``||θ_K||²`` (one line per width rule, solid) and
@@ -103,7 +122,9 @@ def plot_norm_vs_n(result, *, labels="gaussian", widths=None, interpolating_only
     path : str or path-like, optional
         Write a PNG there.
     dpi : int
+        Resolution of the file.
     title : str, optional
+        Title of the left panel.
 
     Returns
     -------
@@ -151,7 +172,16 @@ def _width_name(width):
     return f"m = ⌈{width[:-3]} ln n⌉" if str(width).endswith("log") else f"m = {width}"
 
 
-def plot_norm_vs_width(result, *, n=None, labels="gaussian", interpolating_only=True, path=None, dpi=100, title=None):
+def plot_norm_vs_width(
+    result: SweepResult,
+    *,
+    n: int | None = None,
+    labels: str = "gaussian",
+    interpolating_only: bool = True,
+    path: str | os.PathLike[str] | None = None,
+    dpi: int = 100,
+    title: str | None = None,
+) -> Figure:
     """Squared norms of reached and optimal interpolators against the width.
 
     Left: log-log ``||θ_K||²`` and ``||θ*||²`` against ``m`` at fixed ``n``
@@ -168,10 +198,15 @@ def plot_norm_vs_width(result, *, n=None, labels="gaussian", interpolating_only=
     n : int, optional
         The number of data (default: the only, or the first, ``n``).
     labels : str
+        Label distribution to plot.
     interpolating_only : bool
+        Summarize only runs that interpolate (default).
     path : str or path-like, optional
+        Write a PNG there.
     dpi : int
+        Resolution of the file.
     title : str, optional
+        Title of the left panel.
 
     Returns
     -------
@@ -217,8 +252,20 @@ def plot_norm_vs_width(result, *, n=None, labels="gaussian", interpolating_only=
     return _save(figure, path, dpi)
 
 
-def plot_interpolation_threshold(ns=(), ms=None, *, splits=(), width=None, mc_ms=None, samples=2000, seed=0,
-                                 confidence=0.95, method="exact", path=None, dpi=100):
+def plot_interpolation_threshold(
+    ns: Iterable[int] = (),
+    ms: Iterable[int] | None = None,
+    *,
+    splits: Iterable[tuple[int, int]] = (),
+    width: int | None = None,
+    mc_ms: Iterable[int] | None = None,
+    samples: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    method: Literal["exact", "wilson"] = "exact",
+    path: str | os.PathLike[str] | None = None,
+    dpi: int = 100,
+) -> Figure:
     """Probability that every row of the mask is non-zero, against ``m``.
 
     For each ``n`` of ``ns`` (labels split ``n_+ = ⌈n/2⌉``, ``n_- = ⌊n/2⌋``)
@@ -246,16 +293,24 @@ def plot_interpolation_threshold(ns=(), ms=None, *, splits=(), width=None, mc_ms
     samples : int
         Monte Carlo samples per point (0: none).
     seed : int
+        Seed of the Monte Carlo (each point draws from ``[seed, n, m]``).
     confidence : float
         Level of the Monte Carlo intervals.
     method : {"exact", "wilson"}
         Clopper–Pearson or Wilson intervals.
     path : str or path-like, optional
+        Write a PNG there.
     dpi : int
+        Resolution of the file.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        Neither ``ns`` nor ``splits`` is given.
 
     Examples
     --------

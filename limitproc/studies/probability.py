@@ -38,11 +38,14 @@ checks the equivalence end to end against masks built by
 :class:`~limitproc.process.mask.Mask` from Gaussian directions.
 """
 
+from __future__ import annotations
+
 import math
 import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from math import comb
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from scipy.stats import binom
 
@@ -54,6 +57,9 @@ from .monte_carlo import (
     _check_sizes,
     sample_init_events,
 )
+
+if TYPE_CHECKING:
+    from ..tables import DataTable
 
 __all__ = [
     "rows_nonzero_probability",
@@ -102,7 +108,15 @@ def _dyadic(numerator, exponent):
         return Fraction(numerator, 1 << exponent)
 
 
-def rows_nonzero_probability(n_pos, n_neg, m, *, exact=True):
+@overload
+def rows_nonzero_probability(n_pos: int, n_neg: int, m: int, *, exact: Literal[True] = ...) -> Fraction: ...
+@overload
+def rows_nonzero_probability(n_pos: int, n_neg: int, m: int, *, exact: Literal[False]) -> float: ...
+@overload
+def rows_nonzero_probability(n_pos: int, n_neg: int, m: int, *, exact: bool) -> Fraction | float: ...
+
+
+def rows_nonzero_probability(n_pos: int, n_neg: int, m: int, *, exact: bool = True) -> Fraction | float:
     r"""Exact probability that every row of the mask is non-zero.
 
     Conditioning on the number ``k`` of positive neurons
@@ -134,6 +148,11 @@ def rows_nonzero_probability(n_pos, n_neg, m, *, exact=True):
     Returns
     -------
     fractions.Fraction or float
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        Sizes that are not non-negative integers, no datum, or no neuron.
 
     Examples
     --------
@@ -194,7 +213,7 @@ def _cover_counts(p, m):
     return counts
 
 
-def assumption4_probability(n_pos, n_neg, m):
+def assumption4_probability(n_pos: int, n_neg: int, m: int) -> Fraction:
     r"""Exact probability of seed 002 Assumption 4(i) (spec §5).
 
     Every row of the mask is non-zero, every column is non-zero and the
@@ -218,11 +237,19 @@ def assumption4_probability(n_pos, n_neg, m):
 
     Parameters
     ----------
-    n_pos, n_neg, m : int
+    n_pos, n_neg : int
+        Numbers of positive and negative labels.
+    m : int
+        Width.
 
     Returns
     -------
     fractions.Fraction
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        Sizes that are not non-negative integers, no datum, or no neuron.
 
     Examples
     --------
@@ -245,7 +272,7 @@ def assumption4_probability(n_pos, n_neg, m):
     return _dyadic(numerator, m + top)
 
 
-def two_phase_probability(n_pos, n_neg, m):
+def two_phase_probability(n_pos: int, n_neg: int, m: int) -> Fraction:
     r"""Exact probability of seed 000 Assumption 3 (the two-phase case, spec §4).
 
     Some positive neuron is active on all positive data (``S_{+,1} ≠ ∅``)
@@ -260,6 +287,22 @@ def two_phase_probability(n_pos, n_neg, m):
 
     With ``n_- = 0`` the condition on negative neurons is vacuous, so any
     negative neuron qualifies (``p_- = 1/2``).
+
+    Parameters
+    ----------
+    n_pos, n_neg : int
+        Numbers of positive and negative labels.
+    m : int
+        Width.
+
+    Returns
+    -------
+    fractions.Fraction
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        Sizes that are not non-negative integers, no datum, or no neuron.
 
     Examples
     --------
@@ -279,13 +322,30 @@ def two_phase_probability(n_pos, n_neg, m):
     return _dyadic(numerator, m * (a + b))
 
 
-def rows_union_bound(n_pos, n_neg, m):
+def rows_union_bound(n_pos: int, n_neg: int, m: int) -> Fraction:
     """``1 - n (3/4)^m``: the union bound on zero rows (seed 001 Lemma 5's proof).
 
     A row is zero with probability exactly ``(3/4)^m`` (each neuron is
     active with the right sign with probability 1/4).  A lower bound on
     :func:`rows_nonzero_probability`; it is also the first term of
     :func:`proposition2_bound`.
+
+    Parameters
+    ----------
+    n_pos, n_neg : int
+        Numbers of positive and negative labels.
+    m : int
+        Width.
+
+    Returns
+    -------
+    fractions.Fraction
+        May be negative (vacuous).
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        Sizes that are not non-negative integers, no datum, or no neuron.
 
     Examples
     --------
@@ -296,7 +356,7 @@ def rows_union_bound(n_pos, n_neg, m):
     return 1 - (n_pos + n_neg) * Fraction(3, 4) ** m
 
 
-def proposition2_bound(n_pos, n_neg, m):
+def proposition2_bound(n_pos: int, n_neg: int, m: int) -> Fraction:
     r"""Seed 002 Proposition 2(i): a lower bound on P(Assumption 4(i)), reconstructed.
 
     The statement lost its formula in conversion; its proof (seed 002
@@ -324,6 +384,23 @@ def proposition2_bound(n_pos, n_neg, m):
     crudely, e.g. ``m^2 2^{-n_min}``); the value here is the tightest one the
     proof's argument gives.  The bound can be negative (vacuous), e.g.
     whenever ``m ≳ 2^{n_min/2}`` or ``n_- = 0``.
+
+    Parameters
+    ----------
+    n_pos, n_neg : int
+        Numbers of positive and negative labels.
+    m : int
+        Width.
+
+    Returns
+    -------
+    fractions.Fraction
+        May be negative (vacuous).
+
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        Sizes that are not non-negative integers, no datum, or no neuron.
 
     Examples
     --------
@@ -389,22 +466,34 @@ class InitProbabilities:
     n_neg: int
     m: int
     rows_nonzero_exact: Fraction
-    assumption4_exact: object
+    assumption4_exact: Fraction | None
     two_phase_exact: Fraction
     proposition2_bound: Fraction
     rows_union_bound: Fraction
-    monte_carlo: dict
+    monte_carlo: dict[str, MonteCarloEstimate]
     seed: int
 
     @property
-    def n(self):
+    def n(self) -> int:
         """Number of data."""
         return self.n_pos + self.n_neg
 
-    def agreement(self):
+    def agreement(self) -> dict[str, bool]:
         """Whether each Monte Carlo interval contains the exact value, per event.
 
         Events whose exact value is unknown are left out.
+
+        Returns
+        -------
+        dict of str to bool
+            Keyed by event (``"rows_nonzero"``, ``"assumption4"``,
+            ``"two_phase"``); empty without Monte Carlo.
+
+        Examples
+        --------
+        >>> result = init_probabilities(2, 2, 6, samples=2000, seed=1)
+        >>> result.agreement()
+        {'rows_nonzero': True, 'assumption4': True, 'two_phase': True}
         """
         exact = {
             "rows_nonzero": self.rows_nonzero_exact,
@@ -412,20 +501,32 @@ class InitProbabilities:
             "two_phase": self.two_phase_exact,
         }
         return {
-            name: estimate.contains(exact[name])
+            name: estimate.contains(value)
             for name, estimate in self.monte_carlo.items()
-            if exact[name] is not None
+            if (value := exact[name]) is not None
         }
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary; exact values as fraction strings (``"p/q"``) plus floats.
 
         The fraction strings can be long (about ``0.3 n m`` digits for
         ``rows_nonzero_exact``); Python parses them back only after
         ``sys.set_int_max_str_digits(0)``.
+
+        Returns
+        -------
+        dict
+            The ``limitproc.probability`` document (:mod:`limitproc.schema`).
+
+        Examples
+        --------
+        >>> result = init_probabilities(2, 2, 6, samples=2000, seed=1)
+        >>> doc = result.to_dict()
+        >>> doc["schema"], doc["rows_nonzero_exact"], doc["monte_carlo"]["rows_nonzero"]["successes"]
+        ('limitproc.probability', '60151/131072', 920)
         """
 
-        def number(value):
+        def number(value: Fraction | None) -> float | None:
             return None if value is None else float(value)
 
         return document("probability", {
@@ -466,13 +567,13 @@ class InitProbabilities:
         ]
         return [(name, value, "" if mc is None else str(mc)) for name, value, mc in rows]
 
-    def __str__(self):
+    def __str__(self) -> str:
         head = f"n_+ = {self.n_pos}, n_- = {self.n_neg}, m = {self.m}"
         lines = [head, f"{'event':44s} {'exact':>16s}  Monte Carlo"]
         lines += [f"{name:44s} {value:>16s}  {mc}" for name, value, mc in self._lines()]
         return "\n".join(lines)
 
-    def __rich__(self):
+    def __rich__(self) -> DataTable:
         from ..tables import Column, DataTable
 
         columns = (
@@ -482,11 +583,20 @@ class InitProbabilities:
         )
         return DataTable(f"n_+ = {self.n_pos}, n_- = {self.n_neg}, m = {self.m}", columns, tuple(self._lines()))
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         return self.__rich__()._repr_html_()
 
 
-def init_probabilities(n_pos, n_neg, m, *, samples=10_000, seed=0, confidence=0.95, method="exact"):
+def init_probabilities(
+    n_pos: int,
+    n_neg: int,
+    m: int,
+    *,
+    samples: int = 10_000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    method: Literal["exact", "wilson"] = "exact",
+) -> InitProbabilities:
     """Exact probabilities, seed bounds and Monte Carlo for one ``(n_+, n_-, m)``.
 
     Parameters
@@ -508,6 +618,11 @@ def init_probabilities(n_pos, n_neg, m, *, samples=10_000, seed=0, confidence=0.
     -------
     InitProbabilities
 
+    Raises
+    ------
+    ArgumentTypeError, ArgumentError
+        An argument of the wrong type or out of range.
+
     Examples
     --------
     >>> result = init_probabilities(4, 4, 12, samples=2000, seed=0)
@@ -522,7 +637,7 @@ def init_probabilities(n_pos, n_neg, m, *, samples=10_000, seed=0, confidence=0.
     confidence = check_real(confidence, "confidence", 0.0, 1.0)
     check_choice(method, _CI_METHODS, "method")
     full = assumption4_probability(n_pos, n_neg, m) if (n_pos + n_neg) * m <= EXACT_ASSUMPTION4_LIMIT else None
-    monte_carlo = {}
+    monte_carlo: dict[str, MonteCarloEstimate] = {}
     if samples:
         events = sample_init_events(n_pos, n_neg, m, samples, seed)
         monte_carlo = {

@@ -28,7 +28,12 @@ dashboard) for a study that itself takes seconds.  Given ``scheduler`` (an
 address such as ``"tcp://host:8786"``, a ``distributed.Client``, a cluster
 object, or ``"local"`` for a fresh ``LocalCluster``), the same chunks run
 on dask; ``limitproc`` must be importable on its workers.
+
+One module although past 600 lines: the sweep grid, its chunked evaluation on processes or dask and its result table are one
+concept that reads better whole (about 300 lines of code; the rest is numpydoc and examples).
 """
+
+from __future__ import annotations
 
 import csv
 import json
@@ -36,6 +41,7 @@ import math
 import os
 import time
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -53,6 +59,13 @@ from .grid import (
     _run_chunk,
     parse_width,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+    from typing import Any, Literal
+
+    from ..tables import DataTable
+    from .fits import LogLogFit
 
 __all__ = ["METRICS", "SCHEMA", "SweepResult", "SweepStats", "sweep"]
 
@@ -88,6 +101,12 @@ class SweepStats:
         Assumption 3, satisfy seed 002 Assumption 4(i), and hit a tie.
     mean, min, max : dict of str to float
         Per metric of :data:`METRICS` (NaN when ``used == 0``).
+
+    Examples
+    --------
+    >>> point = sweep([8], [3], repeats=2, seed=0, workers=1).stats()[0]
+    >>> point.n, point.m, point.runs, sorted(point.mean) == sorted(METRICS)
+    (8, 3, 2, True)
     """
 
     n: int
@@ -100,11 +119,27 @@ class SweepStats:
     two_phase: float
     assumption4: float
     ties: float
-    mean: dict
-    min: dict
-    max: dict
+    mean: dict[str, float]
+    min: dict[str, float]
+    max: dict[str, float]
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as one flat JSON-ready record (a CSV row).
+
+        Returns
+        -------
+        dict
+            ``n``, ``width``, ``m``, ``labels``, ``runs``, ``used``, the four
+            fractions, then ``mean_<metric>``, ``min_<metric>`` and
+            ``max_<metric>`` for every metric of :data:`METRICS` (NaN as
+            ``None``).
+
+        Examples
+        --------
+        >>> record = sweep([8], [3], repeats=2, seed=0, workers=1).stats()[0].to_dict()
+        >>> list(record)[:6], "mean_ratio" in record
+        (['n', 'width', 'm', 'labels', 'runs', 'used'], True)
+        """
         out = {key: _plain(getattr(self, key)) for key in ("n", "width", "m", "labels", "runs", "used")}
         out.update({key: getattr(self, key) for key in ("interpolating", "two_phase", "assumption4", "ties")})
         for kind in ("mean", "min", "max"):
@@ -127,18 +162,53 @@ class SweepResult:
     seed : int
     seconds : float
         Wall-clock time of the sweep (not compared).
+
+    Examples
+    --------
+    >>> result = sweep([8, 16], [3], repeats=2, seed=0, workers=1)
+    >>> len(result.rows), result.ns, result.widths, result.labels
+    (4, (8, 16), ('3',), ('gaussian',))
     """
 
-    rows: tuple
-    ns: tuple
-    widths: tuple
-    labels: tuple
+    rows: tuple[SweepRow, ...]
+    ns: tuple[int, ...]
+    widths: tuple[str, ...]
+    labels: tuple[str, ...]
     repeats: int
     seed: int
     seconds: float = field(default=0.0, compare=False)
 
-    def select(self, *, n=None, width=None, labels=None):
-        """The rows with the given ``n``, width and/or labels."""
+    def select(
+        self, *, n: int | None = None, width: str | int | LogWidth | None = None, labels: str | None = None
+    ) -> tuple[SweepRow, ...]:
+        """The rows with the given ``n``, width and/or labels.
+
+        Parameters
+        ----------
+        n : int, optional
+            Number of data.
+        width : str, int or LogWidth, optional
+            A width as :func:`~limitproc.studies.grid.parse_width` reads it
+            (``3``, ``"3"``, ``"4log"``).
+        labels : str, optional
+            Label distribution.
+
+        Returns
+        -------
+        tuple of SweepRow
+            The matching rows in grid order (all rows when nothing is given).
+
+        Raises
+        ------
+        ArgumentError
+            A width that cannot be read.
+
+        Examples
+        --------
+        >>> result = sweep([8, 16], [3], repeats=2, seed=0, workers=1)
+        >>> [(row.n, row.repeat) for row in result.select(n=16, width=3)]
+        [(16, 0), (16, 1)]
+        """
         width = None if width is None else str(parse_width(width))
         return tuple(
             row
@@ -148,18 +218,33 @@ class SweepResult:
             and (labels is None or row.labels == labels)
         )
 
-    def stats(self, *, interpolating_only=False):
+    def stats(self, *, interpolating_only: bool = False) -> tuple[SweepStats, ...]:
         """Mean, min and max of :data:`METRICS` per grid point.
 
         With ``interpolating_only`` only interpolating runs enter the
         summaries of the metrics (the non-interpolating ones stop short and
         their squared norm is not that of an interpolator).
 
+        Parameters
+        ----------
+        interpolating_only : bool
+            Summarize the interpolating runs only (the fractions still count
+            every run).
+
         Returns
         -------
         tuple of SweepStats
+            One per grid point ``(n, width, labels)``, in grid order.
+
+        Examples
+        --------
+        >>> result = sweep([8, 16], [3], repeats=2, seed=0, workers=1)
+        >>> [(point.n, point.runs) for point in result.stats()]
+        [(8, 2), (16, 2)]
+        >>> all(point.used <= point.runs for point in result.stats(interpolating_only=True))
+        True
         """
-        groups = {}
+        groups: dict[tuple[int, str, str], list[SweepRow]] = {}
         for row in self.rows:
             groups.setdefault((row.n, row.width, row.labels), []).append(row)
         out = []
@@ -186,20 +271,46 @@ class SweepResult:
             )
         return tuple(out)
 
-    def slopes(self, metric="sq_norm", *, x="n", interpolating_only=True):
+    def slopes(
+        self, metric: str = "sq_norm", *, x: Literal["n", "m"] = "n", interpolating_only: bool = True
+    ) -> dict[tuple[str | int, str], LogLogFit]:
         """Log-log slopes of the mean of ``metric`` against ``n`` (or ``m``).
 
         One fit per series: per (width, labels) against ``n``, or per
         (n, labels) against ``m`` with ``x="m"``.  Series with fewer than two
-        distinct abscissae are left out.
+        distinct abscissae are left out.  Seed 002 Figure 5: how
+        ``||θ_K||²`` grows with ``n``.
+
+        Parameters
+        ----------
+        metric : str
+            One of :data:`METRICS`.
+        x : {"n", "m"}
+            The abscissa.
+        interpolating_only : bool
+            Fit the means over interpolating runs only (:meth:`stats`).
 
         Returns
         -------
         dict of (str or int, str) to LogLogFit
+            Keyed by (width, labels) for ``x="n"``, by (n, labels) for
+            ``x="m"``.
+
+        Raises
+        ------
+        ValueError
+            ``x`` is neither ``"n"`` nor ``"m"``.
+
+        Examples
+        --------
+        >>> result = sweep([16, 64], ["6log"], repeats=2, seed=1, workers=1)
+        >>> fits = result.slopes()
+        >>> list(fits), fits["6log", "gaussian"].points
+        ([('6log', 'gaussian')], 2)
         """
         if x not in ("n", "m"):
             raise ValueError(f"x must be 'n' or 'm', got {x!r}")
-        series = {}
+        series: dict[tuple[str | int, str], list[tuple[int, float]]] = {}
         for point in self.stats(interpolating_only=interpolating_only):
             key = (point.width if x == "n" else point.n, point.labels)
             series.setdefault(key, []).append((point.n if x == "n" else point.m, point.mean[metric]))
@@ -212,8 +323,27 @@ class SweepResult:
                 continue
         return fits
 
-    def to_dict(self, *, interpolating_only=False):
-        """JSON-ready dictionary: settings, rows and per-point stats."""
+    def to_dict(self, *, interpolating_only: bool = False) -> dict[str, Any]:
+        """JSON-ready dictionary: settings, rows and per-point stats.
+
+        Parameters
+        ----------
+        interpolating_only : bool
+            Passed to :meth:`stats`.
+
+        Returns
+        -------
+        dict
+            A ``limitproc.sweep`` document (:data:`SCHEMA`, with
+            ``schema_version``): the grid, ``rows`` (:meth:`SweepRow.to_dict`)
+            and ``stats`` (:meth:`SweepStats.to_dict`).
+
+        Examples
+        --------
+        >>> doc = sweep([8], [3], repeats=1, seed=0, workers=1).to_dict()
+        >>> doc["schema"], doc["ns"], len(doc["rows"]), len(doc["stats"])
+        ('limitproc.sweep', [8], 1, 1)
+        """
         return document("sweep", {
             "ns": list(self.ns),
             "widths": list(self.widths),
@@ -227,8 +357,32 @@ class SweepResult:
         })
 
     @classmethod
-    def from_dict(cls, data):
-        """Rebuild a result from :meth:`to_dict` output (e.g. a JSON file)."""
+    def from_dict(cls, data: Mapping[str, Any]) -> SweepResult:
+        """Rebuild a result from :meth:`to_dict` output (e.g. a JSON file).
+
+        Parameters
+        ----------
+        data : mapping
+            A ``limitproc.sweep`` document (also the older
+            ``limitproc.sweep/1``).
+
+        Returns
+        -------
+        SweepResult
+            Equal to the result that wrote ``data`` (``seconds`` is not
+            compared).
+
+        Raises
+        ------
+        ValueError
+            ``data`` is not a sweep document.
+
+        Examples
+        --------
+        >>> result = sweep([8], [3], repeats=2, seed=0, workers=1)
+        >>> SweepResult.from_dict(result.to_dict()) == result
+        True
+        """
         if data.get("schema") not in _READ_SCHEMAS:
             raise ValueError(f"not a sweep result: schema {data.get('schema')!r}, expected {SCHEMA!r}")
         names = [f.name for f in fields(SweepRow)]
@@ -238,8 +392,28 @@ class SweepResult:
             data["repeats"], data["seed"], data.get("seconds", 0.0),
         )  # fmt: skip
 
-    def to_json(self, path, *, interpolating_only=False):
-        """Write :meth:`to_dict` as JSON to ``path`` (``"-"``: return the text)."""
+    def to_json(self, path: str | os.PathLike[str], *, interpolating_only: bool = False) -> str | None:
+        """Write :meth:`to_dict` as JSON to ``path`` (``"-"``: return the text).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file, or ``"-"`` for the text itself.
+        interpolating_only : bool
+            Passed to :meth:`to_dict`.
+
+        Returns
+        -------
+        str or None
+            The JSON text for ``"-"``, else ``None``.
+
+        Examples
+        --------
+        >>> import json
+        >>> text = sweep([8], [3], repeats=1, seed=0, workers=1).to_json("-")
+        >>> json.loads(text)["schema"]
+        'limitproc.sweep'
+        """
         text = json.dumps(self.to_dict(interpolating_only=interpolating_only), indent=1)
         if str(path) == "-":
             return text
@@ -248,13 +422,67 @@ class SweepResult:
         return None
 
     @classmethod
-    def read_json(cls, path):
-        """Read a result written by :meth:`to_json`."""
+    def read_json(cls, path: str | os.PathLike[str]) -> SweepResult:
+        """Read a result written by :meth:`to_json`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            A JSON file of :meth:`to_json`.
+
+        Returns
+        -------
+        SweepResult
+
+        Raises
+        ------
+        ValueError
+            The file is not a sweep document.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> result = sweep([8], [3], repeats=2, seed=0, workers=1)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     result.to_json(os.path.join(folder, "sweep.json"))
+        ...     SweepResult.read_json(os.path.join(folder, "sweep.json")) == result
+        True
+        """
         with open(path, encoding="utf-8") as handle:
             return cls.from_dict(json.load(handle))
 
-    def to_csv(self, path, *, stats=False, interpolating_only=False):
-        """Write the rows (or, with ``stats``, the per-point summaries) as CSV."""
+    def to_csv(self, path: str | os.PathLike[str], *, stats: bool = False, interpolating_only: bool = False) -> None:
+        """Write the rows (or, with ``stats``, the per-point summaries) as CSV.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file.
+        stats : bool
+            One line per grid point (:meth:`SweepStats.to_dict`) instead of
+            one per run (:meth:`SweepRow.to_dict`).
+        interpolating_only : bool
+            Passed to :meth:`stats`.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        ValueError
+            The sweep has no rows.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> result = sweep([8], [3], repeats=2, seed=0, workers=1)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     result.to_csv(os.path.join(folder, "rows.csv"))
+        ...     with open(os.path.join(folder, "rows.csv")) as handle:
+        ...         handle.readline().split(",")[:4], len(handle.readlines())
+        (['n', 'width', 'm', 'labels'], 2)
+        """
         records = (
             [point.to_dict() for point in self.stats(interpolating_only=interpolating_only)]
             if stats
@@ -267,45 +495,83 @@ class SweepResult:
             writer.writeheader()
             writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
 
-    _COLUMNS = (
-        ("n", "n"), ("width", "width"), ("m", "m"), ("labels", "labels"), ("runs", "runs"),
-        ("interp.", "interpolating"), ("ties", "ties"), ("K", "K"), ("||θ_K||²", "sq_norm"), ("||θ*||²", "min_sq_norm"),
-        ("ratio", "ratio"), ("ratio min–max", None),
-    )  # fmt: skip
+    def table(self, *, interpolating_only: bool = False) -> DataTable:
+        """A :class:`~limitproc.tables.DataTable`: one row per grid point, with
+        a legend.
 
-    def _table(self):
-        table = []
-        for point in self.stats():
-            row = []
-            for _, key in self._COLUMNS:
-                if key is None:
-                    row.append(f"{point.min['ratio']:.3f}–{point.max['ratio']:.3f}")
-                elif key in point.mean:
-                    row.append(f"{point.mean[key]:.4g}")
-                elif key in ("interpolating", "ties"):
-                    row.append(f"{getattr(point, key):.0%}")
-                else:
-                    row.append(str(getattr(point, key)))
-            table.append(row)
-        return [name for name, _ in self._COLUMNS], table
+        The implicit-bias ratio ``||θ_K||²/||θ*||²`` (seed 002 Theorem 3) is
+        summarized over the interpolating runs only, whatever
+        ``interpolating_only`` says: a run that stops short of interpolation
+        has no interpolator to compare; ``—`` where none interpolates.
 
-    def __str__(self):
-        head, body = self._table()
-        widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(head)]
+        Parameters
+        ----------
+        interpolating_only : bool
+            Summarize ``K`` and the squared norms over the interpolating runs
+            only (the fractions still count every run).
+
+        Returns
+        -------
+        DataTable
+            Printable with rich, ``_repr_html_`` in notebooks.
+
+        Examples
+        --------
+        >>> result = sweep([8], [1], repeats=2, seed=0, workers=1)
+        >>> table = result.table(interpolating_only=True)
+        >>> [column.header for column in table.columns][-2:], table.rows[0][-2:]
+        (['ratio', 'ratio min–max'], ('—', '—'))
+        """
+        from ..tables import Column, DataTable
+
+        scope = "interpolating runs" if interpolating_only else "runs that completed (status ok)"
+        columns = (
+            Column("n", meaning="number of data"),
+            Column("width", meaning="the width asked for: an integer, or a rule such as 5log for m = ⌈5 ln n⌉"),
+            Column("m", meaning="number of neurons"),
+            Column("labels", numeric=False, meaning="label distribution"),
+            Column("runs", meaning="runs at this grid point"),
+            Column("interp.", meaning="share of the runs whose last saddle interpolates (loss 0)"),
+            Column("ties", meaning="share of the runs stopped by a true tie (spec §5)"),
+            Column("K", meaning=f"mean number of jumps over the {scope}"),
+            Column("||θ_K||²", meaning=f"mean squared norm of the last saddle over the {scope}"),
+            Column("||θ*||²", meaning=f"mean minimum-norm value 2(||y₊|| + ||y₋||) (spec §4) over the {scope}"),
+            Column("ratio", meaning="mean ||θ_K||²/||θ*||² over the interpolating runs (seed 002 Theorem 3); "
+                                    "'—' when none interpolates"),
+            Column("ratio min–max", meaning="its smallest and largest value over the interpolating runs"),
+        )
+        chosen = self.stats(interpolating_only=interpolating_only)
+        ratios = self.stats(interpolating_only=True)
+
+        def value(x: float, form: str = ".4g") -> str:
+            return "—" if math.isnan(x) else format(x, form)
+
+        rows = []
+        for point, bias in zip(chosen, ratios):
+            rows.append((
+                str(point.n), point.width, str(point.m), point.labels, str(point.runs),
+                f"{point.interpolating:.0%}", f"{point.ties:.0%}",
+                value(point.mean["K"]), value(point.mean["sq_norm"]), value(point.mean["min_sq_norm"]),
+                value(bias.mean["ratio"]),
+                "—" if not bias.used else f"{bias.min['ratio']:.3f}–{bias.max['ratio']:.3f}",
+            ))  # fmt: skip
+        title = f"Algorithm 1 sweep: {len(self.rows)} runs, seed {self.seed}"
+        notes = ("summaries over the interpolating runs only (--interpolating-only)",) if interpolating_only else ()
+        return DataTable(title, columns, tuple(rows), notes)
+
+    def __str__(self) -> str:
+        table = self.table()
+        head = [c.header for c in table.columns]
+        widths = [max(len(h), *(len(r[i]) for r in table.rows)) if table.rows else len(h) for i, h in enumerate(head)]
         lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths))]
-        lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in body]
+        lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in table.rows]
         return "\n".join(lines)
 
-    def __rich__(self):
-        from rich.table import Table
+    def __rich__(self) -> DataTable:
+        return self.table()
 
-        head, body = self._table()
-        table = Table(title=f"Algorithm 1 sweep: {len(self.rows)} runs, seed {self.seed}")
-        for name in head:
-            table.add_column(name, justify="right")
-        for row in body:
-            table.add_row(*row)
-        return table
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
 
 
 def _available_cores():
@@ -315,7 +581,18 @@ def _available_cores():
         return os.cpu_count() or 1
 
 
-def sweep(ns, ms, labels=("gaussian",), repeats=3, *, seed=0, scheduler=None, workers=None, progress=None, chunksize=None):
+def sweep(
+    ns: Iterable[int],
+    ms: Iterable[int | str | LogWidth],
+    labels: str | Iterable[str] = ("gaussian",),
+    repeats: int = 3,
+    *,
+    seed: int = 0,
+    scheduler: Any = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+    chunksize: int | None = None,
+) -> SweepResult:
     """Run Algorithm 1 over a grid of ``n``, widths, label laws and repeats.
 
     Each run samples a problem with identity inputs and the initialization
@@ -353,6 +630,18 @@ def sweep(ns, ms, labels=("gaussian",), repeats=3, *, seed=0, scheduler=None, wo
     Returns
     -------
     SweepResult
+        One row per run, in grid order (independent of the workers).
+
+    Raises
+    ------
+    ArgumentTypeError
+        ``ns``, ``ms`` or ``labels`` not a list, or an argument of the wrong
+        type.
+    ArgumentError
+        An empty grid, an unknown label distribution, an unreadable width,
+        or a count out of range.
+    MissingDependencyError
+        ``scheduler`` given without dask.distributed installed.
 
     Notes
     -----
@@ -395,9 +684,9 @@ def sweep(ns, ms, labels=("gaussian",), repeats=3, *, seed=0, scheduler=None, wo
         for repeat in range(repeats)
     ]
     total = len(tasks)
-    rows = []
+    rows: list[SweepRow] = []
 
-    def finished(chunk_rows):
+    def finished(chunk_rows: list[SweepRow]) -> None:
         rows.extend(chunk_rows)
         if progress is not None:
             progress(len(rows), total)

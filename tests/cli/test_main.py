@@ -101,7 +101,6 @@ BAD = {
     "shape mismatch": (dict(GOOD, W0=np.ones((3, 5))), "W0 has shape (3, 5)"),
     "y 2-d": (dict(GOOD, y=np.ones((4, 1))), "'y' must be 1-dimensional"),
     "non-orthonormal": (dict(GOOD, X=np.eye(4) + 0.05 * np.eye(4, k=1)), "not orthonormal"),
-    "unbalanced": (dict(y=GOOD["y"], W0=GOOD["W0"], a0=np.array([2.0, 2.0, -1.0])), "unbalanced initialization"),
     "zero label": (dict(GOOD, y=np.array([3.0, 0.0, -2.0, -1.0])), "y[1] = 0"),
     "bad signs": (dict(GOOD, signs=np.array([1, 2, -1])), "signs must be +1 or -1"),
     "complex": (dict(GOOD, y=GOOD["y"] + 1j), "dtype complex128"),

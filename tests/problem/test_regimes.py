@@ -36,7 +36,8 @@ class TestRegimes:
     def test_spec_code_refuses_what_it_cannot_answer(self):
         p = Problem([-1.0, 1.0], [[0.3, 1.0], [1.0, -0.2]], signs=[-1, 1], X=E1_X)
         with pytest.raises(UnsupportedProblemError, match="orthogonal inputs of norms ≠ 1"):
-            limit_process(p)
+            p.inner_products()  # spec §1's data-basis coordinates (Algorithm 1 itself handles any norms)
+        assert [s.data.tolist() for s in limit_process(p).jumps] == [[1], [0]]
         q = Problem([1.0, -1.0], np.eye(2), a0=[0.5, -1.0])
         with pytest.raises(UnsupportedProblemError, match="unbalanced initialization.*1 of 2 neurons"):
             q.inner_products()

@@ -230,3 +230,25 @@ def test_chunks_partition_the_runs_with_balanced_work():
         loads = [sum(_cost(t) for t in chunk) for chunk in chunks]
         assert loads == sorted(loads, reverse=True)  # heaviest handed out first
         assert max(loads) <= max(_cost(t) for t in tasks) + min(loads)  # LPT: within one run of the lightest
+
+
+def test_table_ratio_only_over_interpolating_runs():
+    """The ratio ||θ_K||²/||θ*||² has no meaning for a run that stops short of
+    interpolation: '—' where none interpolates; with interpolating_only the
+    other summaries follow the same runs."""
+    result = sweep([4, 8], [1, 6], repeats=3, seed=0, workers=1)
+    every = result.table()
+    only = result.table(interpolating_only=True)
+    head = [c.header for c in every.columns]
+    ratio, k, norm = head.index("ratio"), head.index("K"), head.index("||θ_K||²")
+    for point, bias, row_every, row_only in zip(result.stats(), result.stats(interpolating_only=True),
+                                                every.rows, only.rows):
+        if bias.used == 0:
+            assert row_every[ratio] == row_only[ratio] == "—"
+            assert row_only[k] == row_only[norm] == "—"
+            assert row_every[k] == f"{point.mean['K']:.4g}"  # every completed run counts
+        else:
+            assert row_every[ratio] == row_only[ratio] == f"{bias.mean['ratio']:.4g}"
+            assert row_only[norm] == f"{bias.mean['sq_norm']:.4g}"
+    assert any(b.used == 0 for b in result.stats(interpolating_only=True))  # the case is exercised
+    assert all(c.meaning for c in every.columns)
