@@ -480,7 +480,7 @@ class FiniteLambdaPrediction:
             Column("offset C_k", meaning="λ-free correction t_k − τ_k ln(1/λ) (docs/finite-lambda.md §1)"),
             Column("t_k corrected", meaning="predicted half-fit time of the jump, τ_k ln(1/λ) + C_k (flow time); "
                                             "'—' where the correction does not hold, with the interval "
-                                            "[earliest, latest] of docs/finite-lambda.md §4"),
+                                            "(earliest, latest) of docs/finite-lambda.md §4, printed in brackets"),
         ]
         if gd:
             columns.append(Column("step", meaning="t_k corrected / h: the gradient-descent step of the half-fit"))

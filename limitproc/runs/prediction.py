@@ -243,9 +243,9 @@ def predict_run(
     gd = limit_process(problem, step=h, ties="first")
     if flow is None:
         flow = limit_process(problem, ties="first")
-    flow_order = tuple(int(s.neuron) for s in flow.jumps)
+    flow_order = tuple(int(s.neuron or 0) for s in flow.jumps)  # jumps always have a neuron
     jumps = tuple(
-        GDJump(s.k, float(s.tau), int(s.neuron), tuple(int(g) for g in (s.group or (s.neuron,))),
+        GDJump(s.k, float(s.tau), int(s.neuron or 0), tuple(int(g) for g in (s.group or (s.neuron or 0,))),
                tuple(int(i) for i in s.data), float(s.rate), float(gd.speed(float(s.rate))), float(s.loss),
                float(s.sq_norm), float(s.a) ** 2)
         for s in gd.jumps

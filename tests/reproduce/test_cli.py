@@ -19,7 +19,7 @@ def test_listing(capsys):
     assert "waiting" in out and "out of scope" in out
 
 
-@pytest.mark.parametrize("name, words", [("seed000-e1", "non-unit norm"), ("seed003-fig5", "MNIST"),
+@pytest.mark.parametrize("name, words", [("seed000-e3", "nearly orthogonal"), ("seed003-fig5", "MNIST"),
                                          ("seed002-nothing", "no experiment")])
 def test_unavailable_exit_2_with_the_reason(name, words, capsys, tmp_path):
     path = tmp_path / "e.json"

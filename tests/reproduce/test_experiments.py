@@ -7,6 +7,7 @@ is a change of what the library says about a paper, so it must be deliberate.
 
 import math
 
+import numpy as np
 import pytest
 
 from limitproc.reproduce import experiment, experiments
@@ -120,3 +121,12 @@ def test_full_curvature_slopes(tmp_path):
     −0.47, −0.50; about a minute)."""
     result = experiment("seed001-exp2").run(quick=False, outdir=str(tmp_path))
     assert all(c.reproduced for c in result.claims), str(result)
+
+
+def test_seed000_e1_computes_gd_iterations(tmp_path):
+    # issue 14: the positive point first, predicted iterations within 5% of GD's
+    result = experiment("seed000-e1").run(quick=True, outdir=str(tmp_path))
+    assert [c.verdict for c in result.claims] == ["reproduced"] * len(result.claims)
+    row = result.data["rows"][0]
+    assert row["order"] == [[1], [0]]
+    np.testing.assert_allclose(row["predicted"], row["gd"], rtol=0.05)
