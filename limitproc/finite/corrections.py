@@ -437,7 +437,6 @@ class FiniteLambdaPrediction:
                  "tau": json_number(float(s.tau)), "t_leading": json_number(self.leading_times[i]),
                  "offset": json_number(self.jump_offsets[i]),
                  "t": json_number(self.times[i]) if status[i].valid else None,
-                 "t_first_order": json_number(self.times[i]),
                  "step_index": None if not h or not status[i].valid else json_number(steps[i]),
                  "step_index_leading": None if not h else json_number(self.leading_times[i] / h),
                  "valid": status[i].valid, "reason": status[i].reason,
