@@ -11,7 +11,9 @@ labels and initialization, n ∈ {16, 32}, 4 ≤ m ≤ 8, at least two jumps;
   among the first-order times (before) and among the reported ones (after:
   invalid jumps get no time), the loss curves that rise, the errors of the
   reported times against the flow's half-fit times (with the leading order's),
-  and how often the interval ``[earliest, latest]`` of an invalid jump holds
+  in units of the jump's time scale ``1/r`` (the flow's time: the jumping
+  group's ``Σ ||w_g||²`` reaching half its ``a²``), and how often the interval
+  ``[earliest, latest]`` of an invalid jump holds
   the flow's half-fit times of its data;
 * ``--table shares``: the predicted share ``1/(1 + e^{2 gap})`` of each
   competitor against the flow's (its group's output on the shared data,
@@ -79,6 +81,7 @@ def measure(problem, process, lam, offsets):
     for i, s in enumerate(process.jumps):
         group = list(s.group or (s.neuron,))
         jumps.append({"k": s.k, "flow": run.growth_time(group, float(s.a) ** 2 / 2.0), "data": fits[s.data],
+                      "rate": float(s.rate),
                       "status": prediction.status[i], "t": prediction.times[i], "lead": prediction.leading_times[i]})
     shares = []
     for comp in prediction.competitors:
@@ -120,7 +123,7 @@ def _fmt(values, spec=".3g"):
 
 def table_survey(rows):
     print("| λ | predictions | impossible before | impossible after | loss curves rising | jumps valid / all "
-          "| reported error: median (worst) | leading error, same jumps: median (worst) "
+          "| reported error × r: median (worst) | leading error × r, same jumps: median (worst) "
           "| invalid jumps: data inside [earliest, latest] |")
     print("|---|---|---|---|---|---|---|---|---|")
     for lam in LAMBDAS + (None,):
@@ -128,8 +131,8 @@ def table_survey(rows):
         jumps = [j for r in chosen for j in r["jumps"]]
         valid = [j for j in jumps if j["status"].valid]
         invalid = [j for j in jumps if not j["status"].valid]
-        errors = [abs(j["flow"] - j["t"]) for j in valid]
-        leading = [abs(j["flow"] - j["lead"]) for j in valid]
+        errors = [abs(j["flow"] - j["t"]) * j["rate"] for j in valid]
+        leading = [abs(j["flow"] - j["lead"]) * j["rate"] for j in valid]
         inside = [bool(np.all((j["data"][np.isfinite(j["data"])] >= j["status"].earliest - 1e-9)
                               & (j["data"][np.isfinite(j["data"])] <= j["status"].latest))) for j in invalid]
         label = "all" if lam is None else f"{lam:.0e}"

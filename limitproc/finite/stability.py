@@ -11,9 +11,15 @@ such ``h``, ``2 / max(ν_max, r_wait)``, and the step below which no output
 weight changes sign in the first phase.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..process.algorithm1 import LimitProcess
 
 __all__ = ["EXACT_BLOCK_LIMIT", "StabilityLimit", "stability_limit"]
 
@@ -46,17 +52,37 @@ class StabilityLimit:
     """
 
     step_max: float
-    ntk_max: tuple
-    waiting_max: tuple
+    ntk_max: tuple[float, ...]
+    waiting_max: tuple[float, ...]
     sign_step: float
     saddle: int
 
-    def stable(self, h):
-        """Whether ``h < step_max``."""
+    def stable(self, h: float) -> bool:
+        """Whether ``h < step_max``.
+
+        Parameters
+        ----------
+        h : float
+            The flow-time step.
+
+        Returns
+        -------
+        bool
+        """
         return bool(h < self.step_max)
 
-    def statement(self, h):
-        """One sentence on ``h`` against the limit (for tables and JSON)."""
+    def statement(self, h: float) -> str:
+        """One sentence on ``h`` against the limit (for tables and JSON).
+
+        Parameters
+        ----------
+        h : float
+            The flow-time step.
+
+        Returns
+        -------
+        str
+        """
         if h < self.step_max:
             return (f"h = {h:.4g} is below the stability limit h_max = {self.step_max:.4g} "
                     f"(attained at saddle {self.saddle})")
@@ -65,11 +91,21 @@ class StabilityLimit:
                 "kink, oscillates or finds another minimum (docs/gradient-descent.md §6), and the predicted times, "
                 "losses and norms do not describe the run")
 
-    def to_dict(self, h=None):
-        """JSON-safe dict."""
+    def to_dict(self, h: float | None = None) -> dict[str, Any]:
+        """JSON-safe dict.
+
+        Parameters
+        ----------
+        h : float, optional
+            With a step: also ``stable`` and ``statement``.
+
+        Returns
+        -------
+        dict
+        """
         from ..schema import json_number
 
-        out = {"step_max": json_number(self.step_max), "sign_step": json_number(self.sign_step),
+        out: dict[str, Any] = {"step_max": json_number(self.step_max), "sign_step": json_number(self.sign_step),
                "saddle": self.saddle, "ntk_max": [json_number(v) for v in self.ntk_max],
                "waiting_max": [json_number(v) for v in self.waiting_max]}
         if h is not None:
@@ -94,7 +130,7 @@ def _block_ntk(problem, jump, later, A):
     return float((y @ y / N + N * (c**2).max()) / problem.n + extra.max())
 
 
-def stability_limit(process):
+def stability_limit(process: LimitProcess) -> StabilityLimit:
     """The stability limit of a limit process (gradient descent's or the
     flow's; ``docs/gradient-descent.md`` §6).
 
@@ -107,13 +143,25 @@ def stability_limit(process):
     stays on the path iff every such ``|1 − h x| < 1``, i.e.
     ``h < 2 / max(ν, r)``.
 
+    Parameters
+    ----------
+    process : LimitProcess
+        ``limit_process(problem)`` or ``limit_process(problem, step=h)``.
+
+    Returns
+    -------
+    StabilityLimit
+
+    Examples
+    --------
     >>> from limitproc import Problem, limit_process
     >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
     >>> limit = stability_limit(limit_process(p, step=0.1))
     >>> limit.step_max, limit.ntk_max   # one block, r (I + d dᵀ): ν_max = 2 r = 5
     (0.4, (0.0, 5.0))
     """
-    problem, mask = process.problem, process.mask
+    problem: Any = process.problem
+    mask: Any = process.mask
     n = problem.n
     A = mask.by_neuron.toarray().astype(bool)  # (m, n)
     jumps = process.jumps
@@ -123,7 +171,7 @@ def stability_limit(process):
     # the rates of the waiting neurons at each saddle (spec §2: lowered by the interactions)
     rates = np.array([float(r) for r in process.initial_rates])[mask.representative]
     done = np.zeros(problem.m, dtype=bool)
-    by_k = {}
+    by_k: dict[int, list[Any]] = {}
     for step in process.interactions:
         by_k.setdefault(step.k, []).append(step)
     waiting = []

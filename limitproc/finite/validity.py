@@ -15,8 +15,8 @@ holds about
 of the fit of the data they share (two aligned neurons fit in proportion to
 their squared norms); a negative gap means that at this λ the competitor
 would jump first.  A jump's correction is **valid** when every competitor at
-it, and every jump at which its own neuron was a competitor, holds less than
-:data:`VALID_SHARE` of the fit, when every jump it depends on (every earlier
+it holds less than :data:`VALID_SHARE` of the fit, its own neuron held less
+than :data:`OWN_VALID_SHARE` of every earlier fit it competed for, when every jump it depends on (every earlier
 jump that took data of its neuron: the realignments that moved its offset) is
 valid, and when its corrected time is positive and after theirs.  Otherwise
 it is **invalid** and no corrected time is given; what is given instead:
@@ -42,20 +42,41 @@ that fit it in the proportions ``s``, and a neuron that fits the targets
 (``docs/general-inputs.md`` §1).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-__all__ = ["VALID_SHARE", "JumpStatus", "dependencies", "earliest_fit_times", "jump_status", "shared_sq_norms"]
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ..process.algorithm1 import LimitProcess
+    from .corrections import FiniteLambdaPrediction
+
+__all__ = ["OWN_VALID_SHARE", "VALID_SHARE", "JumpStatus", "dependencies", "earliest_fit_times", "jump_status", "shared_sq_norms"]
 
 #: A correction is valid when every competitor involved holds less than this
 #: share of the fit: a gap of ``½ ln((1 − s)/s) = 1.47``.
 VALID_SHARE = 0.05
 
 
-def share_of_gap(gap):
+def share_of_gap(gap: float) -> float:
     """``1/(1 + e^{2 gap})`` (module docstring), without overflow.
 
+    Parameters
+    ----------
+    gap : float
+        Log norm ratio of jumper to competitor at the jumper's half-fit.
+
+    Returns
+    -------
+    float
+        The competitor's share of the fit of the data they share.
+
+    Examples
+    --------
     >>> round(share_of_gap(0.0), 3), round(share_of_gap(2.3), 4), share_of_gap(-400.0)
     (0.5, 0.01, 1.0)
     """
@@ -66,6 +87,16 @@ def share_of_gap(gap):
 
 #: The gap below which a competitor holds more than :data:`VALID_SHARE`.
 VALID_GAP = 0.5 * float(np.log((1.0 - VALID_SHARE) / VALID_SHARE))
+
+#: A neuron that held a share of an earlier fit carries a norm of about
+#: ``sqrt(s N)`` into its own jump, which the first-order offsets do not model:
+#: its own later correction is valid only below this share (a gap of
+#: ``½ ln 99 = 2.30``; measured, ``docs/finite-lambda.md`` §4: at 2 % one
+#: jump's corrected time was 10 % late).
+OWN_VALID_SHARE = 0.01
+
+#: The gap below which a neuron's own later correction does not hold.
+OWN_VALID_GAP = 0.5 * float(np.log((1.0 - OWN_VALID_SHARE) / OWN_VALID_SHARE))
 
 
 @dataclass(frozen=True)
@@ -94,11 +125,17 @@ class JumpStatus:
     valid: bool
     reason: str
     gap: float
-    depends: tuple
+    depends: tuple[int, ...]
     earliest: float
     latest: float
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict.
+
+        Returns
+        -------
+        dict
+        """
         from ..schema import json_number
 
         return {"k": self.k, "valid": self.valid, "reason": self.reason, "gap": json_number(self.gap),
@@ -106,11 +143,27 @@ class JumpStatus:
                 "latest": json_number(self.latest)}
 
 
-def dependencies(process):
+def dependencies(process: LimitProcess) -> dict[int, tuple[int, ...]]:
     """For each jump ``k`` (1-based), the earlier jumps (at earlier times) that
-    took data of its neuron's column: the realignments that moved its offset."""
-    mask = process.mask
-    out = {}
+    took data of its neuron's column: the realignments that moved its offset.
+
+    Parameters
+    ----------
+    process : LimitProcess
+
+    Returns
+    -------
+    dict of int to tuple of int
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, 1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+    >>> dependencies(limit_process(p))   # neuron 1 was active on datum 0, taken by jump 1
+    {1: (), 2: (1,)}
+    """
+    mask: Any = process.mask
+    out: dict[int, tuple[int, ...]] = {}
     for s in process.jumps:
         column = mask.data_of(s.neuron)
         out[s.k] = tuple(other.k for other in process.jumps[: s.k - 1]
@@ -118,9 +171,25 @@ def dependencies(process):
     return out
 
 
-def earliest_fit_times(process, log_inv_lam, unit_init=False):
+def earliest_fit_times(process: LimitProcess, log_inv_lam: float, unit_init: bool = False) -> NDArray[np.float64]:
     """Per datum, the derived lower bound on its half-fit time (module
-    docstring), shape (n,) (``inf`` for data no neuron is active on)."""
+    docstring).
+
+    Parameters
+    ----------
+    process : LimitProcess
+        Its :meth:`~limitproc.process.algorithm1.LimitProcess.speed` gives
+        gradient descent's growth per unit time.
+    log_inv_lam : float
+        ``ln(1/λ)``.
+    unit_init : bool
+        ``w_j(0) = λ z_j`` instead of ``λ W0_j``.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        ``inf`` for data no neuron is active on.
+    """
     from scipy.optimize import brentq
     from scipy.special import logsumexp
 
@@ -158,22 +227,40 @@ def earliest_fit_times(process, log_inv_lam, unit_init=False):
     return out
 
 
-def jump_status(prediction, earliest=None, bounds=None):
+def jump_status(
+    prediction: FiniteLambdaPrediction,
+    earliest: NDArray[np.float64] | None = None,
+    bounds: Any = None,
+) -> tuple[JumpStatus, ...]:
     """The :class:`JumpStatus` of every jump of a
     :class:`~limitproc.finite.corrections.FiniteLambdaPrediction` (module
-    docstring), in jump order."""
-    process = prediction.process
+    docstring), in jump order.
+
+    Parameters
+    ----------
+    prediction : FiniteLambdaPrediction
+    earliest : ndarray, optional
+        :func:`earliest_fit_times` (computed when omitted).
+    bounds : array_like, optional
+        Per jump, the a-priori offset bound ``B_k``
+        (:func:`~limitproc.finite.offsets.offset_bound`; ``inf`` when omitted).
+
+    Returns
+    -------
+    tuple of JumpStatus
+    """
+    process: Any = prediction.process
     mask = process.mask
     rep = mask.representative
     times = prediction.times
     leading = prediction.leading_times
     deps = dependencies(process)
     if earliest is None:
-        earliest = earliest_fit_times(process, prediction.log_inv_lam, prediction.offsets.unit_init)
+        earliest = earliest_fit_times(process, prediction.log_inv_lam, cast(Any, prediction.offsets).unit_init)
     if bounds is None:
         bounds = np.full(process.K, np.inf)
     unstable_after = _unstable_saddle(prediction)
-    status = {}
+    status: dict[int, JumpStatus] = {}
     for s in process.jumps:
         k = s.k
         reasons = []
@@ -182,7 +269,7 @@ def jump_status(prediction, earliest=None, bounds=None):
             if k in comp.jumps and comp.gap < VALID_GAP:
                 reasons.append(f"neuron {comp.neuron} competes for its data (gap {comp.gap:.3g}: "
                                f"holds about {share_of_gap(comp.gap):.0%} of the fit)")
-            if comp.neuron == rep[s.neuron] and comp.jumps[0] < k and comp.gap < VALID_GAP:
+            if comp.neuron == rep[s.neuron] and comp.jumps[0] < k and comp.gap < OWN_VALID_GAP:
                 reasons.append(f"its neuron competed at jump {comp.jumps[0]} (gap {comp.gap:.3g}: "
                                f"held about {share_of_gap(comp.gap):.0%} of that fit)")
             if k in comp.jumps or (comp.neuron == rep[s.neuron] and comp.jumps[0] < k):
@@ -210,11 +297,11 @@ def jump_status(prediction, earliest=None, bounds=None):
     return tuple(status[s.k] for s in process.jumps)
 
 
-def _unstable_saddle(prediction):
+def _unstable_saddle(prediction: FiniteLambdaPrediction) -> int | None:
     """The first saddle at which gradient descent's step is above the
     stability limit (``None`` for the flow or a stable step)."""
-    limit = prediction.stability
-    h = prediction.process.step
+    limit: Any = prediction.stability
+    h = float(cast(Any, prediction.process).step)
     if limit is None or not h:
         return None
     per_saddle = np.maximum(limit.ntk_max, limit.waiting_max)
@@ -222,7 +309,7 @@ def _unstable_saddle(prediction):
     return int(above[0]) if above.size else None
 
 
-def shared_sq_norms(prediction):
+def shared_sq_norms(prediction: FiniteLambdaPrediction) -> NDArray[np.float64]:
     """Final ``||w_j||² = a_j²`` per neuron when competitors take their shares
     ``s = 1/(1 + e^{2 gap})`` of the fits (module docstring), shape (m,).
 
@@ -232,10 +319,18 @@ def shared_sq_norms(prediction):
     scaled to 1).  A group of equal columns fits as one neuron and splits as
     ``e^{2κ_g}`` (seeds digest F8).  Without competitors this is
     :attr:`~limitproc.finite.corrections.FiniteLambdaPrediction.sq_norms`.
+
+    Parameters
+    ----------
+    prediction : FiniteLambdaPrediction
+
+    Returns
+    -------
+    ndarray, shape (m,)
     """
     from scipy.special import softmax
 
-    process = prediction.process
+    process: Any = prediction.process
     problem, mask = process.problem, process.mask
     n, m = problem.n, problem.m
     c = problem.input_norms
@@ -260,7 +355,7 @@ def shared_sq_norms(prediction):
         targets[leader, s.data] *= 1.0 - taken[:, s.data].sum(axis=0)
     targets += taken * y[None, :]
     out = np.zeros(m)
-    kappa = prediction.offsets.initial
+    kappa = cast(Any, prediction.offsets).initial
     for leader in np.flatnonzero((np.abs(targets) > 0).any(axis=1)):
         fit = float(np.linalg.norm(targets[leader] / c))
         members = np.flatnonzero(rep == leader)

@@ -142,3 +142,43 @@ class TestSimulated:
         doc = sim.to_dict()
         assert doc["jumps"][0]["step_index"] == pytest.approx(sim.steps[0]) and doc["reduction"] == "mean"
         assert "simulated gradient descent" in sim.summary()
+
+
+class TestUnresolved:
+    """docs/finite-lambda.md §4: no impossible time is reported, no reported loss
+    curve rises, whatever λ (flow and gradient descent)."""
+
+    @staticmethod
+    def problems():
+        from limitproc.problem.sampling import sample_dataset
+
+        out = []
+        for draw in range(4):
+            a = sample_dataset(16, 6, labels="gaussian", seed=draw, basis=True)
+            out.append(Problem(a["y"], a["W0"], signs=a.get("signs"), a0=a.get("a0")))
+        return out
+
+    @pytest.mark.parametrize("step", [None, 0.1])
+    def test_no_impossible_time(self, step):
+        from limitproc.finite.validity import OWN_VALID_SHARE, VALID_SHARE, dependencies
+
+        assert OWN_VALID_SHARE < VALID_SHARE
+        invalid = 0
+        for p in self.problems():
+            process = limit_process(p, step=step, ties="first")
+            for lam in (1e-2, 1e-4):
+                prediction = finite_lambda(process, lam)
+                t = prediction.reported_times
+                invalid += int(np.isnan(t).sum())
+                assert np.all(t[np.isfinite(t)] > 0)
+                for k, deps in dependencies(process).items():
+                    for d in deps:
+                        if np.isfinite(t[k - 1]) and np.isfinite(t[d - 1]):
+                            assert t[k - 1] > t[d - 1]
+                _, loss, _ = prediction.predicted_loss_curve(129)
+                assert np.all(np.diff(loss) <= 1e-9 * loss[0])
+                for st in prediction.status:
+                    assert st.valid or (st.reason and st.earliest <= st.latest or not np.isfinite(st.earliest))
+                for c in prediction.competitors:
+                    assert 0.0 <= c.fit_share <= 1.0
+        assert invalid > 0  # these λ are unresolved for some jumps
