@@ -65,7 +65,8 @@ def predict(args, out):
 
     from ..prediction import predict as run
 
-    for path, option in ((args.json, "--json"), (args.out, "--out"), (args.graph, "--graph")):
+    _check_image(args.plot, "--plot")
+    for path, option in ((args.json, "--json"), (args.out, "--out"), (args.graph, "--graph"), (args.plot, "--plot")):
         out.reserve(path, option)
     lam, log_inv_lam = args.lam if args.lam is not None else (None, args.log_inv_lam)
     if (args.finite == "on" and log_inv_lam is not None and log_inv_lam > FINITE_LAMBDA_MAX_LOG_INV_LAM):
@@ -125,6 +126,11 @@ def predict(args, out):
         from ..process.graphs import write_graphml
 
         write_graphml(result.process, out.temp(args.graph))
+    if args.plot:
+        from ..process.plots import plot_process
+
+        plot_process(result.process, out.temp(args.plot), log_inv_lam=result.log_inv_lambda, finite=finite)
+        out.after(f"wrote {args.plot}")
     return 0
 
 

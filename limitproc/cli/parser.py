@@ -202,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="write the JSON result (docs/json-schema.md); '-' for stdout")
     predict.add_argument("--out", metavar="PATH", type=_path, help="write arrays to an npz file (docs/formats.md)")
     predict.add_argument("--graph", metavar="PATH", type=_path, help="write the mask and interaction graphs as GraphML")
+    predict.add_argument("--plot", metavar="IMAGE", type=_path,
+                         help="the loss staircase (with the finite-λ curve) and the norm exponents, as an image")
     predict.add_argument("--quiet", action="store_true", help="no tables")
 
     check = _command(commands, "check", "print the assumption report (exit 1 if an assumption fails)")

@@ -399,6 +399,6 @@ register(Experiment(
     parameters={"d": 100, "n": "2500–3500", "runs": "25 per n", "inputs": "random directions, ||x|| ~ U[1,2]",
                 "training": "GD lr 1", "reported": "convergence likely for n ≤ 2900, almost never for n ≥ 3100"},
     status=Status.OUT_OF_SCOPE,
-    reason="n ≫ d: the inputs are not orthogonal, which is outside limitproc's theory and simulator "
-           "(Problem requires orthonormal inputs); it needs a general gradient-descent trainer",
+    reason="n ≫ d: the inputs cannot be orthogonal (at most d of them are), far outside the near-orthogonal "
+           "regime of docs/general-inputs.md §4, where limitproc's theory and simulator stop",
 ))

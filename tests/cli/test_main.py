@@ -193,3 +193,13 @@ def test_predict_with_lambda_adds_finite_lambda_predictions(tmp_path, capsys):
     assert json.loads(out)["finite_lambda"]["resolved"] is False  # μ ln(1/λ) = 2.8 < 5
     code, out, _ = run(["predict", path, "--lam", "1e-6", "--finite", "off", "--json", "-", "--quiet"], capsys)
     assert "finite_lambda" not in json.loads(out)
+
+
+def test_predict_plot_writes_an_image(tmp_path, capsys):
+    path = write(tmp_path, **GOOD)
+    image = tmp_path / "process.png"
+    code, _, _ = run(["predict", path, "--lam", "1e-8", "--plot", str(image), "--quiet"], capsys)
+    assert code == 0
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, _, err = run(["predict", path, "--plot", str(tmp_path / "p.xyz")], capsys)
+    assert code == 2 and "image format" in err and not (tmp_path / "p.xyz").exists()

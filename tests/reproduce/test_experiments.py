@@ -90,6 +90,12 @@ def test_seed002(quick):
     assert 0.6 < r.data["slopes"]["limit"] < 0.72  # n = 8–256: 0.659 (docs/reproductions.md)
     r = quick("seed002-fig6")
     assert r.claims[0].reproduced
+    r = quick("seed002-fig5-gd")
+    gd_flow = [c for c in r.claims if c.claim.startswith("GD (lr 0.5) / flow")]
+    assert gd_flow and all(c.reproduced for c in gd_flow)  # the step does not change the reached norm
+    assert all(row["gd_spec_status"] == "COMPLETED" and row["gd_spec_loss_fraction"] < 1e-20 for row in r.data["runs"])
+    r = quick("seed002-fig6-he")
+    assert r.claims[0].reproduced  # the norm increases with the width under the PyTorch default init
 
 
 def test_seed003(quick):
@@ -121,6 +127,54 @@ def test_full_curvature_slopes(tmp_path):
     −0.47, −0.50; about a minute)."""
     result = experiment("seed001-exp2").run(quick=False, outdir=str(tmp_path))
     assert all(c.reproduced for c in result.claims), str(result)
+
+
+def test_lazy_limit_is_where_linearized_gradient_descent_ends():
+    """lazy_sq_norm against gradient descent on the model linearized at θ_0,
+    run to convergence (independent: it never forms K⁻¹)."""
+    import numpy as np
+
+    from limitproc.reproduce.seed002 import he_initialization, lazy_sq_norm
+
+    n, m = 6, 40
+    a, W = he_initialization(n, m, 3)
+    y = np.random.default_rng(1).standard_normal(n)
+    active = W > 0
+    R = np.where(active, W, 0.0)
+    h0 = a @ R
+    # Jacobian rows: ∂h_i/∂a_j = relu(W_ji), ∂h_i/∂W_jk = a_j 1[W_ji > 0] δ_ik
+    J = np.zeros((n, m + m * n))
+    J[:, :m] = R.T
+    for i in range(n):
+        J[i, m:].reshape(m, n)[:, i] = a * active[:, i]
+    theta = np.concatenate([a, W.ravel()])
+    delta = np.zeros_like(theta)
+    step = 1.0 / np.linalg.norm(J, 2) ** 2
+    for _ in range(20000):
+        delta -= step * J.T @ (J @ delta - (y - h0))
+    assert np.allclose(J @ delta, y - h0, atol=1e-10)
+    assert math.isclose(lazy_sq_norm(a, W, y), float(np.sum((theta + delta) ** 2)), rel_tol=1e-9)
+
+
+def test_seed000_e3_inputs_are_outside_the_near_orthogonal_regime():
+    """The numbers in the seed000-e3 reason: ||Ĝ − I||₂ ≈ 1.7, cosines up to
+    0.36, ε* ≈ 0.007; Problem refuses the inputs."""
+    import numpy as np
+
+    from limitproc import Problem
+    from limitproc.errors import InputError
+    from limitproc.reproduce.seed000 import e3_inputs
+
+    X, y = e3_inputs()
+    c = np.linalg.norm(X, axis=1)
+    G = X @ X.T / np.outer(c, c)
+    assert round(float(np.linalg.norm(G - np.eye(75), 2)), 1) == 1.7
+    assert round(float(np.abs(G - np.eye(75)).max()), 2) == 0.36
+    yc = np.abs(y) * c
+    assert round(float(yc[yc > 0].min() / np.linalg.norm(y * c)), 3) == 0.007
+    W0 = np.random.default_rng(0).standard_normal((200, 150))
+    with pytest.raises(InputError):
+        Problem(y, W0, signs=np.ones(200), X=X, allow_zero_labels=True)
 
 
 def test_seed000_e1_computes_gd_iterations(tmp_path):
