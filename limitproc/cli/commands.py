@@ -116,6 +116,8 @@ def predict(args, out):
         if finite is not None and data.get("gradient_descent") is not None:
             # the corrected half-fit steps of each jump (null where the correction does not hold)
             data["gradient_descent"]["steps"] = [j["step_index"] for j in data["finite_lambda"]["jumps"]]
+            for saddle, jump in zip(data["saddles"][1:], data["finite_lambda"]["jumps"]):
+                saddle["step_index"] = jump["step_index"]  # the corrected half-fit step of this jump
         if simulated is not None:
             data["simulated"] = simulated.to_dict()
         out.write_json(data, args.json)

@@ -47,6 +47,7 @@ def test_e1_positive_first_within_5_percent_of_gd(tmp_path, capsys):
     assert data["gradient_descent"]["step"] == pytest.approx(2e-3)
     assert [s["data"] for s in data["saddles"][1:]] == [[1], [0]]  # y = +1 (x = (2, 1)) first
     steps = data["gradient_descent"]["steps"]
+    assert [s["step_index"] for s in data["saddles"][1:]] == steps
     assert 0.95 * 6250 <= steps[0] <= 1.05 * 6480 and 0.95 * 12770 <= steps[1] <= 1.05 * 13070
     run_gd = simulate_gd(p, 1.29e-7, step=1e-3, reduction="mean", steps=15000)
     np.testing.assert_allclose(steps, run_gd.fit_steps()[[1, 0]], atol=1.0)
