@@ -4,7 +4,7 @@ For each problem and flow-time step ``h``, :func:`limitproc.flow.gd.simulate_gd`
 runs exact full-batch GD at several ``λ``; jump ``k`` is detected by the
 half-fit rule of ``limitproc.flow.validation`` (the group's ``||w||²`` reaches
 ``n r_k / 2``) on the GD limit process's jumps (Algorithm 1 with the rate map
-``g(r) = ln(1 + h r)/h``, ``limitproc.runs.prediction.gd_limit_process``).
+``g(r) = ln(1 + h r)/h``, ``limit_process(problem, step=h)``).
 Printed per run: the offsets ``t̂_k − τ_k^GD ln(1/λ)`` (they converge to
 constants: errors O(1) in ``t``, shrinking like ``1/ln(1/λ)`` in ``τ``), the
 largest ``|t̂_k − τ_k ln(1/λ)|`` against the flow's ``τ_k`` (it grows like
@@ -39,7 +39,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from limitproc import Problem, limit_process  # noqa: E402
 from limitproc.flow import simulate_flow  # noqa: E402
 from limitproc.flow.gd import simulate_gd  # noqa: E402
-from limitproc.runs.prediction import gd_limit_process, stability_limit  # noqa: E402
+from limitproc.finite.stability import stability_limit as _stability_limit  # noqa: E402
+from limitproc.process.algorithm1 import limit_process as _limit_process  # noqa: E402
+
+
+class _GDProcess:
+    """``limit_process(problem, step=h)`` with the attributes these tables read
+    (``margin`` = μ; ``jumps``, ``times``, ``losses``, ``sq_norms`` of the process)."""
+
+    def __init__(self, problem, h):
+        self.process = _limit_process(problem, step=h or None, ties="first")
+        self.jumps = self.process.jumps
+        self.K, self.times = self.process.K, self.process.times
+        self.losses, self.sq_norms = self.process.losses, self.process.sq_norms
+        self.margin = float(self.process.resolution_margin.value)
+
+
+def gd_limit_process(problem, h):
+    """The GD limit process (Algorithm 1 with exponents falling at ``g(r)``)."""
+    return _GDProcess(problem, h)
+
+
+def stability_limit(gd):
+    """:func:`limitproc.finite.stability.stability_limit` of a :func:`gd_limit_process`."""
+    return _stability_limit(gd.process)
 from tests.cases import CHAIN, REF3, SHARED  # noqa: E402
 from tests.reference import GD_SWAP  # noqa: E402
 

@@ -19,7 +19,7 @@ of a network.
   its fixed point's multiplier ``1 − 2x`` and its transit offset ``ψ(x)``,
   ``t_half = ln(n r / U)/(2 g(r)) + ψ(h r)/r`` (``ψ(0) = 0``, the flow's logistic).
 * seed 002's figures: ``h`` of each, and their stability on sampled problems
-  of the same kind (``limitproc.runs.prediction.stability_limit``).
+  of the same kind (``limitproc.finite.stability.stability_limit``).
 * docs/from-training-script.md §2: a learning rate turned into jump steps.
 
 ``--table NAME`` prints one block of the docs, in its markdown, instead of
@@ -46,7 +46,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from limitproc import Problem  # noqa: E402
 from limitproc.flow.gd import flow_time_step, gd_rate, transit_offset  # noqa: E402
 from limitproc.process.mask import Mask  # noqa: E402
-from limitproc.runs.prediction import gd_limit_process, stability_limit  # noqa: E402
+from limitproc.finite.stability import stability_limit as _stability_limit  # noqa: E402
+from limitproc.process.algorithm1 import limit_process as _limit_process  # noqa: E402
+
+
+class _GDProcess:
+    """``limit_process(problem, step=h)`` with the attributes these tables read
+    (``margin`` = μ; ``jumps``, ``times``, ``losses``, ``sq_norms`` of the process)."""
+
+    def __init__(self, problem, h):
+        self.process = _limit_process(problem, step=h or None, ties="first")
+        self.jumps = self.process.jumps
+        self.K, self.times = self.process.K, self.process.times
+        self.losses, self.sq_norms = self.process.losses, self.process.sq_norms
+        self.margin = float(self.process.resolution_margin.value)
+
+
+def gd_limit_process(problem, h):
+    """The GD limit process (Algorithm 1 with exponents falling at ``g(r)``)."""
+    return _GDProcess(problem, h)
+
+
+def stability_limit(gd):
+    """:func:`limitproc.finite.stability.stability_limit` of a :func:`gd_limit_process`."""
+    return _stability_limit(gd.process)
 from tests.cases import CHAIN, REF3  # noqa: E402
 from tests.reference import GD_SWAP  # noqa: E402
 

@@ -1,6 +1,6 @@
 """The stability limit of gradient descent along the predicted path
 (docs/gradient-descent.md §6): predicted ``h_max = 2 / max_k max(ν_max(θ_k), r_wait(θ_k))``
-(``limitproc.runs.prediction.stability_limit``) against the largest step at which
+(``limitproc.finite.stability.stability_limit``) against the largest step at which
 exact GD (``limitproc.flow.gd.simulate_gd``, λ = e^-300, where every problem
 here is resolved, spec §8) ends at the predicted
 interpolator, found by bisection; and what GD does above the limit.
@@ -21,7 +21,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from limitproc import Problem, limit_process  # noqa: E402
 from limitproc.flow.gd import default_gd_steps, simulate_gd  # noqa: E402
-from limitproc.runs.prediction import gd_limit_process, stability_limit  # noqa: E402
+from limitproc.finite.stability import stability_limit as _stability_limit  # noqa: E402
+from limitproc.process.algorithm1 import limit_process as _limit_process  # noqa: E402
+
+
+class _GDProcess:
+    """``limit_process(problem, step=h)`` with the attributes these tables read
+    (``margin`` = μ; ``jumps``, ``times``, ``losses``, ``sq_norms`` of the process)."""
+
+    def __init__(self, problem, h):
+        self.process = _limit_process(problem, step=h or None, ties="first")
+        self.jumps = self.process.jumps
+        self.K, self.times = self.process.K, self.process.times
+        self.losses, self.sq_norms = self.process.losses, self.process.sq_norms
+        self.margin = float(self.process.resolution_margin.value)
+
+
+def gd_limit_process(problem, h):
+    """The GD limit process (Algorithm 1 with exponents falling at ``g(r)``)."""
+    return _GDProcess(problem, h)
+
+
+def stability_limit(gd):
+    """:func:`limitproc.finite.stability.stability_limit` of a :func:`gd_limit_process`."""
+    return _stability_limit(gd.process)
 from tests.cases import CASES, CHAIN, REF3, SHARED, TWO_PHASE  # noqa: E402
 from tests.reference import GD_SWAP  # noqa: E402
 

@@ -25,13 +25,14 @@ from .schema import document, json_number
 if TYPE_CHECKING:
     from rich.console import Group
 
+    from .finite.corrections import FiniteLambdaPrediction
     from .problem.problem import Problem
     from .process.algorithm1 import LimitProcess, ResolutionMargin
     from .process.assumptions import AssumptionReport
     from .process.closed_forms import TwoPhase
     from .process.mask import Mask
 
-__all__ = ["Prediction", "predict", "SCHEMA_VERSION"]
+__all__ = ["Prediction", "predict", "check_stable_step", "SCHEMA_VERSION"]
 
 
 #: Version of the JSON schema of :meth:`Prediction.to_dict`
@@ -58,6 +59,11 @@ class Prediction:
         range; then only ``log_inv_lam`` holds it).
     log_inv_lam : float or None
         ``ln(1/λ)``.
+    lr : float or None
+        Gradient descent's learning rate (``None``: the gradient flow of
+        spec §1); :attr:`process` is then ``limit_process(problem, step=h)``.
+    reduction : {"spec", "mean", "sum"}
+        The loss ``lr`` applies to (``docs/gradient-descent.md`` §1).
     """
 
     process: LimitProcess = field(repr=False)
@@ -67,6 +73,48 @@ class Prediction:
     report: AssumptionReport = field(repr=False)
     lam: float | None = None
     log_inv_lam: float | None = None
+    lr: float | None = None
+    reduction: str = "spec"
+
+    @property
+    def step(self) -> float:
+        """Flow time ``h`` of one gradient-descent step (0 for the flow)."""
+        return float(self.process.step)
+
+    def finite_lambda(self, progress: Any = None) -> FiniteLambdaPrediction:
+        """The finite-λ corrections at the prediction's scale
+        (:func:`~limitproc.finite.corrections.finite_lambda`; gradient
+        descent's when :attr:`lr` is set: times in flow time and in steps).
+
+        Parameters
+        ----------
+        progress : callable, optional
+            ``progress(stage, done, total)``.
+
+        Returns
+        -------
+        FiniteLambdaPrediction
+
+        Raises
+        ------
+        InputError
+            No scale was given, or the finite-λ model does not apply.
+
+        Examples
+        --------
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+        >>> finite = predict(p, lam=1e-8, lr=0.05, reduction="mean").finite_lambda()
+        >>> finite.step, finite.steps.round(1).tolist()   # h = 2 lr; simulate_gd crosses half at step 84.2
+        (0.1, [84.2])
+        """
+        from .errors import InputError
+        from .finite.corrections import finite_lambda
+
+        scale = self.log_inv_lambda
+        if scale is None:
+            raise InputError("finite-λ corrections need the scale λ (lam or log_inv_lam)")
+        return finite_lambda(self.process, log_inv_lam=scale, progress=progress)
 
     @property
     def margin(self) -> ResolutionMargin:
@@ -126,6 +174,7 @@ class Prediction:
                 "k": s.k,
                 "tau": float(s.tau),
                 "t": None if scale is None else json_number(float(s.tau) * scale),
+                "step_leading": None if scale is None or self.lr is None else json_number(float(s.tau) * scale / self.step),
                 "neuron": s.neuron,
                 "group": list(s.group),
                 "data": s.data.tolist(),
@@ -160,6 +209,14 @@ class Prediction:
                 "gram_deviation": problem.gram_deviation,
             },
             "saddles": saddles,
+            "gradient_descent": None if self.lr is None else {
+                "lr": float(self.lr),
+                "reduction": self.reduction,
+                "step": self.step,
+                "leading_steps": None if scale is None else [json_number(float(s.tau) * scale / self.step)
+                                                             for s in process.jumps],
+                "stability": _stability(process).to_dict(self.step),
+            },
             "label_scale": {
                 "c": problem.label_scale,
                 "out_of_range": list(process.out_of_range),
@@ -282,6 +339,8 @@ def predict(
     exact: bool = False,
     near_ties: Literal["exact", "raise", "report"] = "exact",
     ties: Literal["raise", "first"] = "raise",
+    lr: float | None = None,
+    reduction: Literal["spec", "mean", "sum"] = "spec",
 ) -> Prediction:
     """Algorithm 1 and everything ``limitproc predict`` reports (spec §3–§5, §8).
 
@@ -298,6 +357,14 @@ def predict(
     near_ties : {"exact", "raise", "report"}
     ties : {"raise", "first"}
         See :func:`~limitproc.limit_process`.
+    lr : float, optional
+        Gradient descent with this learning rate instead of the gradient
+        flow: the limit process of gradient descent,
+        ``limit_process(problem, step=h)`` (``docs/gradient-descent.md`` §3).
+    reduction : {"spec", "mean", "sum"}
+        The loss ``lr`` applies to: spec §1's ``L`` (``h = lr``), torch's
+        ``MSELoss()`` (``2L``, ``h = 2 lr``) or ``MSELoss(reduction="sum")``
+        (``2nL``, ``h = 2n lr``) (:func:`~limitproc.flow.gd.flow_time_step`).
 
     Returns
     -------
@@ -306,7 +373,9 @@ def predict(
     Raises
     ------
     ArgumentTypeError, ArgumentError
-        For an argument of the wrong type or out of range.
+        For an argument of the wrong type or out of range, a learning rate
+        at or above the stability limit of the predicted path
+        (``docs/gradient-descent.md`` §6), or ``lr`` with ``exact``.
     TieError, NearTieError, UnsupportedProblemError
         From :func:`~limitproc.limit_process`.
 
@@ -317,6 +386,13 @@ def predict(
     >>> result = predict(p, lam=1e-8)
     >>> [round(float(s.tau), 6) for s in result.process.jumps], result.ratio
     ([0.6, 1.5], 1.0)
+
+    Gradient descent with torch's ``MSELoss()`` and ``lr = 0.05`` (``h = 0.1``):
+    each exponent falls at ``ln(1 + h r)/h`` instead of ``r``:
+
+    >>> gd = predict(p, lam=1e-8, lr=0.05, reduction="mean")
+    >>> gd.step, [round(float(s.tau), 4) for s in gd.process.jumps]
+    (0.1, [0.6487, 1.5495])
     """
     from .process.algorithm1 import NEAR_TIE_POLICIES, TIE_POLICIES
     from .scale import log_inv_lambda
@@ -329,7 +405,17 @@ def predict(
     if lam is None and scale is not None:
         lam = float(np.exp(-scale))
         lam = lam if lam >= np.finfo(float).tiny else None
-    process = limit_process(problem, exact=exact, near_ties=near_ties, ties=ties)
+    step = None
+    if lr is not None:
+        from .errors import ArgumentError
+        from .flow.gd import flow_time_step
+
+        if exact:
+            raise ArgumentError("lr: gradient descent's limit process runs on the float backend only (not exact)")
+        step = flow_time_step(lr, reduction, problem.n)
+    process = limit_process(problem, exact=exact, near_ties=near_ties, ties=ties, step=step)
+    if lr is not None:
+        check_stable_step(process, float(lr), reduction)
     exact_values = process.backend == "exact"
     phases = two_phase(problem, process.mask, exact_values)
     return Prediction(
@@ -340,4 +426,59 @@ def predict(
         report=assumption_report(process, phases),
         lam=None if lam is None else float(lam),
         log_inv_lam=scale,
+        lr=None if lr is None else float(lr),
+        reduction=reduction,
+    )
+
+
+def _stability(process: LimitProcess) -> Any:
+    from .finite.stability import stability_limit
+
+    return stability_limit(process)
+
+
+def check_stable_step(process: LimitProcess, lr: float, reduction: str, option: str = "lr") -> None:
+    """Refuse a learning rate at or above the stability limit of the path.
+
+    Parameters
+    ----------
+    process : LimitProcess
+        ``limit_process(problem, step=h)``.
+    lr : float
+        The learning rate ``h`` came from.
+    reduction : str
+        Its loss (``h = lr``, ``2 lr`` or ``2n lr``).
+    option : str
+        The name to put in the message (``"--lr"`` for the command line).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ArgumentError
+        ``h ≥ h_max`` (``docs/gradient-descent.md`` §6): gradient descent
+        cannot settle on the predicted saddles.
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0], [[1, 1], [1, -1]], signs=[1, 1])
+    >>> check_stable_step(limit_process(p, step=0.5), 0.25, "mean")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    limitproc.errors.ArgumentError: lr = 0.25 (reduction mean: h = 0.5) is at or above the stability limit lr < 0.2 ...
+    """
+    from .errors import ArgumentError
+
+    h = float(process.step)
+    limit = _stability(process)
+    if limit.stable(h):
+        return
+    lr_max = limit.step_max * lr / h
+    raise ArgumentError(
+        f"{option} = {lr:g} (reduction {reduction}: h = {h:g}) is at or above the stability limit "
+        f"{option.lstrip('-')} < {lr_max:.4g} (h < {limit.step_max:.4g}, saddle {limit.saddle}) of the predicted "
+        "path: gradient descent cannot settle on its saddles (docs/gradient-descent.md §6)"
     )

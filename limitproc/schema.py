@@ -24,7 +24,7 @@ SCHEMAS = {
     "prediction": 1,      # limitproc predict --json (Prediction.to_dict)
     "assumptions": 1,     # limitproc check --json (AssumptionReport)
     "validation": 1,      # limitproc validate --json (ValidationReport.to_dict)
-    "finite_lambda": 1,   # FiniteLambdaPrediction.to_dict, also under "finite_lambda" of a prediction
+    "finite_lambda": 2,   # FiniteLambdaPrediction.to_dict, also under "finite_lambda" of a prediction
     "sweep": 1,           # limitproc sweep --json (SweepResult.to_dict)
     "probability": 1,     # limitproc probability --json (InitProbabilities.to_dict)
     "comparison": 1,      # limitproc compare --json (Comparison.to_dict)

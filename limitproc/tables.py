@@ -286,8 +286,13 @@ def saddle_table(process: LimitProcess, scale: float | None = None) -> DataTable
         Column("k", meaning="saddle index; θ_0 = 0 is the start"),
         Column("τ_k", meaning="accelerated jump time t/ln(1/λ) (spec §3)"),
     ]
+    h = float(getattr(process, "step", 0.0) or 0.0)
     if scale is not None:
-        columns.append(Column("τ_k ln(1/λ)", meaning=f"leading-order gradient-flow time at λ = {lambda_label(scale)}"))
+        columns.append(Column("τ_k ln(1/λ)", meaning=f"leading-order gradient-flow time at λ = {lambda_label(scale)}"
+                                                     + (" (flow time of gradient descent: t = h · step)" if h else "")))
+        if h:
+            columns.append(Column("step (leading)", meaning=f"leading-order gradient-descent step τ_k ln(1/λ)/h, "
+                                                            f"h = {h:.6g} (corrected steps: the finite-λ table)"))
     columns += [
         Column("neuron", meaning="the neuron j_k that jumps (its group of equal mask columns in brackets)"),
         Column("fitted", meaning="number of data fitted at this jump"),
@@ -302,6 +307,8 @@ def saddle_table(process: LimitProcess, scale: float | None = None) -> DataTable
         row = [str(s.k), number(s.tau, exact)]
         if scale is not None:
             row.append(f"{float(s.tau) * scale:.7g}")
+            if h:
+                row.append(f"{float(s.tau) * scale / h:.7g}")
         row += [neuron, str(len(s.data)), number(s.loss, exact), number(s.sq_norm, exact)]
         rows.append(tuple(row))
     notes: list[str] = []
@@ -309,7 +316,11 @@ def saddle_table(process: LimitProcess, scale: float | None = None) -> DataTable
         notes.append(f"[yellow]beyond float64 in the labels' units: {', '.join(process.out_of_range)} "
                      f"(labels scaled by c = {process.label_scale:.3g} for the computation; scaled losses "
                      f"L/c²: {', '.join(f'{v:.6g}' for v in process.scaled_losses)})[/]")
-    return DataTable(f"Saddles of the limit process ({process.backend} backend, spec §3)", tuple(columns),
+    if h:
+        notes.append(f"gradient descent with flow-time step h = {h:.6g}: exponents fall at ln(1 + h r)/h instead of r "
+                     "(docs/gradient-descent.md §3); finite-λ corrected half-fit steps in the finite-λ table")
+    what = f"gradient descent, h = {h:.6g}" if h else f"{process.backend} backend"
+    return DataTable(f"Saddles of the limit process ({what}, spec §3)", tuple(columns),
                      tuple(rows), tuple(notes))
 
 

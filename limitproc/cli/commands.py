@@ -73,19 +73,53 @@ def predict(args, out):
         raise ArgumentError(f"--finite on: ln(1/λ) = {log_inv_lam:g} is above {FINITE_LAMBDA_MAX_LOG_INV_LAM:g}, "
                             "where float times τ ln(1/λ) leave too few digits for the finite-λ offsets; "
                             "use --finite auto or off")
-    result = run(_load(args), lam=lam, log_inv_lam=None if lam is not None else log_inv_lam,
-                 exact=args.exact, near_ties=args.near_ties, ties=args.ties)
+    if args.reduction is not None and args.lr is None:
+        raise ArgumentError("--reduction: applies to --lr only (the learning rate's loss); give --lr η")
+    if args.lr is not None and args.exact:
+        raise ArgumentError("--exact: gradient descent's limit process (--lr) runs on the float backend only")
+    if args.simulate and log_inv_lam is None:
+        raise ArgumentError("--simulate: give the scale (--lam or --log-inv-lam) to simulate the run at")
+    problem = _load(args)
+    try:
+        result = run(problem, lam=lam, log_inv_lam=None if lam is not None else log_inv_lam,
+                     exact=args.exact, near_ties=args.near_ties, ties=args.ties,
+                     lr=args.lr, reduction=args.reduction or "spec")
+    except ArgumentError as exc:
+        if args.lr is not None and str(exc).startswith("lr = "):
+            raise ArgumentError("--" + str(exc)) from None
+        raise
     finite, note = _finite_lambda(result, args.finite)
+    simulated = None
+    if args.simulate:
+        from ..finite.simulated import simulate_prediction
+
+        what = (f"simulating gradient descent (lr = {args.lr:g})" if args.lr is not None
+                else "simulating the gradient flow")
+        with _progress(out.console, what, args.quiet or out.show.broken) as bar:
+            task = bar.add_task("run", total=None)
+            simulated = simulate_prediction(result.process, log_inv_lam=result.log_inv_lambda, lr=args.lr,
+                                            reduction=args.reduction or "spec",
+                                            progress=lambda done, total: bar.update(task, completed=done, total=total))
     if not args.quiet:
         out.show(result)
         if finite is not None:
-            out.show(finite)
-        elif note:
-            out.show(Text(note, style="yellow"))
+            out.show(finite.table(simulated) if simulated is not None else finite)
+        else:
+            if note:
+                out.show(Text(note, style="yellow"))
+            if simulated is not None:
+                out.show(simulated.table())
     if args.json:
         data = result.to_dict()
         if finite is not None or note:
             data["finite_lambda"] = finite.to_dict() if finite is not None else {"skipped": note}
+        if finite is not None and data.get("gradient_descent") is not None:
+            # the corrected half-fit steps of each jump (null where the correction does not hold)
+            data["gradient_descent"]["steps"] = [j["step_index"] for j in data["finite_lambda"]["jumps"]]
+            for saddle, jump in zip(data["saddles"][1:], data["finite_lambda"]["jumps"]):
+                saddle["step_index"] = jump["step_index"]  # the corrected half-fit step of this jump
+        if simulated is not None:
+            data["simulated"] = simulated.to_dict()
         out.write_json(data, args.json)
     if args.out:
         with open(out.temp(args.out), "wb") as handle:

@@ -182,6 +182,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with a scale, finite-λ corrected times and the convergence rate (docs/finite-lambda.md): "
                               f"auto computes them for masks of at most {FINITE_LAMBDA_AUTO_LIMIT} entries "
                               f"and ln(1/λ) <= {FINITE_LAMBDA_MAX_LOG_INV_LAM:g}")
+    predict.add_argument("--lr", type=_real(0.0), metavar="η",
+                         help="gradient descent with this learning rate instead of the gradient flow: its limit "
+                              "process, finite-λ corrections and stability limit, times in flow time and in steps "
+                              "(docs/gradient-descent.md)")
+    predict.add_argument("--reduction", choices=("mean", "sum", "spec"), default=None,
+                         help="the loss --lr applies to: mean = torch MSELoss() (2L, h = 2η), sum = "
+                              "MSELoss(reduction='sum') (2nL, h = 2nη), spec = L of spec §1 (h = η; the default)")
+    predict.add_argument("--simulate", action="store_true",
+                         help="with a scale, also simulate the run from the same initialization (the flow, or "
+                              "gradient descent with --lr) and report its jump times and norms beside the prediction")
     predict.add_argument("--exact", action="store_true", help="exact backend: proved comparisons, exact values")
     predict.add_argument("--near-ties", choices=("exact", "raise", "report"), default="exact",
                          help="float backend on a near-tie: rerun exactly (default), fail, or report and go on")

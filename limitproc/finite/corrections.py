@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Version of the JSON schema of :meth:`FiniteLambdaPrediction.to_dict`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # -- the prediction --------------------------------------------------------------------
 
@@ -86,6 +86,15 @@ class Competitor:
         """``e ln(1/λ) < 5``: it shares the fit (spec §8)."""
         return self.scale < RESOLUTION_CONSTANT
 
+    @property
+    def fit_share(self):
+        """``1/(1 + e^{2 gap})``: the part of the fit of the shared data it
+        holds (two aligned neurons fit in proportion to their squared norms;
+        :mod:`limitproc.finite.validity`)."""
+        from .validity import share_of_gap
+
+        return share_of_gap(self.gap)
+
 
 @dataclass(frozen=True, eq=False)
 class FiniteLambdaPrediction:
@@ -125,6 +134,15 @@ class FiniteLambdaPrediction:
         scale ``λ/√c`` (:func:`~limitproc.scale.effective_log_inv_lambda`) and
         given back in the units of the labels (spec §3: times ``/c``, rates and
         norms ``×c``, losses ``×c²``); :attr:`offsets` stay in the scaled units.
+    stability : StabilityLimit or None
+        Gradient descent (``process.step = h > 0``): the stability limit of its
+        path (``docs/gradient-descent.md`` §6); ``None`` for the flow.
+
+    Gradient descent (a process of ``limit_process(problem, step=h)``): times
+    are flow times ``t = h · step`` (:attr:`steps` gives them in steps), the
+    linear phases grow at ``g(r) = ln(1 + h r)/h``, each jump crosses half its
+    fit ``ψ(h r)/r`` after the flow's transit, and the residual's modes decay
+    at ``−ln|1 − h ν|/h`` (``docs/gradient-descent.md`` §8).
     """
 
     process: object = field(repr=False)
@@ -141,6 +159,82 @@ class FiniteLambdaPrediction:
     _scaled: object = field(repr=False, default=None)
     _cache: dict = field(repr=False, default_factory=dict)
     progress: object = field(repr=False, default=None, compare=False)
+    stability: object = field(repr=False, default=None)
+
+    # -- gradient descent ----------------------------------------------------------------
+
+    @property
+    def step(self):
+        """The flow-time step ``h`` of gradient descent (0 for the flow)."""
+        return float(self.process.step)
+
+    @property
+    def steps(self):
+        """The corrected jump times in steps, ``t_k / h`` (``None`` for the flow)."""
+        return None if not self.step else self.times / self.step
+
+    @property
+    def stable(self):
+        """Gradient descent: ``h`` below the stability limit (always ``True`` for the flow)."""
+        return self.stability is None or self.stability.stable(self.step)
+
+    # -- where the corrections hold (limitproc.finite.validity) --------------------------
+
+    @property
+    def status(self):
+        """Per jump, whether its corrected time holds
+        (:class:`~limitproc.finite.validity.JumpStatus`; built on first use)."""
+        if "status" not in self._cache:
+            if self._scaled is not None:
+                from dataclasses import replace
+
+                c = self.label_scale
+                self._cache["status"] = tuple(replace(st, earliest=st.earliest / c, latest=st.latest / c)
+                                              for st in self._scaled.status)
+            else:
+                from .offsets import offset_bound
+                from .validity import jump_status
+
+                try:
+                    bounds = offset_bound(self.process.problem, self.process)
+                except (ValueError, ArithmeticError):
+                    bounds = None
+                self._cache["status"] = jump_status(self, bounds=bounds)
+        return self._cache["status"]
+
+    @property
+    def valid(self):
+        """Every corrected time holds (:mod:`limitproc.finite.validity`)."""
+        return all(st.valid for st in self.status)
+
+    @property
+    def reported_times(self):
+        """:attr:`times` where they hold, ``nan`` where they do not (:attr:`status`)."""
+        out = np.array([t if st.valid else np.nan for t, st in zip(self.times, self.status)])
+        out.flags.writeable = False
+        return out
+
+    @property
+    def valid_until(self):
+        """The loss curve is predicted up to this time: the earliest possible
+        fit of the data of the first jump whose correction does not hold
+        (``inf`` when all hold)."""
+        bad = [st.earliest for st in self.status if not st.valid]
+        return float(min(bad)) if bad else np.inf
+
+    @property
+    def shared_sq_norms(self):
+        """Final ``||w_j||²`` with the competitors' shares of the fits
+        (:func:`~limitproc.finite.validity.shared_sq_norms`); :attr:`sq_norms`
+        when no competitor holds a visible share."""
+        if "shared" not in self._cache:
+            if self._scaled is not None:
+                self._cache["shared"] = self._scaled.shared_sq_norms * self.label_scale
+            else:
+                from .validity import shared_sq_norms
+
+                self._cache["shared"] = shared_sq_norms(self)
+        return self._cache["shared"]
 
     # -- the relaxation model, built on first use ----------------------------------------
 
@@ -227,7 +321,21 @@ class FiniteLambdaPrediction:
 
     @property
     def verdict(self):
-        """One sentence on the resolution of this λ (spec §8)."""
+        """One sentence on the resolution of this λ (spec §8), on the jumps
+        whose corrections do not hold (:attr:`status`) and, for gradient
+        descent, on the stability limit."""
+        parts = [self._resolution_text()]
+        bad = [st for st in self.status if not st.valid]
+        if bad:
+            parts.append("corrected times not predicted at this λ for jump" + ("s " if len(bad) > 1 else " ")
+                         + ", ".join(str(st.k) for st in bad) + " (the first-order corrections do not hold: "
+                         + bad[0].reason + "); intervals and the leading order are given instead, "
+                         "or simulate the run (--simulate)")
+        if self.stability is not None:
+            parts.append(self.stability.statement(self.step))
+        return "; ".join(parts)
+
+    def _resolution_text(self):
         if self.resolved:
             return (f"resolved: μ ln(1/λ) = {self.margin_scale:.3g} ≥ {RESOLUTION_CONSTANT:g}; "
                     "the corrected times and curves describe the run")
@@ -241,6 +349,23 @@ class FiniteLambdaPrediction:
                 f"{_lam_text(self.process.resolution_margin)}); these neurons share the fit: {who}")
 
     # -- curves --------------------------------------------------------------------------
+
+    def predicted_loss_curve(self, num=129, t_max=None):
+        """``(t, L(t), note)``: :meth:`loss_curve` where it is predicted, i.e.
+        before :attr:`valid_until` and before the first point where the
+        first-order curve would rise (a loss curve never rises under the
+        flow; at that λ the model then does not describe the run); ``note``
+        says where and why it stops (empty when it does not)."""
+        t, loss = self.loss_curve(num, t_max)
+        keep = t < self.valid_until
+        note = "" if keep.all() else (f"not predicted from t = {self.valid_until:.4g} on (the earliest fit of the "
+                                      "data of a jump whose correction does not hold)")
+        drop = float(self.process.losses[0] - self.process.final.loss)
+        rises = np.flatnonzero(np.diff(loss) > 1e-9 * max(drop, 1e-300))
+        if rises.size and t[rises[0] + 1] < self.valid_until:
+            keep &= t <= t[rises[0]]
+            note = f"not predicted from t = {t[rises[0] + 1]:.4g} on (the first-order curve would rise there)"
+        return t[keep], loss[keep], note
 
     def loss(self, t):
         """Predicted training loss ``L(t)`` (un-accelerated ``t``; seeds digest
@@ -286,6 +411,10 @@ class FiniteLambdaPrediction:
     def to_dict(self):
         """JSON-safe dict with a schema version (non-finite numbers as ``None``)."""
         p = self.process
+        curve_t, curve_loss, curve_note = self.predicted_loss_curve(129)
+        status = self.status
+        steps = self.steps
+        h = self.step
         return {
             "schema": "limitproc.finite_lambda",
             "schema_version": SCHEMA_VERSION,
@@ -299,13 +428,24 @@ class FiniteLambdaPrediction:
             "largest_lambda": json_number(self.largest_lambda),
             "log10_largest_lambda": json_number(p.resolution_margin.log10_largest_lambda()),
             "verdict": self.verdict,
+            "valid": self.valid,
+            "gradient_descent": bool(h),
+            "step": json_number(h),
+            "stability": None if self.stability is None else self.stability.to_dict(h),
             "jumps": [
                 {"k": s.k, "neuron": int(s.neuron), "group": [int(g) for g in (s.group or (s.neuron,))],
                  "tau": json_number(float(s.tau)), "t_leading": json_number(self.leading_times[i]),
-                 "offset": json_number(self.jump_offsets[i]), "t": json_number(self.times[i])}
+                 "offset": json_number(self.jump_offsets[i]),
+                 "t": json_number(self.times[i]) if status[i].valid else None,
+                 "step_index": None if not h or not status[i].valid else json_number(steps[i]),
+                 "step_index_leading": None if not h else json_number(self.leading_times[i] / h),
+                 "valid": status[i].valid, "reason": status[i].reason,
+                 "interval": None if status[i].valid else [json_number(status[i].earliest), json_number(status[i].latest)],
+                 "earliest": json_number(status[i].earliest), "depends_on": list(status[i].depends)}
                 for i, s in enumerate(p.jumps)
             ],
             "sq_norms": [json_number(v) for v in self.sq_norms],
+            "shared_sq_norms": [json_number(v) for v in self.shared_sq_norms],
             "rate": json_number(self.rate),
             "rate_window": list(RATE_WINDOW),
             "slopes": [{"level": level, "rate": json_number(self.slope(level))} for level in SLOPE_LEVELS],
@@ -313,48 +453,94 @@ class FiniteLambdaPrediction:
             "ntk_eigenvalues": [json_number(v) for v in self.ntk_eigenvalues],
             "competitors": [
                 {"k": c.k, "jumps": list(c.jumps), "neuron": c.neuron, "group": list(c.group),
-                 "exponent": json_number(c.exponent), "scale": json_number(c.scale), "gap": json_number(c.gap), "shares": c.shares}
+                 "exponent": json_number(c.exponent), "scale": json_number(c.scale), "gap": json_number(c.gap), "shares": c.shares,
+                 "fit_share": json_number(c.fit_share)}
                 for c in self.competitors
             ],
             "offsets": self.offsets.to_dict(),
-            "loss_curve": dict(zip(("t", "loss"), ([json_number(v) for v in a] for a in self.loss_curve(129)))),
+            "loss_curve": {"t": [json_number(v) for v in curve_t], "loss": [json_number(v) for v in curve_loss],
+                           "valid_until": json_number(self.valid_until), "note": curve_note},
         }
 
-    def table(self):
+    def table(self, simulated=None):
         """A :class:`~limitproc.tables.DataTable`: one row per jump, with a
-        legend, the resolution verdict and the rate after the last jump."""
+        legend, the resolution verdict and the rate after the last jump;
+        with a :class:`~limitproc.finite.simulated.SimulatedRun`, its measured
+        times and norms side by side ("simulated" columns)."""
         from ..tables import Column, DataTable
 
-        columns = (
+        gd = bool(self.step)
+        columns = [
             Column("k", meaning="jump index (spec §3)"),
             Column("neuron", meaning="the jumping neuron, or its group of equal mask columns"),
-            Column("τ_k", meaning="accelerated jump time of the limit process"),
-            Column("τ_k ln(1/λ)", meaning="leading-order gradient-flow time"),
+            Column("τ_k", meaning="accelerated jump time of the limit process"
+                                  + (" of gradient descent (docs/gradient-descent.md §3)" if gd else "")),
+            Column("τ_k ln(1/λ)", meaning="leading-order time (flow time)"),
             Column("offset C_k", meaning="λ-free correction t_k − τ_k ln(1/λ) (docs/finite-lambda.md §1)"),
-            Column("t_k corrected", meaning="predicted half-fit time of the jump, τ_k ln(1/λ) + C_k"),
-            Column("||w||² after", meaning="squared norm of each group member once the jump has fitted its data "
-                                           "(groups split by their offsets, seeds digest F8)"),
-        )
+            Column("t_k corrected", meaning="predicted half-fit time of the jump, τ_k ln(1/λ) + C_k (flow time); "
+                                            "'—' where the correction does not hold, with the interval "
+                                            "(earliest, latest) of docs/finite-lambda.md §4, printed in brackets"),
+        ]
+        if gd:
+            columns.append(Column("step", meaning="t_k corrected / h: the gradient-descent step of the half-fit"))
+        columns.append(Column("||w||² after", meaning="squared norm of each group member once the jump has fitted its "
+                                                      "data (groups split by their offsets, seeds digest F8; with the "
+                                                      "competitors' shares where they hold a visible part)"))
+        if simulated is not None:
+            columns.append(Column("t_k simulated", meaning=f"half-fit time measured on the simulated {simulated.kind}"))
+            if gd:
+                columns.append(Column("step simulated", meaning="the simulated half-fit time / h"))
+            columns.append(Column("||w||² simulated", meaning="squared norm at the end of the simulation"))
         rows = []
+        status = self.status
+        norms = self.shared_sq_norms
         for i, s in enumerate(self.process.jumps):
             group = list(s.group or (s.neuron,))
-            rows.append((str(s.k), ", ".join(map(str, group)), f"{float(s.tau):.6g}", f"{self.leading_times[i]:.6g}",
-                         f"{self.jump_offsets[i]:+.4g}", f"{self.times[i]:.6g}",
-                         "\n".join(f"{self.sq_norms[g]:.4g}" for g in group)))
-        style = "green" if self.resolved else "yellow"
+            if status[i].valid:
+                t_text = f"{self.times[i]:.6g}"
+                step_text = f"{self.times[i] / self.step:.6g}" if gd else None
+            else:
+                t_text = f"— [{status[i].earliest:.4g}, {status[i].latest:.4g}]"
+                step_text = f"— [{status[i].earliest / self.step:.4g}, {status[i].latest / self.step:.4g}]" if gd else None
+            norm_text = ("\n".join(f"{norms[g]:.4g}" for g in group) if len(group) <= 4
+                         else f"{norms[group].sum():.4g} (sum of {len(group)})")
+            row = [str(s.k), ", ".join(map(str, group)) if len(group) <= 4 else f"{group[0]} (+{len(group) - 1})",
+                   f"{float(s.tau):.6g}", f"{self.leading_times[i]:.6g}", f"{self.jump_offsets[i]:+.4g}", t_text]
+            if gd:
+                row.append(step_text)
+            row.append(norm_text)
+            if simulated is not None:
+                t_sim = simulated.times[i]
+                row.append("—" if not np.isfinite(t_sim) else f"{t_sim:.6g}")
+                if gd:
+                    row.append("—" if not np.isfinite(t_sim) else f"{t_sim / self.step:.6g}")
+                sim_norms = simulated.sq_norms
+                row.append("\n".join(f"{sim_norms[g]:.4g}" for g in group) if len(group) <= 4
+                           else f"{sim_norms[group].sum():.4g} (sum of {len(group)})")
+            rows.append(tuple(row))
+        style = "green" if self.resolved and self.valid and self.stable else "yellow"
         eig = ", ".join(f"{v:.4g}" for v in self.ntk_eigenvalues[:4])
+        kind = "per unit flow time, −ln|1 − hν|/h for gradient descent" if gd else "the flow"
         notes = [
             f"[{style}]{self.verdict}[/]",
             f"rate after the last jump: L − L(θ_K) ∝ e^(−2νt), ν = {self.rate:.4g} (fitted from {RATE_WINDOW[0]:g} to "
-            f"{RATE_WINDOW[1]:g} of the drop), asymptotically ν = {self.asymptotic_rate:.4g}; eigenvalues of the "
-            f"neural tangent kernel over n at θ_K: {eig}" + (" …" if self.ntk_eigenvalues.size > 4 else ""),
+            f"{RATE_WINDOW[1]:g} of the drop), asymptotically ν = {self.asymptotic_rate:.4g} ({kind}); eigenvalues of "
+            f"the neural tangent kernel over n at θ_K: {eig}" + (" …" if self.ntk_eigenvalues.size > 4 else ""),
         ]
+        sharing = [c for c in self.competitors if c.fit_share >= 0.01]
+        if sharing:
+            notes.append("competitors holding a visible share of a fit: " + "; ".join(
+                f"neuron {c.neuron} at jump {c.jumps[0]}: {c.fit_share:.0%} (gap {c.gap:.3g})" for c in sharing[:8])
+                + (" …" if len(sharing) > 8 else ""))
+        if simulated is not None:
+            notes.append(simulated.summary())
         if self.out_of_range:
             notes.append(f"[yellow]beyond float64 in the labels' units: {', '.join(self.out_of_range)} (computed on the "
                          f"labels / {self.label_scale:.3g}, where they are finite)[/]")
-        title = (f"Finite-λ predictions, λ = {lambda_label(self.log_inv_lam)} "
+        what = f"gradient descent, h = {self.step:.4g}" if gd else "gradient flow"
+        title = (f"Finite-λ predictions ({what}), λ = {lambda_label(self.log_inv_lam)} "
                  f"(μ = {self.margin:.4g}, μ ln(1/λ) = {self.margin_scale:.3g})")
-        return DataTable(title, columns, tuple(rows), tuple(notes))
+        return DataTable(title, tuple(columns), tuple(rows), tuple(notes))
 
     def _repr_html_(self):
         return self.table()._repr_html_()
@@ -365,6 +551,11 @@ class FiniteLambdaPrediction:
     def __str__(self):
         lines = [f"Finite-λ predictions at λ = {lambda_label(self.log_inv_lam)}: {self.verdict}"]
         for i, s in enumerate(self.process.jumps):
+            if not self.status[i].valid:
+                st = self.status[i]
+                lines.append(f"  jump {s.k} (neuron {s.neuron}): not predicted at this λ, t in [{st.earliest:.6g}, "
+                             f"{st.latest:.6g}] (τ ln(1/λ) = {self.leading_times[i]:.6g})")
+                continue
             lines.append(f"  jump {s.k} (neuron {s.neuron}): t = {self.times[i]:.6g} "
                          f"(τ ln(1/λ) = {self.leading_times[i]:.6g}, offset {self.jump_offsets[i]:+.4g})")
         lines.append(f"  rate ν = {self.rate:.4g} (asymptotic {self.asymptotic_rate:.4g})")
@@ -375,6 +566,22 @@ class FiniteLambdaPrediction:
         rate = f", rate={self._cache['rate']:.4g}" if "rate" in self._cache else ""  # the model is built lazily
         return (f"FiniteLambdaPrediction(λ={lambda_label(self.log_inv_lam)}, times=[{times}]{rate}, "
                 f"μ ln(1/λ)={self.margin_scale:.3g}, {'resolved' if self.resolved else 'unresolved'})")
+
+
+def decay_rates(ntk, step=0.0):
+    """Decay rate per unit flow time of the residual along each NTK eigenvalue
+    ``ν``: ``ν`` for the flow, ``−ln|1 − h ν|/h`` for gradient descent with
+    step ``h`` (``docs/gradient-descent.md`` §8; a mode alternates in sign when
+    ``h ν > 1`` and grows when ``h ν > 2``).
+
+    >>> decay_rates(np.array([0.5, 2.0]), 0.0).tolist(), decay_rates(np.array([0.5]), 1.0).round(6).tolist()
+    ([0.5, 2.0], [0.693147])
+    """
+    ntk = np.asarray(ntk, dtype=float)
+    if not step:
+        return ntk
+    with np.errstate(divide="ignore"):
+        return -np.log(np.abs(1.0 - step * ntk)) / step
 
 
 def _lam_text(margin):
@@ -394,7 +601,8 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
     ----------
     process : LimitProcess or Problem
         The limit process (computed with :func:`limit_process` from a
-        problem).
+        problem); ``limit_process(problem, step=h)`` for gradient descent with
+        flow-time step ``h`` (``docs/gradient-descent.md`` §8).
     lam : float, optional
         ``0 < λ < 1``.
     log_inv_lam : float, optional
@@ -459,10 +667,15 @@ def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offse
     blocks_K = ntk_blocks(process)
     eigen = [np.linalg.eigvalsh(Kb) for Kb in blocks_K]
     ntk = np.sort(np.concatenate(eigen)) if eigen else np.empty(0)
-    asymptotic = float(ntk[0]) if ntk.size else np.nan
+    asymptotic = float(np.min(decay_rates(ntk, process.step))) if ntk.size else np.nan
 
+    stability = None
+    if process.step:
+        from .stability import stability_limit
+
+        stability = stability_limit(process)
     prediction = FiniteLambdaPrediction(process, offsets, L, times, leading, offsets.shares.copy(), asymptotic,
-                                        ntk, margin, competitors, progress=progress)
+                                        ntk, margin, competitors, progress=progress, stability=stability)
     for arr in (times, leading, ntk):
         arr.flags.writeable = False
     return prediction
@@ -483,7 +696,7 @@ def _in_label_units(process, L, unit_init, offsets, progress=None):
             "so the limit process does not describe the run"
         )
     scaled_process = limit_process(process.problem.rescaled(), exact=process.backend == "exact",
-                                   ties="first" if process.ties else "raise")
+                                   ties="first" if process.ties else "raise", step=process.step * c or None)
     inner = finite_lambda(scaled_process, log_inv_lam=effective, unit_init=unit_init, offsets=offsets,
                           progress=progress)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
@@ -493,6 +706,14 @@ def _in_label_units(process, L, unit_init, offsets, progress=None):
     for name in ("times", "sq_norms", "ntk_eigenvalues"):
         fields[name].flags.writeable = False
     leading.flags.writeable = False
+    stability = None
+    if inner.stability is not None:
+        from dataclasses import replace
+
+        limit = inner.stability
+        stability = replace(limit, step_max=limit.step_max / c, sign_step=limit.sign_step / c,
+                            ntk_max=tuple(v * c for v in limit.ntk_max), waiting_max=tuple(v * c for v in limit.waiting_max))
     return FiniteLambdaPrediction(process, inner.offsets, L, leading_times=leading, margin=inner.margin,
-                                  competitors=inner.competitors, label_scale=c, _scaled=inner, **fields)
+                                  competitors=inner.competitors, label_scale=c, _scaled=inner, stability=stability,
+                                  **fields)
 

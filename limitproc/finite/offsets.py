@@ -112,7 +112,10 @@ class LogNormOffsets:
     realignments : tuple of Realignment
     shares : ndarray, shape (m,)
         Final ``||w_j||² = a_j²`` of the neurons that jump (the group's
-        ``n r`` split as ``e^{2κ_j}``, seeds digest F8); 0 otherwise.
+        ``N = ||(y/c)_I||``, ``n r`` for unit norms, split as ``e^{2κ_j}``,
+        seeds digest F8); 0 otherwise.
+    profiles : tuple of JumpProfile
+        The one-neuron fit of each jump (:mod:`limitproc.finite.jumps`).
     """
 
     process: object = field(repr=False)
@@ -123,6 +126,7 @@ class LogNormOffsets:
     realignments: tuple = field(repr=False)
     shares: np.ndarray = field(repr=False)
     _states: object = field(repr=False, default=None)
+    profiles: tuple = field(repr=False, default=())
 
     def kappa(self, k):
         """``κ_j^k`` on plateau ``k`` for every neuron, shape (m,); ``nan`` for
@@ -161,7 +165,7 @@ def group_members(mask, leader):
     return np.flatnonzero(mask.representative == mask.representative[leader])
 
 
-def _initial_phase(problem, j, log_norm, inner):
+def _initial_phase(problem, j, log_norm, inner, sign):
     """``κ_j^0``, the end state ``c*`` (data basis) and the end time of the
     deactivations of the λ-free flow of neuron ``j`` with ``h ≡ 0``
     (seed 000 eq. (28)).
@@ -181,7 +185,7 @@ def _initial_phase(problem, j, log_norm, inner):
     after the sort.
     """
     n = problem.n
-    s = float(problem.signs[j])
+    s = float(sign)
     scale = float(np.exp(log_norm))
     c = scale * np.array(inner, dtype=float)
     a = scale
@@ -308,6 +312,129 @@ def _transit_batch(items, rtol, atol):
     return results
 
 
+def _setting(process):
+    """``"spec"`` for the gradient flow in spec §1's setting (unit norms,
+    balanced: the closed-form logistic realignments), ``"general"`` otherwise
+    (inputs of any norms, unbalanced initializations, gradient descent)."""
+    return "spec" if not process.problem.extensions and not process.step else "general"
+
+
+def _initial_offsets(process, unit_init, model):
+    """``κ_j^0`` of every neuron (``nan`` for zero columns) and, where the
+    O(λ) orthogonal parts are modelled, the end states ``c*`` (data basis).
+
+    * spec §1's flow: :func:`_initial_phase` (closed form with the wrong-sign
+      deactivations); ``model="first-order"``: ``ln(||W0_j|| (1 + z_j)/2)``;
+    * inputs of any norms or unbalanced neurons:
+      :func:`~limitproc.problem.balance.initial_transient` from the actual
+      ``a_j(0)`` (``docs/general-inputs.md`` §3, §6);
+    * gradient descent: :func:`_discrete_transients`, the same linear phase
+      stepped by ``I + h M`` (``docs/gradient-descent.md`` §2).
+    """
+    from ..problem.balance import initial_transient
+
+    problem, mask = process.problem, process.mask
+    n, m = problem.n, problem.m
+    y, c = problem.y, problem.input_norms
+    live = mask.counts > 0
+    coords = problem.data_coordinates()  # <z_j, x_i>/||x_i||: spec §7's data basis for unit norms
+    kappa = np.full(m, np.nan)
+    states = np.zeros((m, n))
+    log_norms = np.zeros(m) if unit_init else np.log(problem.init_norms)
+    ratios = problem.output_weights / problem.init_norms  # a_j(0)/||w_j(0)||
+    if process.step:
+        kappa[live], states[live] = _discrete_transients(ratios[live] * np.exp(log_norms[live]),
+                                                         coords[live] * np.exp(log_norms[live])[:, None],
+                                                         y * c / n, process.step)
+        return kappa, states
+    if _setting(process) == "spec":
+        for j in np.flatnonzero(live):
+            if model == "transit":
+                kappa[j], states[j], _ = _initial_phase(problem, j, log_norms[j], coords[j], mask.signs[j])
+            else:
+                data = mask.data_of(j)
+                D0 = y[data] / n
+                z = float(mask.signs[j] * (coords[j][data] @ D0) / np.linalg.norm(D0))
+                kappa[j] = log_norms[j] + np.log((1.0 + z) / 2.0)
+        return kappa, states
+    g = y * c / n
+    for j in np.flatnonzero(live):
+        scale = float(np.exp(log_norms[j]))
+        transient = initial_transient(ratios[j] * scale, coords[j] * scale, g)
+        kappa[j] = transient.log_amplitude
+    return kappa, None
+
+
+def _discrete_transients(a, omega, g, h, max_steps=10**6):
+    """``κ_j^0`` and the end states of the linear phase under gradient descent:
+    ``a ← a + h <g_S, ω_S>``, ``ω_S ← ω_S + h a g_S`` on the active set
+    ``S = {ω_i > 0}`` (a component stepping through 0 freezes, σ'(0) = 0),
+    for every neuron at once (rows of ``omega``).
+
+    The steps stop, per neuron, once no active coordinate is of the wrong
+    sign for the growing mode and its amplitude ``A = (a + b)/2``
+    (``b = <ĝ_S, ω_S>``) outweighs the decaying one ``B = (a − b)/2``: from
+    then on ``a_k = A (1 + h γ)^k + B (1 − h γ)^k`` keeps the sign of ``A``
+    and nothing else freezes, so ``κ = ln |A| − g(γ) t`` exactly
+    (``docs/gradient-descent.md`` §2: the eigenvectors are the flow's, the
+    multipliers ``1 ± h γ``).  Without wrong-sign components no step is
+    taken and ``κ = ln((a + b)/2)``, the flow's value."""
+    a = np.array(a, dtype=float)
+    W = np.array(omega, dtype=float)
+    count = a.size
+    kappa = np.full(count, np.nan)
+    ends = np.zeros_like(W)
+    pending = np.ones(count, dtype=bool)
+    t = 0.0
+    for _ in range(max_steps + 1):
+        S = (W > 0) & (g != 0)
+        gS = np.where(S, g, 0.0)
+        gamma = np.sqrt((gS**2).sum(axis=1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            b = (gS * W).sum(axis=1) / gamma
+        A, B = (a + b) / 2.0, (a - b) / 2.0
+        sign = np.sign(A)
+        wrong = (S & (sign[:, None] * g[None, :] < 0)).any(axis=1)
+        dead = gamma == 0.0
+        done = pending & (dead | (~wrong & (np.abs(A) > np.abs(B))))
+        if done.any():
+            speed = np.log1p(h * gamma[done]) / h
+            with np.errstate(divide="ignore"):
+                kappa[done] = np.where(dead[done], np.nan, np.log(np.abs(A[done])) - speed * t)
+            ends[done] = np.where(S[done], W[done], 0.0)
+            pending &= ~done
+        if not pending.any():
+            return kappa, ends
+        step_a = h * (gS * W).sum(axis=1)
+        W = np.where(S & pending[:, None], W + h * a[:, None] * gS, W)
+        a = np.where(pending, a + step_a, a)
+        t += h
+    raise ArithmeticError(f"the linear phase of gradient descent did not settle in {max_steps} steps")
+
+
+def _discrete_realignment(log_a, q_a, q_b, hr, hp):
+    """Gradient descent's steps ``a ← a + h(r' α + Σ p_k r β)``, ``α ← α + h r' a``,
+    ``β ← β + h p_k r a`` in the scaled variables ``(ln a, α/a, β/a)``; ``hp``
+    holds ``h p_k r`` per step (rows) and component.  One component, the
+    usual case, runs on Python floats (a few hundred nanoseconds a step)."""
+    import math
+
+    if hp.shape[1] == 1:
+        q_b = float(q_b[0])
+        log_factor = 0.0
+        for p in hp[:, 0].tolist():
+            factor = 1.0 + hr * q_a + p * q_b
+            q_a, q_b = (q_a + hr) / factor, (q_b + p) / factor
+            log_factor += math.log(factor)
+        return log_a + log_factor, q_a, np.array([q_b])
+    q_b = np.array(q_b, dtype=float)
+    for row in hp:
+        factor = 1.0 + hr * q_a + float(row @ q_b)
+        q_a, q_b = (q_a + hr) / factor, (q_b + row) / factor
+        log_a += math.log(factor)
+    return log_a, q_a, q_b
+
+
 def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None):
     """The λ-free log-norm offsets ``κ_j^k`` and jump offsets ``C_k``
     (module docstring; ``docs/finite-lambda.md``).
@@ -315,14 +442,18 @@ def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None
     Parameters
     ----------
     process : LimitProcess
+        The flow's process, or gradient descent's (``limit_process(problem,
+        step=h)``, ``docs/gradient-descent.md`` §8): every ``r Δt`` of a linear
+        phase becomes ``g(r) Δt``, each transit ``ln(n r)/(2 g) + ψ(h r)/r``.
     unit_init : bool
         Offsets for ``w_j(0) = λ z_j`` instead of ``λ W0_j`` (the two
         initializations of :func:`~limitproc.flow.simulate.simulate_flow`).
     model : {"transit", "first-order"}
         ``"transit"``: exact initial phase (with the deactivations of
-        wrong-sign components) and the realignment through each logistic jump.
-        ``"first-order"``: the closed form ``ln(||W0_j|| (1 + z_j)/2)`` and an
-        instantaneous realignment (:func:`offset_model`).
+        wrong-sign components) and the realignment through each jump's
+        transit.  ``"first-order"``: an instantaneous realignment
+        (:func:`offset_model`; in spec §1's setting also the closed form
+        ``ln(||W0_j|| (1 + z_j)/2)`` of the initial phase).
     progress : callable, optional
         Called as ``progress("offsets", done, total)`` after each cluster of
         simultaneous jumps (``total`` clusters).
@@ -330,6 +461,17 @@ def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None
     Returns
     -------
     LogNormOffsets
+
+    Notes
+    -----
+    Inputs of any norms and unbalanced initializations
+    (``docs/general-inputs.md`` §6): ``κ^0`` is the transient of
+    :func:`~limitproc.problem.balance.initial_transient` from the actual
+    ``a_j(0)``, each jump is the one-neuron fit of
+    :func:`~limitproc.finite.jumps.jump_profile` (``s_half`` form; the
+    logistic for one norm), shares are ``N e^{2κ_g} / Σ e^{2κ}`` with
+    ``N = ||(y/c)_I||``, and a realignment carries one ``β`` per class of
+    equal norm of the taken data, each with its own residual profile.
 
     Examples
     --------
@@ -343,24 +485,17 @@ def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None
     """
     from scipy.special import logsumexp, softmax
 
+    from .jumps import jump_profile
+
     if model not in ("transit", "first-order"):
         raise ValueError(f"model must be 'transit' or 'first-order', got {model!r}")
     problem, mask = process.problem, process.mask
     n, m = problem.n, problem.m
-    y = problem.y
-    log_norms = np.zeros(m) if unit_init else np.log(problem.init_norms)
+    y, c = problem.y, problem.input_norms
+    h = float(process.step)
+    spec = _setting(process) == "spec"
     live = mask.counts > 0
-    G = problem.inner_products()
-    kappa = np.full(m, np.nan)
-    states = np.zeros((m, n))
-    for j in np.flatnonzero(live):
-        if model == "transit":
-            kappa[j], states[j], _ = _initial_phase(problem, j, log_norms[j], G[j])
-        else:
-            data = mask.data_of(j)
-            D0 = y[data] / n
-            z = float(problem.signs[j] * (G[j][data] @ D0) / np.linalg.norm(D0))
-            kappa[j] = log_norms[j] + np.log((1.0 + z) / 2.0)
+    kappa, states = _initial_offsets(process, unit_init, model)
     initial = kappa.copy()
     rep = mask.representative
     rate = np.array([float(r) for r in process.initial_rates])[rep]
@@ -369,6 +504,7 @@ def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None
     offsets = np.zeros(process.K)
     shares = np.zeros(m)
     realignments = []
+    profiles = {}
     jumps = process.jumps
     index = 0
     while index < len(jumps):
@@ -381,10 +517,11 @@ def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None
         taken = []
         for s in cluster:
             group = list(s.group or (s.neuron,))
-            r = float(s.rate)
+            profile = jump_profile(y[s.data], c[s.data], n, h)
+            profiles[s.k] = profile
             log_amplitude = 0.5 * logsumexp(2.0 * kappa[group])
-            offsets[s.k - 1] = (np.log(n * r) - 2.0 * log_amplitude) / (2.0 * r)
-            shares[group] = n * r * softmax(2.0 * kappa[group])
+            offsets[s.k - 1] = profile.offset(log_amplitude)
+            shares[group] = profile.fit * softmax(2.0 * kappa[group])
             waiting[group] = False
             fitted = np.zeros(n, dtype=bool)
             fitted[s.data] = True
@@ -398,18 +535,31 @@ def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None
             for s, fitted in taken:
                 lost = data[fitted[data]]
                 if lost.size:
-                    blocks.append((float(np.linalg.norm(y[lost])) / n, float(s.rate), offsets[s.k - 1]))
+                    profile = profiles[s.k]
+                    if spec:
+                        blocks.append((float(np.linalg.norm(y[lost])) / n, float(s.rate), offsets[s.k - 1]))
+                    else:  # one β per class of equal norm of the taken data (docs/general-inputs.md §6)
+                        classes = profile.classes[np.searchsorted(s.data, lost)]
+                        weights = np.array([np.linalg.norm((c * y)[lost[classes == k]]) / n
+                                            for k in range(profile.P)])
+                        blocks.append((weights, profile, offsets[s.k - 1]))
                     who.append(s.k)
             if not blocks:
                 continue
-            old, new = rate[j], float(np.linalg.norm(y[data[unfitted[data]]])) / n
+            old, new = rate[j], float(np.linalg.norm((c * y)[data[unfitted[data]]])) / n
+            old_speed, new_speed = (float(v) for v in process.speed([old, new]))
             members = group_members(mask, j)
             log_amp = float(0.5 * logsumexp(2.0 * kappa[members]))
-            lead = min(0.5 * np.log(n * r_jump / 2.0) - log_amp - old * C for _, r_jump, C in blocks)
-            pending.append((j, blocks, who, old, new, members, log_amp, lead))
+            lead = min(0.5 * np.log(profiles[k].fit / 2.0) - log_amp - old_speed * C
+                       for k, C in zip(who, (offsets[k - 1] for k in who)))
+            pending.append((j, blocks, who, old, new, old_speed, new_speed, members, log_amp, lead))
         moving = [item for item in pending if item[4] > 0] if model == "transit" else []
-        transits = dict(zip((item[0] for item in moving), _transits([(item[3], item[4], item[1]) for item in moving])))
-        for j, blocks, who, old, new, members, log_amp, lead in pending:
+        if spec:
+            found = _transits([(item[3], item[4], item[1]) for item in moving])
+        else:
+            found = [_realignment(item[3], item[4], item[1], h) for item in moving]
+        transits = dict(zip((item[0] for item in moving), found))
+        for j, blocks, who, old, new, old_speed, new_speed, members, log_amp, lead in pending:
             if model == "transit" and new > 0:
                 delta, remnant = transits[j]
                 remnant = tuple(log_amp + v for v in remnant)
@@ -418,7 +568,7 @@ def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None
             else:
                 # validate.py's convention: the rate drop at the cluster's last jump
                 C = offsets[last_k - 1]
-                delta = (old - new) * C + np.log((1.0 + new / old) / 2.0) if new > 0 else np.nan
+                delta = (old_speed - new_speed) * C + np.log((1.0 + new / old) / 2.0) if new > 0 else np.nan
                 remnant = ()
             realignments.append(Realignment(int(last_k), int(j), tuple(who), float(old), float(new),
                                             float(exponents[j]), float(delta), float(lead), remnant))
@@ -430,9 +580,73 @@ def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None
         if progress is not None:
             progress("offsets", index + len(cluster), len(jumps))
         index += len(cluster)
-    states.flags.writeable = False
+    if states is not None:
+        states.flags.writeable = False
     return LogNormOffsets(process, model, bool(unit_init), offsets, initial, tuple(realignments), shares,
-                          states if model == "transit" else None)
+                          states if model == "transit" else None, tuple(profiles[s.k] for s in jumps))
+
+
+def _realignment(old, new, blocks, h):
+    r"""Change ``Δ`` of the log-norm offset of a waiting neuron through jumps
+    that took part of its data, for inputs of any norms (flow, ``h = 0``) or
+    gradient descent (``h > 0``): ``(Δ, ln ||β_g||(∞) per block)``.
+
+    ``blocks`` lists ``(r_gκ, profile_g, C_g)``: per class ``κ`` of equal norm
+    of the data taken by jump ``g``, the rate ``||(c ∘ y)_{taken ∩ κ}||/n``;
+    the jump's :class:`~limitproc.finite.jumps.JumpProfile` (its residual
+    ``p_κ`` on each class); its half-fit time relative to ``τ ln(1/λ)``.  In
+    the basis ``(ĝ_new, ĝ_gκ…)`` the linear flow is
+
+    .. math::
+
+        \dot a = r' α + Σ p_{gκ}(s − C_g) r_{gκ} β_{gκ},\quad \dot α = r' a,\quad \dot β_{gκ} = p_{gκ} r_{gκ} a ,
+
+    entered in the old growing mode (``ln a = g(r) s``, ``(α, β)/a = (r', r_gκ)/r``);
+    gradient descent takes the steps ``z ← (I + h M(s)) z`` of the same matrix.
+    ``Δ = lim ln A' − g(r') s`` with ``A' = (a + α)/2`` the new growing mode.
+    """
+    from .jumps import TAIL
+
+    weights = [np.asarray(w, dtype=float) for w, _, _ in blocks]
+    profiles = [p for _, p, _ in blocks]
+    shifts = np.array([C for _, _, C in blocks], dtype=float)
+    start = min(C - TAIL / p.rate for _, p, C in blocks)
+    end = max(C + p.settle for _, p, C in blocks)
+    sizes = [w.size for w in weights]
+    if not h:
+        from scipy.integrate import solve_ivp
+
+        flat_w = np.concatenate(weights)
+
+        def residuals(s):
+            return np.concatenate([p.residual(s - C)[0] for p, C in zip(profiles, shifts)])
+
+        def rhs(s, z):
+            q_a, q_b = z[1], z[2:]
+            pr = residuals(s) * flat_w
+            phi = new * q_a + float(pr @ q_b)
+            return np.concatenate([[phi, new - q_a * phi], pr - q_b * phi])
+
+        z0 = np.concatenate([[old * start, new / old], flat_w / old])
+        sol = solve_ivp(rhs, (start, end), z0, method="DOP853", rtol=1e-11, atol=1e-14)
+        log_a, q_a, q_b = sol.y[0, -1], sol.y[1, -1], sol.y[2:, -1]
+        delta = float(log_a + np.log((1.0 + q_a) / 2.0) - new * end)
+    else:
+        g_old, g_new = np.log1p(h * old) / h, np.log1p(h * new) / h
+        phase = profiles[0].table_phase()
+        # steps aligned with the first jump's tabulated steps (exact residuals there)
+        start = shifts[0] + phase + h * np.floor((start - shifts[0] - phase) / h)
+        count = int(np.ceil((end - start) / h))
+        times = start + h * np.arange(count)
+        pr = np.concatenate([p.residual(times - C) * w[None, :] for p, C, w in zip(profiles, shifts, weights)], axis=1)
+        flat_w = np.concatenate(weights)
+        log_a, q_a, q_b = _discrete_realignment(g_old * start, new / old, flat_w / old, h * new, h * pr)
+        end = start + h * count
+        delta = float(log_a + np.log((1.0 + q_a) / 2.0) - g_new * end)
+    with np.errstate(divide="ignore"):
+        parts = np.split(np.maximum(q_b, 0.0), np.cumsum(sizes)[:-1])
+        remnant = tuple(float(np.log(np.linalg.norm(part)) + log_a) for part in parts)
+    return delta, remnant
 
 
 def offset_model(problem, process):
@@ -465,12 +679,14 @@ def offset_model(problem, process):
 
 def _alignment(problem, process, j):
     """``s_j <z_j, D_j^0> / r_j^0`` (in ``(0, 1]``) and the wrong-sign mass
-    ``ω_j = Σ <z_j, x_i>²`` over initially active ``i`` with ``s_j y_i < 0``."""
-    G = problem.inner_products()[j]
+    ``ω_j = Σ <z_j, x_i>²`` over initially active ``i`` with ``s_j y_i < 0``
+    (spec §1's setting: unit norms, balanced)."""
+    G = problem.data_coordinates()[j]
+    sign = process.mask.signs[j]
     data = process.mask.data_of(j)
     D0 = problem.y[data] / problem.n
-    z = float(problem.signs[j] * (G[data] @ D0) / np.linalg.norm(D0))
-    wrong = (G > 0) & (problem.signs[j] * problem.y < 0)
+    z = float(sign * (G[data] @ D0) / np.linalg.norm(D0))
+    wrong = (G > 0) & (sign * problem.y < 0)
     return z, float((G[wrong] ** 2).sum())
 
 
@@ -481,6 +697,12 @@ def offset_bound(problem, process):
     ``2 r_k B_k = |ln(n r_k)| + 2 |ln ||W0_j||| + 2 ln 2 + ω_j + Σ_l [2 ln 2 + 2 (r^{l−1} − r^l) B_l]``.
     The jump-time tolerance of a resolved run is
     ``|t̂_k/ln(1/λ) − τ_k| ≤ B_k / ln(1/λ)``.
+
+    Beyond spec §1 (inputs of any norms, unbalanced neurons, gradient
+    descent) the initial phase is known exactly and enters as it is:
+    ``2 g_k B_k = 2 g_k |s_half,k| + 2 max_G |κ_g^0| + ln |G| + Σ_l [2 ln 2 + 2 (g(r^{l−1}) − g(r^l)) B_l]``
+    (:mod:`limitproc.finite.jumps` for ``s_half``, ``ln |G|`` for the
+    amplitudes a group adds).
 
     Examples
     --------
@@ -493,17 +715,29 @@ def offset_bound(problem, process):
     drops = {}
     for step in process.interactions:
         drops.setdefault(step.neuron, []).append(step)
+    spec = _setting(process) == "spec"
+    if not spec:
+        from .jumps import jump_profile
+
+        kappa, _ = _initial_offsets(process, False, "transit")
     bounds = {}
     out = []
     for s in process.jumps:
         group = s.group or (s.neuron,)
-        log_norm = max(abs(np.log(problem.init_norms[g])) for g in group)
-        omega = max(_alignment(problem, process, g)[1] for g in group)
         rate = float(s.rate)
-        value = abs(np.log(n * rate)) + 2 * log_norm + 2 * np.log(2) + omega
+        speed = float(process.speed(rate))
+        if spec:
+            log_norm = max(abs(np.log(problem.init_norms[g])) for g in group)
+            omega = max(_alignment(problem, process, g)[1] for g in group)
+            value = abs(np.log(n * rate)) + 2 * log_norm + 2 * np.log(2) + omega
+        else:
+            profile = jump_profile(problem.y[s.data], problem.input_norms[s.data], n, process.step)
+            value = (2 * speed * abs(profile.s_half) + 2 * np.nanmax(np.abs(kappa[list(group)]))
+                     + np.log(len(group)))
         for step in drops.get(s.neuron, []):
             if step.k < s.k:
-                value += 2 * np.log(2) + 2 * (float(step.old_rate) - float(step.new_rate)) * bounds[step.k]
-        bounds[s.k] = value / (2 * rate)
+                old, new = (float(v) for v in process.speed([float(step.old_rate), float(step.new_rate)]))
+                value += 2 * np.log(2) + 2 * (old - new) * bounds[step.k]
+        bounds[s.k] = value / (2 * speed)
         out.append(bounds[s.k])
     return np.array(out)

@@ -63,8 +63,8 @@ class _Segment:
     conditioned, matrix exponentials otherwise.
     """
 
-    def __init__(self, t0, matrix, leading=None):
-        self.t0, self.matrix = t0, matrix
+    def __init__(self, t0, matrix, leading=None, step=0.0):
+        self.t0, self.matrix, self.step = t0, matrix, step
         self.eigen = self.symmetric = None
         p = leading
         if (p is not None and np.array_equal(matrix[:p, :p], matrix[:p, :p].T)
@@ -72,6 +72,8 @@ class _Segment:
             values, vectors = np.linalg.eigh(matrix[:p, :p])
             self.symmetric = p, values, vectors, matrix[p:, :p] @ vectors
             return
+        if step:
+            raise ValueError("gradient descent's constant segments have the symmetric form [[S, 0], [C, 0]]")
         values, vectors = np.linalg.eig(matrix)
         inverse = np.linalg.inv(vectors)
         k = matrix.shape[0]
@@ -82,6 +84,17 @@ class _Segment:
     def _growth_factors(self, times):
         p, values, _, _ = self.symmetric
         dt = np.asarray(times, dtype=float) - self.t0
+        if self.step:  # gradient descent: (1 + h λ)^{t/h}, the sign of 1 + hλ once per step
+            h = self.step
+            base = 1.0 + h * values
+            with np.errstate(divide="ignore"):
+                log_base = np.log(np.abs(base)) / h
+            growth = np.exp(np.outer(dt, log_base))
+            odd = np.outer(np.floor(dt / h + 1e-9), np.ones(values.size)) % 2 == 1
+            growth = np.where(odd & (base < 0), -growth, growth)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                phi = np.where(values != 0.0, (growth - 1.0) / values, dt[:, None])
+            return growth, phi
         lt = np.outer(dt, values)
         with np.errstate(divide="ignore", invalid="ignore"):
             phi = np.where(values != 0.0, np.expm1(lt) / values, dt[:, None])
@@ -157,8 +170,14 @@ class _Block:
     inside them.
     """
 
-    def __init__(self, n, rate, t_half, labels, perp, later, start):
+    def __init__(self, n, rate, t_half, labels, perp, later, start, profile=None, step=0.0):
+        from .jumps import jump_profile
+
         self.n, self.rate, self.t_half, self.start = n, rate, t_half, start
+        self.step = float(step)
+        # the jump's own fit (logistic, or gradient descent's discrete logistic)
+        self.profile = jump_profile(labels, np.ones(labels.size), n, step) if profile is None else profile
+        self.later_profiles = [item[4] if len(item) > 4 else None for item in later]
         self.norm = float(np.linalg.norm(labels))
         d = labels / self.norm
         self.perp_sq = float(perp @ perp)  # ||W||², the O(λ) part orthogonal to d
@@ -174,8 +193,8 @@ class _Block:
         self.member = np.zeros((P, len(later)))
         for ci, c in enumerate(self.classes):
             self.member[ci, list(c)] = 1.0
-        x = 2.0 * rate * (start - t_half)
-        R0 = -self.norm * logistic(x) * d + np.sqrt(n * rate * logistic(-x) * logistic(x)) * perp
+        p0 = float(self.profile.residual(start - t_half)[0, 0])
+        R0 = -self.norm * p0 * d + np.sqrt(n * rate * abs((1.0 - p0) * p0)) * perp
         along, gammas, self.grams = [], [], []
         for c, idx in zip(self.classes, members):
             yhat = d[idx] / np.linalg.norm(d[idx])
@@ -208,14 +227,35 @@ class _Block:
         (``False``: before the growth, ``True``: after)."""
         if phase is not None:
             return np.where(phase, np.sqrt(self.later_nr), 0.0), np.zeros(self.later_nr.size)
-        return _sqrt_logistic(self.later_nr, self.later_rate, t, self.later_t)
+        if not self.step:
+            return _sqrt_logistic(self.later_nr, self.later_rate, t, self.later_t)
+        pairs = [profile.growth(t - t_G) for profile, t_G in zip(self.later_profiles, self.later_t)]
+        return np.array([float(b) for b, _ in pairs]), np.array([float(db) for _, db in pairs])
 
-    def _matrices(self, b, bdot):
-        """The along matrix and the per-class matrices (constant segments)."""
+    def _decay(self, matrix):
+        """Gradient descent: the symmetric decay ``S`` of the residual per unit
+        time becomes ``ln(I + h S)/h`` (``R ← (I − h K/n) R`` per step,
+        ``docs/gradient-descent.md`` §8; ``ln |1 + h λ|`` beyond the
+        stability limit of one step, where the mode alternates)."""
+        if not self.step:
+            return matrix
+        if matrix.ndim == 1:
+            return np.log(np.abs(1.0 + self.step * matrix)) / self.step
+        values, vectors = np.linalg.eigh(matrix)
+        mapped = (vectors * (np.log(np.abs(1.0 + self.step * values)) / self.step)) @ vectors.T
+        return 0.5 * (mapped + mapped.T)
+
+    def _matrices(self, b, bdot, mapped=True):
+        """The along matrix and the per-class matrices: the generators of the
+        windows (``mapped``: gradient descent's ``ln(I + h S)/h``), or the
+        raw ``S`` of the constant segments, which :class:`_Segment` raises to
+        the powers ``(1 + h λ)^{t/h}`` itself."""
+        decay = self._decay if mapped else (lambda matrix: matrix)
         n, r, P = self.n, self.rate, self.P
         U = self.member @ b**2 / n
         M = np.zeros((P + self.Q, P + self.Q))
-        M[:P, :P] = -r * np.outer(self.eta, self.eta) - np.diag(r + U)
+        M[:P, :P] = decay(-r * np.outer(self.eta, self.eta) - np.diag(r + U))
+        own = decay(-(r + U))
         q = np.arange(self.Q)
         M[self.pair_class, P + q] = bdot[self.pair_group]
         M[P + q, self.pair_class] = -b[self.pair_group] / n
@@ -223,7 +263,7 @@ class _Block:
         for ci, c in enumerate(self.classes):
             k = len(c) + 1
             block = np.zeros((k, k))
-            block[0, 0] = -(r + U[ci])
+            block[0, 0] = own[ci]
             block[0, 1:] = bdot[list(c)]
             block[1:, 0] = -b[list(c)] / n
             A.append(block)
@@ -234,7 +274,11 @@ class _Block:
         b, bdot = self._growth(t)
         U = self.member @ b**2 / n
         alpha, gamma = state[:P], state[P:P + Q]
-        dalpha = -(r + U) * alpha - r * self.eta * (self.eta @ alpha)
+        if self.step:
+            dalpha = self._decay(-r * np.outer(self.eta, self.eta) - np.diag(r + U)) @ alpha
+        else:
+            dalpha = -(r + U) * alpha - r * self.eta * (self.eta @ alpha)
+        own = self._decay(-(r + U))
         dalpha += np.bincount(self.pair_class, bdot[self.pair_group] * gamma, minlength=P)
         out = [dalpha, -b[self.pair_group] / n * alpha[self.pair_class]]
         offset = P + Q
@@ -242,7 +286,7 @@ class _Block:
             size = which.size * k * k
             Psi = state[offset:offset + size].reshape(which.size, k, k)
             new = np.empty_like(Psi)
-            new[:, 0, :] = (-(r + U[which])[:, None] * Psi[:, 0, :]
+            new[:, 0, :] = (own[which][:, None] * Psi[:, 0, :]
                             + np.einsum("nq,nqj->nj", bdot[groups], Psi[:, 1:, :]))
             new[:, 1:, :] = -(b[groups] / n)[:, :, None] * Psi[:, None, 0, :]
             out.append(new.ravel())
@@ -288,8 +332,8 @@ class _Block:
         Phis = [np.eye(k) for k in self.sizes]
         self.segments = []
         for lo, hi in merged + [[np.inf, np.inf]]:
-            M, A = self._matrices(*self._growth(t, self.later_t <= t))
-            constant = (_Segment(t, M, self.P), [_Segment(t, a, 1) for a in A])
+            M, A = self._matrices(*self._growth(t, self.later_t <= t), mapped=False)
+            constant = (_Segment(t, M, self.P, self.step), [_Segment(t, a, 1, self.step) for a in A])
             self.segments.append(("const", t, z, Phis, constant))
             if not np.isfinite(lo):
                 break
@@ -348,9 +392,8 @@ class _Block:
         flat = t.ravel()
         out = np.empty(flat.shape)
         early = flat < self.start
-        x = 2.0 * self.rate * (flat[early] - self.t_half)
-        p = logistic(x)
-        out[early] = (self.norm**2 * p**2 + self.perp_sq * self.n * self.rate * logistic(-x) * p) / (2.0 * self.n)
+        p = self.profile.residual(flat[early] - self.t_half)[:, 0]
+        out[early] = (self.norm**2 * p**2 + self.perp_sq * self.n * self.rate * np.abs((1.0 - p) * p)) / (2.0 * self.n)
         if (~early).any():
             order = np.argsort(flat[~early])
             late = np.empty(order.size)
@@ -361,11 +404,28 @@ class _Block:
 
 def ntk_blocks(process):
     """Final NTK ``K/n`` per fitted block and the remnant structure (module
-    docstring): ``r_l (I + d dᵀ) + diag(Σ_{later G active} n r_G)/n``."""
+    docstring): ``r_l (I + d dᵀ) + diag(Σ_{later G active} n r_G)/n``.
+
+    Inputs of any norms (``docs/general-inputs.md`` §6): ``∂h(x_i)/∂a = c_i ω_i``
+    and ``∂h(x_i)/∂w = a x_i`` give ``K_ik = c_i c_k ω_i ω_k + a² c_i² δ_ik`` on
+    a block fitted with ``a² = N``, ``ω_i = y_i/(c_i √N)``, i.e.
+    ``(y yᵀ/N + N diag(c²))/n``, plus ``N_G c_i²/n`` for a later group active
+    on datum ``i``; for unit norms this is the expression above."""
     problem, mask = process.problem, process.mask
     blocks = []
+    general = bool(problem.extensions)
+    c = problem.input_norms
     for s in process.jumps:
         data = s.data
+        if general:
+            y = problem.y[data]
+            N = float(s.a) ** 2
+            diag = N * c[data] ** 2
+            for later in process.jumps[s.k:]:
+                active = np.isin(data, mask.data_of(later.neuron))
+                diag[active] += float(later.a) ** 2 * c[data][active] ** 2
+            blocks.append((np.outer(y, y) / N + np.diag(diag)) / problem.n)
+            continue
         r = float(s.rate)
         labels = np.abs(problem.y[data])
         d = labels / np.linalg.norm(labels)
@@ -377,17 +437,117 @@ def ntk_blocks(process):
     return blocks
 
 
+class _DenseBlock:
+    """Residual of the data fitted by one jump beyond spec §1 (inputs of any
+    norms, unbalanced initializations; ``docs/general-inputs.md`` §6).
+
+    Until ``start`` the residual is the jump's own one-neuron fit
+    (:class:`~limitproc.finite.jumps.JumpProfile`: ``R_i = y_i p_κ(t − t_k)``);
+    from then on the linear relaxation ``dR/dt = −(K(t)/n) R`` along the NTK
+    of :func:`ntk_blocks` (``R ← (I − h K/n) R`` per step of gradient
+    descent), where each later group active on the block adds its diagonal
+    term ``N_G c_i²/n`` from its half-fit time on.  Left out (derived for
+    unit norms only, ``docs/finite-lambda.md`` §2.2): the ``O(λ)`` part
+    orthogonal to the fit and the ``λ^e`` kicks of the remnants, which only
+    move the loss below ``λ²`` of the drop and the fast modes of early blocks.
+    """
+
+    def __init__(self, n, labels, norms, profile, t_half, later, start, step=0.0):
+        self.n, self.t_half, self.start, self.step = n, t_half, start, float(step)
+        self.profile = profile
+        self.rate = profile.rate
+        y = np.abs(np.asarray(labels, dtype=float))
+        self.y2 = y**2
+        self.classes = profile.classes
+        base = (np.outer(y, y) / profile.fit + profile.fit * np.diag(norms**2)) / n
+        R = y * profile.residual(start - t_half)[0][self.classes]
+        self.segments = []
+        t = start
+        extra = np.zeros(y.size)
+        for t_G, N_G, active in sorted(later, key=lambda item: item[0]) + [(np.inf, 0.0, None)]:
+            if t_G <= t:
+                extra[active] += N_G * norms[active] ** 2 / n
+                continue
+            values, vectors = np.linalg.eigh(base + np.diag(extra))
+            rates = values if not self.step else -np.log(np.abs(1.0 - self.step * values)) / self.step
+            signs = np.where(1.0 - self.step * values < 0, -1.0, 1.0)
+            self.segments.append((t, vectors.T @ R, rates, signs, vectors))
+            if not np.isfinite(t_G):
+                break
+            R = vectors @ (self._decay(self.segments[-1], t_G))
+            t = t_G
+            extra[active] += N_G * norms[active] ** 2 / n
+
+    def _decay(self, segment, t):
+        t0, coefficients, rates, signs, _ = segment
+        factor = np.exp(-rates * (t - t0))
+        if self.step:
+            odd = np.floor((t - t0) / self.step + 1e-9) % 2 == 1
+            factor = np.where(odd, signs * factor, factor)
+        return coefficients * factor
+
+    def loss(self, t):
+        """``||R(t)||² / (2n)`` of the block (class docstring)."""
+        t = np.asarray(t, dtype=float)
+        flat = t.ravel()
+        out = np.empty(flat.shape)
+        early = flat < self.start
+        p = self.profile.residual(flat[early] - self.t_half)[:, self.classes]
+        out[early] = (p**2 @ self.y2) / (2.0 * self.n)
+        starts = [segment[0] for segment in self.segments]
+        late = np.flatnonzero(~early)
+        which = np.searchsorted(starts, flat[late], side="right") - 1
+        for k in np.unique(which):
+            chosen = late[which == k]
+            segment = self.segments[k]
+            out[chosen] = [float((self._decay(segment, v) ** 2).sum()) for v in flat[chosen]]
+        out[late] /= 2.0 * self.n
+        return out.reshape(t.shape)
+
+
+def _start(rate, t_half, later_times):
+    """The linear relaxation starts once the jump's own fit is over (``p = e^{-2}``
+    at least), or halfway to the next jump that acts on the block."""
+    nearest = min([tg for tg in later_times if tg > t_half], default=np.inf)
+    return t_half + max(2.0 / rate, min(10.0 / rate, 0.5 * (nearest - t_half)))
+
+
+def _dense_blocks(process, offsets, times, progress=None):
+    """One :class:`_DenseBlock` per jump (inputs of any norms, unbalanced initializations)."""
+    problem, mask = process.problem, process.mask
+    c = problem.input_norms
+    out = []
+    for s in process.jumps:
+        data = s.data
+        t_half = float(times[s.k - 1])
+        later = []
+        for s2 in process.jumps[s.k:]:
+            if float(s2.tau) == float(s.tau):
+                continue
+            active = np.isin(data, mask.data_of(s2.neuron))
+            if active.any():
+                later.append((float(times[s2.k - 1]), float(s2.a) ** 2, active))
+        profile = offsets.profiles[s.k - 1]
+        start = _start(profile.rate, t_half, [item[0] for item in later])
+        out.append(_DenseBlock(problem.n, problem.y[data], c[data], profile, t_half, later, start, process.step))
+        if progress is not None:
+            progress("relaxation", len(out), process.K)
+    return tuple(out)
 
 
 def loss_blocks(process, offsets, L, times, progress=None):
     """One :class:`_Block` per jump, with the O(λ) orthogonal amplitudes and
     the ``λ^e`` remnants of the later jumping groups; ``progress("relaxation",
-    done, K)`` is called after each."""
+    done, K)`` is called after each.  Beyond spec §1's setting (inputs of any
+    norms, unbalanced initializations): :class:`_DenseBlock`."""
+    if process.problem.extensions or offsets._states is None:
+        return _dense_blocks(process, offsets, times, progress)
     problem, mask = process.problem, process.mask
     n = problem.n
     lam_log = -L
     states = offsets._states
     shares = offsets.shares
+    profiles = offsets.profiles
     remnants = {}  # (jump k, leader) -> log size of the along part
     for step in offsets.realignments:
         for k, log_size in zip(step.jumps, step.remnant):
@@ -438,12 +598,12 @@ def loss_blocks(process, offsets, L, times, progress=None):
             if log_bound - r * elapsed < log_floor and log_kick < log_floor:
                 continue
             log_bound = np.logaddexp(log_bound, log_kick + r * elapsed)
-            later.append((n * r_G, r_G, t_G, {int(p): vectors[q] for q, p in enumerate(lost)}))
+            later.append((n * r_G, r_G, t_G, {int(p): vectors[q] for q, p in enumerate(lost)}, profiles[s2.k - 1]))
         # the linear relaxation starts once the logistic is over (p = e^{-20}),
         # or halfway to the next jump that kicks this block (p ≥ e^{-4})
-        nearest = min([tg for _, _, tg, _ in later if tg > t_half], default=np.inf)
+        nearest = min([tg for _, _, tg, _, _ in later if tg > t_half], default=np.inf)
         start = t_half + max(2.0 / r, min(10.0 / r, 0.5 * (nearest - t_half)))
-        out.append(_Block(n, r, t_half, labels, W, later, start))
+        out.append(_Block(n, r, t_half, labels, W, later, start, profiles[s.k - 1], process.step))
         if progress is not None:
             progress("relaxation", len(out), process.K)
     return tuple(out)

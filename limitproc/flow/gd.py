@@ -416,29 +416,35 @@ def simulate_gd(
 
     n, m = problem.n, problem.m
     y = problem.y.astype(float)
-    s = problem.signs.astype(float)
-    G = np.array(problem.inner_products(), dtype=float)  # <z_j, x_i>
+    # Inputs of any norms c_i (docs/general-inputs.md §6): coordinates in the unit
+    # inputs u_i = x_i / c_i, so h(x_i) = c_i Σ_j a_j max(<w_j, u_i>, 0) and the
+    # gradient of <w_j, u_i> carries R_i c_i; unbalanced neurons start from a0_j.
+    G = np.array(problem.data_coordinates(), dtype=float)  # <z_j, x_i>/||x_i||
+    c = np.asarray(problem.input_norms, dtype=float)
     init_log = np.zeros(m) if unit_init else np.log(problem.init_norms)
     perp_sq = np.zeros(m)
     if problem.X is not None:
-        perp_sq = ((problem.directions - G @ problem.X) ** 2).sum(axis=1)
+        units = np.asarray(problem.X, dtype=float) / c[:, None]
+        perp_sq = np.maximum(((problem.directions - G @ units) ** 2).sum(axis=1), 0.0)
     with np.errstate(divide="ignore"):
         perp_log = -L + init_log + 0.5 * np.log(perp_sq)  # q_j = ln ||w_j^⊥||, constant
     frozen_coefficients = np.where(G > 0, 0.0, G) * np.exp(init_log)[:, None]
 
     # Scaled state: (a_j, c_j) = e^{σ_j} (A_j, C_j); at t = 0, a = s λ||W0||, c = λ||W0|| G.
     sigma = -L + init_log
-    A = s.copy()
+    A = np.asarray(problem.output_weights, dtype=float) / problem.init_norms  # s_j when balanced
     C = G.copy()
     norm = np.sqrt((A * A + (C * C).sum(axis=1) + np.exp(2.0 * (perp_log - sigma))) / 2.0)
     sigma, A, C = sigma + np.log(norm), A / norm, C / norm[:, None]
 
     hn = h / n
+    general = not np.allclose(c, 1.0, rtol=0.0, atol=0.0)
     loss0 = float(y @ y / (2 * n))
     loss_cap = DIVERGENCE_FACTOR * max(loss0, 1e-300)
-    sigma_cap = 0.5 * np.log(2.0 * n * max(float(np.abs(y).max()), 1e-300)) + DIVERGENCE_LOG_NORM
+    sigma_cap = 0.5 * np.log(2.0 * n * max(float(np.abs(y / c).max()), float(np.abs(y).max()), 1e-300)) \
+        + DIVERGENCE_LOG_NORM
     out_change = (record_change or 0.0) * float(np.abs(y).max())
-    jump_sq = [problem.n * float(s.rate) for s in process.jumps]
+    jump_sq = [float(s.a) ** 2 for s in process.jumps]  # a² = n r on unit norms
     death_log_sq = float(np.log(CATAPULT_FRACTION * min(jump_sq))) if jump_sq else np.inf
     every_progress = max(1, steps // 100)
 
@@ -464,6 +470,8 @@ def simulate_gd(
             np.greater(C, 0.0, out=act)
             np.maximum(C, 0.0, out=P)
             out = (np.exp(2.0 * sigma) * A) @ P
+            if general:
+                out *= c
             R = y - out
             loss = float(R @ R) * inv2n
             count = int(np.count_nonzero(act))
@@ -504,7 +512,7 @@ def simulate_gd(
                 break
             # One gradient step, exact on the scaled variables (linear given R):
             # ã += h <D_j, c̃_j>, c̃ += h ã D_j, with h D_j = (h/n) 1[c̃ > 0] R.
-            hR = hn * R
+            hR = hn * R * c if general else hn * R
             dA = P @ hR  # frozen components have P = 0
             np.multiply(act, hR, out=Dh)
             Dh *= A[:, None]
@@ -893,7 +901,8 @@ class GDRun:
         array([[3., 4.],
                [0., 0.]])
         """
-        return (np.exp(2.0 * self.scale[index]) * self.scaled_a[index])[:, None] * np.maximum(self.scaled_c[index], 0.0)
+        return ((np.exp(2.0 * self.scale[index]) * self.scaled_a[index])[:, None] * np.maximum(self.scaled_c[index], 0.0)
+                * self.problem.input_norms[None, :])
 
     def parameters(self, index: int = -1) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(a, W)`` at a recorded step, in input coordinates (``W`` (m, d)).
@@ -923,8 +932,9 @@ class GDRun:
         if p.X is None:
             return a, C
         init_log_norms = cast("NDArray[np.float64]", self.init_log_norms)  # always set by simulate_gd
-        perp = (p.directions - p.inner_products() @ p.X) * (np.exp(init_log_norms) * self.lam)[:, None]
-        return a, C @ p.X + perp
+        units = np.asarray(p.X, dtype=float) / p.input_norms[:, None]  # C holds <w_j, x_i/||x_i||>
+        perp = (p.directions - p.data_coordinates() @ units) * (np.exp(init_log_norms) * self.lam)[:, None]
+        return a, C @ units + perp
 
     @property
     def final_parameters(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

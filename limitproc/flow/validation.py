@@ -544,6 +544,7 @@ def _distance(problem, process, k, rho, U, run):
         C_k[saddle.neuron, saddle.data] = [float(c) for c in saddle.coefficients]
     sq = ((a - a_k) ** 2).sum(axis=1) + ((C - C_k) ** 2).sum(axis=(1, 2))
     if problem.X is not None:
-        perp = ((problem.directions - problem.inner_products() @ problem.X) ** 2).sum(axis=1)
+        units = np.asarray(problem.X, dtype=float) / problem.input_norms[:, None]
+        perp = np.maximum(((problem.directions - problem.data_coordinates() @ units) ** 2).sum(axis=1), 0.0)
         sq = sq + (perp * np.exp(2.0 * (run.init_log_norms - run.log_inv_lam))).sum()
     return np.sqrt(sq)

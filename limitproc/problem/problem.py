@@ -732,8 +732,9 @@ class Problem:
                            + (f", sign collapse of neurons {list(collapsed)[:8]}" if collapsed else ""))
         raise UnsupportedProblemError(
             f"{what}: written for unit-norm orthonormal inputs and a balanced initialization (spec §1); this problem "
-            f"has {' and '.join(self.extensions)} ({'; '.join(details)}): Problem accepted it and simulate_flow "
-            "simulates it, but the limit process is not generalized yet (docs/general-inputs.md §6)"
+            f"has {' and '.join(self.extensions)} ({'; '.join(details)}): Problem accepted it, and limit_process, "
+            "finite_lambda, simulate_flow and simulate_gd handle it (docs/general-inputs.md §6), but this reader of "
+            "spec §1's coordinates does not: use data_coordinates() and input_norms"
         )
 
     def data_coordinates(self) -> NDArray[np.float64]:
@@ -801,7 +802,7 @@ class Problem:
         >>> p.inner_products().tolist()
         [[0.8, 0.6]]
         """
-        self.require_spec_setting("the limit process (Algorithm 1, its mask) and its finite-λ corrections")
+        self.require_spec_setting("inner_products() (spec §1's <z_j, x_i>)")
         if self.X is None:
             return self.directions
         return self.directions @ self.X.T

@@ -4,7 +4,8 @@
   :func:`read_log`, which validates it;
 * :mod:`~limitproc.runs.prediction`: :func:`predict_run`, the jump steps,
   plateaus and norms a gradient-descent run at ``(λ, lr)`` should show, from
-  the GD limit process (``docs/gradient-descent.md``), and its stability limit;
+  the GD limit process ``limit_process(problem, step=h)`` and its finite-λ
+  corrections (``docs/gradient-descent.md`` §8), and its stability limit;
 * :mod:`~limitproc.runs.compare`: :func:`compare` a log with the prediction
   (a frozen :class:`Comparison`: table, JSON, figure);
 * :mod:`~limitproc.runs.torch_bridge`: :func:`problem_from_torch` and
@@ -13,20 +14,13 @@
 
 from .compare import Comparison, JumpComparison, PlateauComparison, RunVerdict, compare
 from .log import LOG_KEYS, TrainingLog, log_from_run, read_log, write_log
-from .prediction import (
-    GDLimitProcess,
-    RunPrediction,
-    StabilityLimit,
-    gd_limit_process,
-    predict_run,
-    stability_limit,
-)
+from .prediction import GDJump, RunPrediction, StabilityLimit, predict_run, stability_limit
 from .torch_bridge import TrainingLogger, problem_from_torch
 
 __all__ = [
     "LOG_KEYS",
     "Comparison",
-    "GDLimitProcess",
+    "GDJump",
     "JumpComparison",
     "PlateauComparison",
     "RunPrediction",
@@ -35,7 +29,6 @@ __all__ = [
     "TrainingLog",
     "TrainingLogger",
     "compare",
-    "gd_limit_process",
     "log_from_run",
     "predict_run",
     "problem_from_torch",

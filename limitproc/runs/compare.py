@@ -132,7 +132,7 @@ class JumpComparison:
         >>> comparison = compare(limit_process(p), log_from_run(simulate_gd(p, 1e-8, step=0.05, steps=400)))
         >>> jump = comparison.jumps[0].to_dict()
         >>> jump["data"], round(jump["predicted_step"], 1), round(jump["observed_step"], 1), jump["status"]
-        ([0, 1], 156.4, 159.8, 'on time')
+        ([0, 1], 159.8, 159.8, 'on time')
         """
         return {
             "k": self.k, "neuron": self.neuron, "group": list(self.group), "data": list(self.data),
@@ -254,13 +254,13 @@ class Comparison:
             "lr": pred.lr,
             "reduction": pred.reduction,
             "step_size": pred.step_size,
-            "margin": json_number(pred.process.margin),
+            "margin": json_number(pred.margin),
             "margin_scale": json_number(pred.margin_scale),
             "resolved": pred.resolved,
             "stability": {"step_max": json_number(limit.step_max), "stable": pred.stable,
                           "sign_step": json_number(limit.sign_step), "saddle": limit.saddle},
             "order_differs_from_flow": pred.order_differs,
-            "prediction_source": pred.process.source,
+            "prediction_source": pred.source,
             "jumps": [j.to_dict() for j in self.jumps],
             "plateaus": [p.to_dict() for p in self.plateaus],
             "final_loss": json_number(self.final_loss),
@@ -486,7 +486,7 @@ def _compare(problem, flow, prediction, log):
     n = problem.n
     steps = log.steps.astype(float)
     loss = log.spec_loss(n)
-    gd = prediction.process
+    gd = prediction  # its jumps: GDJump views of the GD limit process
     losses = prediction.losses
     tolerances = _tolerances(problem, flow, prediction)
     fitted_by = _fitters(problem, log)
@@ -497,7 +497,7 @@ def _compare(problem, flow, prediction, log):
         if log.a is not None:
             sq = (log.a[:, list(jump.group)] ** 2).sum(axis=1)
             with np.errstate(divide="ignore"):
-                observed = _first_up(steps, np.log(sq), float(np.log(n * jump.rate / 2)))
+                observed = _first_up(steps, np.log(sq), float(np.log(jump.fit_sq_norm / 2)))
             final_sq = float(sq[-1])
         else:
             observed, final_sq = loss_step, np.nan
@@ -513,7 +513,7 @@ def _compare(problem, flow, prediction, log):
             status += ", other fitter"
         jumps.append(JumpComparison(
             jump.k, jump.neuron, tuple(jump.group), tuple(jump.data), jump.rate, predicted, observed, loss_step,
-            float(tolerances[idx]), float(losses[idx + 1]), problem.n * jump.rate, final_sq, who, status,
+            float(tolerances[idx]), float(losses[idx + 1]), jump.fit_sq_norm, final_sq, who, status,
         ))
     plateaus = _plateaus(prediction, steps, loss, np.array([j.observed_step for j in jumps]))
     final_loss = float(loss[-1])
@@ -528,7 +528,7 @@ def _tolerances(problem, flow, prediction):
     from ..process.algorithm1 import limit_process
 
     h = prediction.step_size
-    gd = prediction.process
+    gd = prediction  # its jumps: GDJump views of the GD limit process
     rates = np.array([j.rate for j in gd.jumps])
     relative = RELATIVE_TOLERANCE * prediction.steps
     if not gd.jumps:

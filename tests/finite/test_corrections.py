@@ -230,7 +230,8 @@ class TestOutput:
 
     def test_to_dict_is_json(self, prediction):
         data = json.loads(json.dumps(prediction.to_dict(), allow_nan=False))
-        assert data["schema"] == "limitproc.finite_lambda" and data["schema_version"] == 1
+        assert data["schema"] == "limitproc.finite_lambda" and data["schema_version"] == 2
+        assert data["valid"] and data["gradient_descent"] is False and data["stability"] is None
         assert [j["t"] for j in data["jumps"]] == pytest.approx(prediction.times.tolist())
         assert data["rate"] == pytest.approx(prediction.rate)
         assert [s["level"] for s in data["slopes"]] == list(SLOPE_LEVELS)

@@ -12,7 +12,6 @@ from limitproc.flow import simulate_flow, validate
 from limitproc.flow.gd import GDStatus, default_gd_steps, flow_time_step, gd_rate, simulate_gd, transit_offset
 from limitproc.finite.offsets import offset_bound
 from limitproc.problem.sampling import random_orthonormal
-from limitproc.runs.prediction import gd_limit_process
 
 from ..cases import CHAIN, REF3, SHARED, TWO_PHASE
 from ..reference import GD_SWAP
@@ -243,6 +242,11 @@ class TestSingleNeuronOffset:
                 assert -1e-9 <= error <= (h * r) ** 2 / (8 * r)
 
 
+def gd_limit_process(problem, h):
+    """Algorithm 1 of gradient descent (limit_process(step=h))."""
+    return limit_process(problem, step=h)
+
+
 class TestGDLimitProcess:
     """docs/gradient-descent.md §3: GD's half-fit times approach τ_k^GD ln(1/λ),
     τ^GD from Algorithm 1 with exponents falling at g(r) = ln(1 + h r)/h."""
@@ -253,7 +257,7 @@ class TestGDLimitProcess:
     def offsets(problem, process, gd, h, L):
         run = simulate_gd(problem, log_inv_lam=L, step=h, process=process)
         assert run.status is GDStatus.COMPLETED
-        t_hat = np.array([run.growth_time(list(j.group), problem.n * j.rate / 2) for j in gd.jumps])
+        t_hat = np.array([run.growth_time(list(j.group), problem.n * float(j.rate) / 2) for j in gd.jumps])
         return t_hat - gd.times * L
 
     @pytest.mark.parametrize("name", sorted(PROBLEMS))
@@ -272,7 +276,7 @@ class TestGDLimitProcess:
         process = limit_process(problem)
         gd = gd_limit_process(problem, h)
         assert [j.neuron for j in gd.jumps] == [s.neuron for s in process.jumps]  # same order here
-        rates = np.array([j.rate for j in gd.jumps])
+        rates = np.array([float(j.rate) for j in gd.jumps])
         early, late = (self.offsets(problem, process, gd, h, L) for L in (np.log(1e16), 300.0))
         # Converged constants: the offsets move only by the step phase of the
         # half-fit crossing, at most (h r)²/(8 r) (TestSingleNeuronOffset), and by
@@ -295,12 +299,12 @@ class TestGDLimitProcess:
         process = limit_process(problem)
         gd = gd_limit_process(problem, 1.0)
         assert [(s.neuron, s.data.tolist()) for s in process.jumps] == [(0, [0, 3]), (2, [1, 2])]
-        assert [(j.neuron, list(j.data)) for j in gd.jumps] == [(0, [0, 3]), (1, [1]), (2, [2])]
+        assert [(j.neuron, j.data.tolist()) for j in gd.jumps] == [(0, [0, 3]), (1, [1]), (2, [2])]
         L = 300.0  # μ ln(1/λ) ≥ 10 for both processes
         run = simulate_gd(problem, log_inv_lam=L, step=1.0, process=process)
         assert fitters(run, problem) == [0, 1, 2, 0]
         assert run.theta_sq_norm[-1] == pytest.approx(gd.sq_norms[-1], rel=1e-5)  # still relaxing at rate 0.075
-        offsets = np.array([run.growth_time([j.neuron], problem.n * j.rate / 2) for j in gd.jumps]) - gd.times * L
+        offsets = np.array([run.growth_time([j.neuron], problem.n * float(j.rate) / 2) for j in gd.jumps]) - gd.times * L
         assert np.abs(offsets).max() < 20.0  # O(1) in t, against τ L ≈ 3500
         flow = simulate_flow(problem, log_inv_lam=L, process=process)
         assert fitters(flow, problem) == [0, 2, 2, 0]

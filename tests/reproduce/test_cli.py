@@ -16,10 +16,10 @@ def test_listing(capsys):
     out = capsys.readouterr().out
     for name in ("seed000-fig1", "seed001-exp2", "seed002-fig4", "seed003-fig9", "seed000-e1"):
         assert name in out
-    assert "waiting" in out and "out of scope" in out
+    assert "ready" in out and "out of scope" in out
 
 
-@pytest.mark.parametrize("name, words", [("seed000-e1", "non-unit norm"), ("seed003-fig5", "MNIST"),
+@pytest.mark.parametrize("name, words", [("seed000-e3", "too far from orthogonal"), ("seed003-fig5", "MNIST"),
                                          ("seed002-nothing", "no experiment")])
 def test_unavailable_exit_2_with_the_reason(name, words, capsys, tmp_path):
     path = tmp_path / "e.json"

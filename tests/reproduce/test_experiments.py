@@ -7,6 +7,7 @@ is a change of what the library says about a paper, so it must be deliberate.
 
 import math
 
+import numpy as np
 import pytest
 
 from limitproc.reproduce import experiment, experiments
@@ -174,3 +175,12 @@ def test_seed000_e3_inputs_are_outside_the_near_orthogonal_regime():
     W0 = np.random.default_rng(0).standard_normal((200, 150))
     with pytest.raises(InputError):
         Problem(y, W0, signs=np.ones(200), X=X, allow_zero_labels=True)
+
+
+def test_seed000_e1_computes_gd_iterations(tmp_path):
+    # issue 14: the positive point first, predicted iterations within 5% of GD's
+    result = experiment("seed000-e1").run(quick=True, outdir=str(tmp_path))
+    assert [c.verdict for c in result.claims] == ["reproduced"] * len(result.claims)
+    row = result.data["rows"][0]
+    assert row["order"] == [[1], [0]]
+    np.testing.assert_allclose(row["predicted"], row["gd"], rtol=0.05)
