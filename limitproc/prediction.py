@@ -74,7 +74,7 @@ class Prediction:
     lam: float | None = None
     log_inv_lam: float | None = None
     lr: float | None = None
-    reduction: str = "spec"
+    reduction: str = "mean"
 
     @property
     def step(self) -> float:
@@ -340,7 +340,7 @@ def predict(
     near_ties: Literal["exact", "raise", "report"] = "exact",
     ties: Literal["raise", "first"] = "raise",
     lr: float | None = None,
-    reduction: Literal["spec", "mean", "sum"] = "spec",
+    reduction: Literal["spec", "mean", "sum"] = "mean",
 ) -> Prediction:
     """Algorithm 1 and everything ``limitproc predict`` reports (spec §3–§5, §8).
 
@@ -365,6 +365,8 @@ def predict(
         The loss ``lr`` applies to: spec §1's ``L`` (``h = lr``), torch's
         ``MSELoss()`` (``2L``, ``h = 2 lr``) or ``MSELoss(reduction="sum")``
         (``2nL``, ``h = 2n lr``) (:func:`~limitproc.flow.gd.flow_time_step`).
+        Default ``"mean"``: PyTorch's default, what a training script with
+        ``nn.MSELoss()`` uses.
 
     Returns
     -------

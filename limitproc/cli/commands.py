@@ -83,7 +83,7 @@ def predict(args, out):
     try:
         result = run(problem, lam=lam, log_inv_lam=None if lam is not None else log_inv_lam,
                      exact=args.exact, near_ties=args.near_ties, ties=args.ties,
-                     lr=args.lr, reduction=args.reduction or "spec")
+                     lr=args.lr, reduction=args.reduction or "mean")
     except ArgumentError as exc:
         if args.lr is not None and str(exc).startswith("lr = "):
             raise ArgumentError("--" + str(exc)) from None
@@ -98,7 +98,7 @@ def predict(args, out):
         with _progress(out.console, what, args.quiet or out.show.broken) as bar:
             task = bar.add_task("run", total=None)
             simulated = simulate_prediction(result.process, log_inv_lam=result.log_inv_lambda, lr=args.lr,
-                                            reduction=args.reduction or "spec",
+                                            reduction=args.reduction or "mean",
                                             progress=lambda done, total: bar.update(task, completed=done, total=total))
     if not args.quiet:
         out.show(result)

@@ -187,8 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "process, finite-λ corrections and stability limit, times in flow time and in steps "
                               "(docs/gradient-descent.md)")
     predict.add_argument("--reduction", choices=("mean", "sum", "spec"), default=None,
-                         help="the loss --lr applies to: mean = torch MSELoss() (2L, h = 2η), sum = "
-                              "MSELoss(reduction='sum') (2nL, h = 2nη), spec = L of spec §1 (h = η; the default)")
+                         help="the loss --lr applies to: mean = torch MSELoss() (2L, h = 2η; the default, as "
+                              "in PyTorch), sum = MSELoss(reduction='sum') (2nL, h = 2nη), spec = L of spec §1 (h = η)")
     predict.add_argument("--simulate", action="store_true",
                          help="with a scale, also simulate the run from the same initialization (the flow, or "
                               "gradient descent with --lr) and report its jump times and norms beside the prediction")

@@ -79,7 +79,7 @@ def test_steps_in_the_tables(tmp_path, capsys):
     path = write(tmp_path, **GOOD)
     code, out, _ = run(["predict", path, "--lam", "1e-8", "--lr", "0.01"], capsys)
     assert code == 0
-    assert "gradient descent, h = 0.01" in out and "step (leading)" in out and "t_k corrected" in out
+    assert "gradient descent, h = 0.02" in out and "step (leading)" in out  # h = 2η: MSELoss(mean) by default and "t_k corrected" in out
 
 
 @pytest.mark.parametrize("args, words", [
