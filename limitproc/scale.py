@@ -153,16 +153,22 @@ def lambda_label(log_inv_lam: float) -> str:
     Returns
     -------
     str
-        ``λ`` with one significant digit, or ``e^-<ln(1/λ)>`` when ``λ`` is
-        below ``1e-300``.
+        ``λ`` with up to three significant digits, or ``e^-<ln(1/λ)>`` when
+        ``λ`` is below ``1e-300``.
 
     Examples
     --------
-    >>> lambda_label(log_inv_lambda(1e-8)), lambda_label(2000.0)
-    ('1e-08', 'e^-2000')
+    >>> lambda_label(log_inv_lambda(1e-8)), lambda_label(log_inv_lambda(1e-6 / 60**0.5)), lambda_label(2000.0)
+    ('1e-08', '1.29e-07', 'e^-2000')
     """
     lam = float(np.exp(-log_inv_lam))
-    return f"{lam:.0e}" if lam > 1e-300 else f"e^-{log_inv_lam:g}"
+    if lam <= 1e-300:
+        return f"e^-{log_inv_lam:g}"
+    text = f"{lam:.3g}"
+    if "e" in text or lam >= 1e-3:
+        return text
+    mantissa, exponent = f"{lam:.2e}".split("e")  # 0.0001 as 1e-04, like the smaller ones
+    return mantissa.rstrip("0").rstrip(".") + "e" + exponent
 
 
 def effective_log_inv_lambda(log_inv_lam: float, label_scale: float) -> float:
