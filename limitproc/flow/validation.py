@@ -9,8 +9,9 @@ Detection rules
 ---------------
 **Jump times.**  Jump ``k`` of neuron ``j_k`` (spec §3) is detected at the
 first time ``t̂_k`` at which the squared norm of ``j_k``'s group,
-``Σ_{g ∈ group} ||w_g||²``, reaches half its predicted value ``n r_k / 2``
-(``r_k`` the jump's rate).  This is seed 000's "half-fit" time (seeds digest
+``Σ_{g ∈ group} ||w_g||²``, reaches half its predicted value ``a_k²/2``:
+``n r_k / 2`` with ``r_k`` the jump's rate, ``||(y/c)_I|| / 2`` for inputs of
+any norms ``c`` (docs/general-inputs.md §1).  This is seed 000's "half-fit" time (seeds digest
 F11): before the jump the norm is ``λ^{e}``, after it ``n r_k``, and the
 crossing is a logistic one of width ``O(1/r_k)`` in ``t``, so ``t̂_k`` is
 sharp and never confused by another neuron's jump.  The loss midpoint
@@ -470,7 +471,7 @@ def _check(problem, process, run, margin, model, bound):
     jumps = []
     for idx, s in enumerate(process.jumps):
         group = s.group or (s.neuron,)
-        t_hat = run.growth_time(group, n * float(s.rate) / 2.0)
+        t_hat = run.growth_time(group, float(s.a) ** 2 / 2.0)  # a² = n r_k; ||(y/c)_I|| for any norms
         data = tuple(int(i) for i in s.data)
         fitters = tuple(sorted({int(fitter[i]) for i in data}))
         flow_data = tuple(int(i) for i in np.flatnonzero(fitter == rep[s.neuron]))

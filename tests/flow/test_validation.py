@@ -349,3 +349,22 @@ class TestLateRates:
         (run,) = validate(Problem(**TWO_PHASE), [1e-8], rates=False).runs
         assert np.isnan(run.late_rate) and np.isnan(run.late_rate_predicted)
         assert run.to_dict()["late_rate"] is None
+
+
+def test_general_inputs_jump_times_follow_the_finite_lambda_offsets():
+    """Inputs of norms 0.5–2 (a jump fitting two data of different norms, so
+    its neuron rotates while it grows) and an unbalanced initialization: the
+    flow's half-fit time (||w||² at half of a² = ||(y/c)_I||) minus τ ln(1/λ)
+    is the finite-λ offset C_k, to the simulator's accuracy (rtol 1e-10 on
+    times of order 10³ gives ~1e-6)."""
+    from limitproc.finite.corrections import finite_lambda
+
+    problem = Problem([1.0, 2.0, -1.5, -0.7], [[1, 1, -1, 1], [-1, 1, 1, 1], [1, -1, 1, 1.0], [0.5, 0.3, 1, -1]],
+                      a0=[1.2, 1.0, -1.5, -1.0], X=np.diag([0.5, 1.5, 2.0, 1.0]))
+    report = validate(problem, log_inv_lams=[921.0])
+    run = report.runs[0]
+    assert run.verdict.name == "MATCH" and sorted(j.data for j in run.jumps) == [(0, 1), (2, 3)]
+    offsets = finite_lambda(report.process, log_inv_lam=921.0).jump_offsets
+    measured = np.array([j.offset for j in run.jumps])
+    np.testing.assert_allclose(measured, offsets, atol=1e-5)
+    assert all(j.within_bound for j in run.jumps)
