@@ -27,7 +27,9 @@ import numpy as np
 from limitproc.reproduce import experiment, experiments
 
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
-COLUMNS = ("claim", "paper", "ours: predicted", "ours: measured (flow)", "verdict", "tolerance and why")
+def columns(result):
+    return ("claim", "paper", "ours: predicted", f"ours: measured ({result.measured_by})", "verdict",
+            "tolerance and why")
 
 
 def g(value):
@@ -59,7 +61,7 @@ def claims_table(result):
     counts = [f"{result.reproduced} of {len(result.claims)} claims reproduced"]
     counts += [f"{comparable} not comparable"] * bool(comparable) + [f"{differ} differ{'s' * (differ == 1)}"] * bool(differ)
     sizes = "`--quick` sizes" if result.quick else "full sizes"
-    return table(COLUMNS, rows) + ["", f"{result.name}, {sizes}: " + ", ".join(counts) + ".",
+    return table(columns(result), rows) + ["", f"{result.name}, {sizes}: " + ", ".join(counts) + ".",
                                    f"Run time: {result.seconds:.1f} s."]
 
 

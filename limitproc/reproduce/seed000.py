@@ -443,7 +443,7 @@ def _run_e1(quick, progress, outdir):
     ax.legend(fontsize=8)
     path = save_figure(figure, outdir, "seed000-e1")
     return Reproduction(
-        name="seed000-e1", title="two-point toy with a bias coordinate, gradient descent",
+        name="seed000-e1", title="two-point toy with a bias coordinate, gradient descent", measured_by="gradient descent",
         quick=quick, parameters={"seeds": seeds, "lambda": E1_LAM, "lr": E1_LR, "reduction": "mean"},
         claims=tuple(claims), figure=path, seconds=0.0,
         notes=(f"per draw (seed: predicted / GD half-fit iterations of +, −): " + "; ".join(

@@ -641,6 +641,7 @@ def _run_fig5_gd(quick, progress, outdir):
     statuses = sorted({r[f"gd_{red}_status"] for r in runs for red, _ in arms if f"gd_{red}" in r})
     return Reproduction(
         name="seed002-fig5-gd", title="squared norm against n under gradient descent at the paper's step",
+        measured_by="gradient descent; flow where named",
         quick=quick,
         parameters={"n": ns, "lambda": lams, "repeats": repeats, "lr": LR_FIG5, "reductions": [a for a, _ in arms],
                     "epochs": EPOCHS_FIG5, "flow_n": flow_n},
@@ -803,6 +804,7 @@ def _run_fig6_he(quick, progress, outdir):
     path = save_figure(figure, outdir, "seed002-fig6-he")
     return Reproduction(
         name="seed002-fig6-he", title="squared norm against the width from PyTorch's default initialization",
+        measured_by="gradient descent",
         quick=quick, parameters={"n": n, "m": ms, "gd_m": gd_ms, "epochs": epochs, "repeats": repeats, "lr": LR_HE},
         claims=tuple(claims), figure=path, seconds=0.0,
         notes=("Outside the limit process: this initialization is neither small nor balanced. The measurement is "
