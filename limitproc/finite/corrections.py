@@ -71,6 +71,20 @@ class Competitor:
         ``ln`` of the norm ratio jumper / competitor at the jumper's half-fit
         time with the finite-λ offsets, ``scale + lead``; the competitor holds
         about ``e^{−2 gap}`` of the fit, and jumps first if ``gap < 0``.
+
+    Examples
+    --------
+    Obtained from :attr:`FiniteLambdaPrediction.competitors`: neuron 1 was
+    active on datum 0, which neuron 0's jump takes (spec §8); at ``λ = 1e-8``
+    it is ``λ^0.368`` small there and keeps a negligible share of the fit:
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, 1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+    >>> (c,) = finite_lambda(limit_process(p), 1e-8).competitors
+    >>> c.k, c.neuron, round(c.exponent, 4), round(c.scale, 3), round(c.gap, 3)
+    (1, 1, 0.3675, 7.025, 6.599)
+    >>> c.shares, round(c.fit_share * 1e6, 2)
+    (False, 1.85)
     """
 
     k: int
@@ -143,6 +157,21 @@ class FiniteLambdaPrediction:
     linear phases grow at ``g(r) = ln(1 + h r)/h``, each jump crosses half its
     fit ``ψ(h r)/r`` after the flow's transit, and the residual's modes decay
     at ``−ln|1 − h ν|/h`` (``docs/gradient-descent.md`` §8).
+
+    Examples
+    --------
+    Obtained from :func:`finite_lambda`; neuron 0 fits data 0 and 1 at
+    ``τ_1 = 0.6``, neuron 1 datum 2 at ``τ_2 = 1.5`` (spec §3):
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> pred = finite_lambda(limit_process(p), 1e-8)
+    >>> pred.times.round(4).tolist(), pred.jump_offsets.round(4).tolist()
+    ([11.2661, 27.683], [0.2137, 0.052])
+    >>> pred.sq_norms.tolist(), round(pred.rate, 4), round(pred.asymptotic_rate, 4)
+    ([5.0, 2.0], 1.3327, 1.3333)
+    >>> pred.resolved, pred.valid, pred.competitors
+    (True, True, ())
     """
 
     process: object = field(repr=False)
@@ -355,7 +384,32 @@ class FiniteLambdaPrediction:
         before :attr:`valid_until` and before the first point where the
         first-order curve would rise (a loss curve never rises under the
         flow; at that λ the model then does not describe the run); ``note``
-        says where and why it stops (empty when it does not)."""
+        says where and why it stops (empty when it does not).
+
+        Parameters
+        ----------
+        num : int
+            Number of points of :meth:`loss_curve` before the cut.
+        t_max : float, optional
+            Horizon (flow time); default as in :meth:`loss_curve`.
+
+        Returns
+        -------
+        t, loss : ndarray
+            The predicted part of the curve.
+        note : str
+            Where and why the curve stops (empty when it is predicted
+            throughout).
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> pred = finite_lambda(limit_process(p), 1e-8)
+        >>> t, loss, note = pred.predicted_loss_curve(5, t_max=30.0)
+        >>> t.tolist(), loss.round(4).tolist(), note
+        ([0.0, 7.5, 15.0, 22.5, 30.0], [4.8333, 4.8333, 0.6667, 0.6653, 0.0013], '')
+        """
         t, loss = self.loss_curve(num, t_max)
         keep = t < self.valid_until
         note = "" if keep.all() else (f"not predicted from t = {self.valid_until:.4g} on (the earliest fit of the "
@@ -369,12 +423,60 @@ class FiniteLambdaPrediction:
 
     def loss(self, t):
         """Predicted training loss ``L(t)`` (un-accelerated ``t``; seeds digest
-        F12 with the relaxation of module docstring), same shape as ``t``."""
+        F12 with the relaxation of module docstring), same shape as ``t``.
+
+        ``L(t) = L(θ_K) + Σ_blocks`` (excess of each fitted block,
+        ``docs/finite-lambda.md`` §2), i.e. ``L(θ_K)`` plus :meth:`excess`.
+
+        Parameters
+        ----------
+        t : float or array_like
+            Flow times.
+
+        Returns
+        -------
+        ndarray
+            ``L(t)`` in spec §1 units, shape of ``t``.
+
+        Examples
+        --------
+        The plateaus are ``L(θ_0) = 29/6``, ``L(θ_1) = 2/3`` and ``L(θ_2) = 0``;
+        at each corrected jump time the loss is halfway down its drop:
+
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> pred = finite_lambda(limit_process(p), 1e-8)
+        >>> pred.loss(np.array([0.0, pred.times[1], 40.0])).round(4).tolist()
+        [4.8333, 0.1667, 0.0]
+        """
         return float(self.process.final.loss) + self.excess(t)
 
     def loss_curve(self, num=512, t_max=None):
         """``(t, L(t))`` on ``num`` points up to ``t_max`` (default: the
-        default horizon of :func:`~limitproc.flow.simulate.simulate_flow`)."""
+        default horizon of :func:`~limitproc.flow.simulate.simulate_flow`).
+
+        The curve of :meth:`loss` (``docs/finite-lambda.md`` §2), also where
+        it is not predicted (:meth:`predicted_loss_curve` cuts it there).
+
+        Parameters
+        ----------
+        num : int
+            Number of equally spaced points from ``t = 0``.
+        t_max : float, optional
+            Last time (flow time).
+
+        Returns
+        -------
+        t, loss : ndarray, shape (num,)
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> t, loss = finite_lambda(limit_process(p), 1e-8).loss_curve(4, t_max=30.0)
+        >>> t.tolist(), loss.round(4).tolist()
+        ([0.0, 10.0, 20.0, 30.0], [4.8333, 4.7135, 0.6666, 0.0013])
+        """
         if t_max is None:
             from ..flow.simulate import default_t_max
 
@@ -388,7 +490,29 @@ class FiniteLambdaPrediction:
             return t, self.loss(t)
 
     def excess(self, t):
-        """``L(t) − L(θ_K)``, summed over the fitted blocks (no cancellation)."""
+        """``L(t) − L(θ_K)``, summed over the fitted blocks (no cancellation).
+
+        Each block relaxes along the neural tangent kernel of its fitted
+        neurons (``docs/finite-lambda.md`` §2, §3.1; seeds digest F12).
+
+        Parameters
+        ----------
+        t : float or array_like
+            Flow times.
+
+        Returns
+        -------
+        ndarray
+            The excess loss, shape of ``t``.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> pred = finite_lambda(limit_process(p), 1e-8)
+        >>> pred.excess(np.array([0.0, 20.0])).round(4).tolist()
+        [4.8333, 0.6666]
+        """
         t = np.asarray(t, dtype=float)
         if self._scaled is not None:
             c = self.label_scale
@@ -401,7 +525,27 @@ class FiniteLambdaPrediction:
 
     def slope(self, level):
         """``ν = −½ d ln(L − L(θ_K))/dt`` of the predicted curve where the excess
-        first falls to ``level · (L(θ_0) − L(θ_K))`` after the last jump."""
+        first falls to ``level · (L(θ_0) − L(θ_K))`` after the last jump.
+
+        The local rate of the curve (``docs/finite-lambda.md`` §3.2; seeds digest F14;
+        :func:`~limitproc.finite.relaxation.local_slope`); ``nan`` without jumps.
+
+        Parameters
+        ----------
+        level : float
+            Fraction of the total drop, e.g. one of :data:`SLOPE_LEVELS`.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> round(finite_lambda(limit_process(p), 1e-8).slope(1e-6), 4)
+        1.3297
+        """
         if self._scaled is not None:
             return self.label_scale * self._scaled.slope(level)
         return local_slope(self, level)
@@ -409,7 +553,23 @@ class FiniteLambdaPrediction:
     # -- output --------------------------------------------------------------------------
 
     def to_dict(self):
-        """JSON-safe dict with a schema version (non-finite numbers as ``None``)."""
+        """JSON-safe dict with a schema version (non-finite numbers as ``None``).
+
+        The ``"limitproc.finite_lambda"`` schema of ``docs/json-schema.md``
+        (``finite_lambda``).
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> d = finite_lambda(limit_process(p), 1e-8).to_dict()
+        >>> d["schema"], d["resolved"], [round(j["t"], 4) for j in d["jumps"]]
+        ('limitproc.finite_lambda', True, [11.2661, 27.683])
+        """
         p = self.process
         curve_t, curve_loss, curve_note = self.predicted_loss_curve(129)
         status = self.status
@@ -466,7 +626,29 @@ class FiniteLambdaPrediction:
         """A :class:`~limitproc.tables.DataTable`: one row per jump, with a
         legend, the resolution verdict and the rate after the last jump;
         with a :class:`~limitproc.finite.simulated.SimulatedRun`, its measured
-        times and norms side by side ("simulated" columns)."""
+        times and norms side by side ("simulated" columns).
+
+        The columns follow ``docs/finite-lambda.md`` §1 (offsets ``C_k``) and
+        §4 (intervals where a correction does not hold).
+
+        Parameters
+        ----------
+        simulated : SimulatedRun, optional
+            A run of :func:`~limitproc.finite.simulated.simulate_prediction`
+            to compare with.
+
+        Returns
+        -------
+        DataTable
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> table = finite_lambda(limit_process(p), 1e-8).table()
+        >>> table.rows
+        (('1', '0', '0.6', '11.0524', '+0.2137', '11.2661', '5'), ('2', '1', '1.5', '27.631', '+0.052', '27.683', '2'))
+        """
         from ..tables import Column, DataTable
 
         gd = bool(self.step)
