@@ -18,7 +18,10 @@ share ``≈ e^{−2 e ln(1/λ)}`` of the fit; below ``e ln(1/λ) = 5`` it shares
 the fit visibly and the corrections (like the limit) do not describe the run.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -35,6 +38,13 @@ from .relaxation import (
     ntk_blocks,
     window_rate,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..process.algorithm1 import LimitProcess
+    from .offsets import LogNormOffsets
+    from .validity import JumpStatus
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -96,12 +106,12 @@ class Competitor:
     gap: float
 
     @property
-    def shares(self):
+    def shares(self) -> bool:
         """``e ln(1/λ) < 5``: it shares the fit (spec §8)."""
         return self.scale < RESOLUTION_CONSTANT
 
     @property
-    def fit_share(self):
+    def fit_share(self) -> float:
         """``1/(1 + e^{2 gap})``: the part of the fit of the shared data it
         holds (two aligned neurons fit in proportion to their squared norms;
         :mod:`limitproc.finite.validity`)."""
@@ -174,8 +184,8 @@ class FiniteLambdaPrediction:
     (True, True, ())
     """
 
-    process: object = field(repr=False)
-    offsets: object = field(repr=False)
+    process: Any = field(repr=False)
+    offsets: Any = field(repr=False)
     log_inv_lam: float
     times: np.ndarray
     leading_times: np.ndarray
@@ -185,32 +195,32 @@ class FiniteLambdaPrediction:
     margin: float
     competitors: tuple = field(repr=False)
     label_scale: float = 1.0
-    _scaled: object = field(repr=False, default=None)
+    _scaled: Any = field(repr=False, default=None)
     _cache: dict = field(repr=False, default_factory=dict)
-    progress: object = field(repr=False, default=None, compare=False)
-    stability: object = field(repr=False, default=None)
+    progress: Any = field(repr=False, default=None, compare=False)
+    stability: Any = field(repr=False, default=None)
 
     # -- gradient descent ----------------------------------------------------------------
 
     @property
-    def step(self):
+    def step(self) -> float:
         """The flow-time step ``h`` of gradient descent (0 for the flow)."""
         return float(self.process.step)
 
     @property
-    def steps(self):
+    def steps(self) -> NDArray[np.float64] | None:
         """The corrected jump times in steps, ``t_k / h`` (``None`` for the flow)."""
         return None if not self.step else self.times / self.step
 
     @property
-    def stable(self):
+    def stable(self) -> bool:
         """Gradient descent: ``h`` below the stability limit (always ``True`` for the flow)."""
         return self.stability is None or self.stability.stable(self.step)
 
     # -- where the corrections hold (limitproc.finite.validity) --------------------------
 
     @property
-    def status(self):
+    def status(self) -> tuple[JumpStatus, ...]:
         """Per jump, whether its corrected time holds
         (:class:`~limitproc.finite.validity.JumpStatus`; built on first use)."""
         if "status" not in self._cache:
@@ -232,19 +242,19 @@ class FiniteLambdaPrediction:
         return self._cache["status"]
 
     @property
-    def valid(self):
+    def valid(self) -> bool:
         """Every corrected time holds (:mod:`limitproc.finite.validity`)."""
         return all(st.valid for st in self.status)
 
     @property
-    def reported_times(self):
+    def reported_times(self) -> NDArray[np.float64]:
         """:attr:`times` where they hold, ``nan`` where they do not (:attr:`status`)."""
         out = np.array([t if st.valid else np.nan for t, st in zip(self.times, self.status)])
         out.flags.writeable = False
         return out
 
     @property
-    def valid_until(self):
+    def valid_until(self) -> float:
         """The loss curve is predicted up to this time: the earliest possible
         fit of the data of the first jump whose correction does not hold
         (``inf`` when all hold)."""
@@ -252,7 +262,7 @@ class FiniteLambdaPrediction:
         return float(min(bad)) if bad else np.inf
 
     @property
-    def shared_sq_norms(self):
+    def shared_sq_norms(self) -> NDArray[np.float64]:
         """Final ``||w_j||²`` with the competitors' shares of the fits
         (:func:`~limitproc.finite.validity.shared_sq_norms`); :attr:`sq_norms`
         when no competitor holds a visible share."""
@@ -277,7 +287,7 @@ class FiniteLambdaPrediction:
         return self._cache["blocks"]
 
     @property
-    def rate(self):
+    def rate(self) -> float:
         """``ν`` with ``L − L(θ_K) ∝ e^{−2νt}``, fitted where that excess falls
         through :data:`RATE_WINDOW` of ``L(θ_0) − L(θ_K)`` (``nan`` without jumps)."""
         if "rate" not in self._cache:
@@ -288,18 +298,18 @@ class FiniteLambdaPrediction:
     # -- scalars -------------------------------------------------------------------------
 
     @property
-    def lam(self):
+    def lam(self) -> float:
         """``λ`` (0.0 below the float range)."""
         return float(np.exp(-self.log_inv_lam))
 
     @property
-    def effective_log_inv_lam(self):
+    def effective_log_inv_lam(self) -> float:
         """``ln(1/λ) + ½ ln max |y_i|``: the log-scale the resolution is measured
         with (:func:`~limitproc.scale.effective_log_inv_lambda`)."""
         return effective_log_inv_lambda(self.log_inv_lam, self.process.problem.label_size)
 
     @property
-    def jump_offsets(self):
+    def jump_offsets(self) -> NDArray[np.float64]:
         """``C_k = t_k − τ_k ln(1/λ)`` (λ-free for labels of size 1 to 4)."""
         if self._scaled is None:
             return self.offsets.jump_offsets
@@ -308,7 +318,7 @@ class FiniteLambdaPrediction:
             return (inner.times - inner.process.times * self.log_inv_lam) / self.label_scale
 
     @property
-    def out_of_range(self):
+    def out_of_range(self) -> tuple[str, ...]:
         """Outputs beyond float64 in the units of the labels (times of labels
         near 1e-320, losses of labels near 1e200): their names.  They are
         computed on the labels ``y / c`` (:attr:`label_scale`), where they are
@@ -324,32 +334,32 @@ class FiniteLambdaPrediction:
                      if np.any(~np.isfinite(mine) | ((np.abs(mine) < tiny) & (theirs != 0))))
 
     @property
-    def accelerated_times(self):
+    def accelerated_times(self) -> NDArray[np.float64]:
         """``t_k / ln(1/λ)``: the corrected jump times in accelerated time."""
         return self.times / self.log_inv_lam
 
     @property
-    def margin_scale(self):
+    def margin_scale(self) -> float:
         """``μ ln(1/λ)`` (spec §8), with the effective ``ln(1/λ)``."""
         return self.margin * self.effective_log_inv_lam
 
     @property
-    def resolved(self):
+    def resolved(self) -> bool:
         """``μ ln(1/λ) ≥ 5``: the limit (and these corrections) describe the run."""
         return bool(self.margin_scale >= RESOLUTION_CONSTANT)
 
     @property
-    def largest_lambda(self):
+    def largest_lambda(self) -> float:
         """``e^{−5/μ}``: the largest λ the limit describes (spec §8)."""
         return self.process.resolution_margin.largest_lambda()
 
     @property
-    def sharing(self):
+    def sharing(self) -> tuple[Competitor, ...]:
         """The competitors with ``e ln(1/λ) < 5``: they share the fit."""
         return tuple(c for c in self.competitors if c.shares)
 
     @property
-    def verdict(self):
+    def verdict(self) -> str:
         """One sentence on the resolution of this λ (spec §8), on the jumps
         whose corrections do not hold (:attr:`status`) and, for gradient
         descent, on the stability limit."""
@@ -379,7 +389,9 @@ class FiniteLambdaPrediction:
 
     # -- curves --------------------------------------------------------------------------
 
-    def predicted_loss_curve(self, num=129, t_max=None):
+    def predicted_loss_curve(
+        self, num: int = 129, t_max: float | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
         """``(t, L(t), note)``: :meth:`loss_curve` where it is predicted, i.e.
         before :attr:`valid_until` and before the first point where the
         first-order curve would rise (a loss curve never rises under the
@@ -421,7 +433,7 @@ class FiniteLambdaPrediction:
             note = f"not predicted from t = {t[rises[0] + 1]:.4g} on (the first-order curve would rise there)"
         return t[keep], loss[keep], note
 
-    def loss(self, t):
+    def loss(self, t: ArrayLike) -> NDArray[np.float64]:
         """Predicted training loss ``L(t)`` (un-accelerated ``t``; seeds digest
         F12 with the relaxation of module docstring), same shape as ``t``.
 
@@ -451,7 +463,7 @@ class FiniteLambdaPrediction:
         """
         return float(self.process.final.loss) + self.excess(t)
 
-    def loss_curve(self, num=512, t_max=None):
+    def loss_curve(self, num: int = 512, t_max: float | None = None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(t, L(t))`` on ``num`` points up to ``t_max`` (default: the
         default horizon of :func:`~limitproc.flow.simulate.simulate_flow`).
 
@@ -489,7 +501,7 @@ class FiniteLambdaPrediction:
             t = np.linspace(0.0, float(t_max), int(num))
             return t, self.loss(t)
 
-    def excess(self, t):
+    def excess(self, t: ArrayLike) -> NDArray[np.float64]:
         """``L(t) − L(θ_K)``, summed over the fitted blocks (no cancellation).
 
         Each block relaxes along the neural tangent kernel of its fitted
@@ -523,7 +535,7 @@ class FiniteLambdaPrediction:
             out = out + block.loss(t)
         return out
 
-    def slope(self, level):
+    def slope(self, level: float) -> float:
         """``ν = −½ d ln(L − L(θ_K))/dt`` of the predicted curve where the excess
         first falls to ``level · (L(θ_0) − L(θ_K))`` after the last jump.
 
@@ -750,7 +762,7 @@ class FiniteLambdaPrediction:
                 f"μ ln(1/λ)={self.margin_scale:.3g}, {'resolved' if self.resolved else 'unresolved'})")
 
 
-def decay_rates(ntk, step=0.0):
+def decay_rates(ntk: ArrayLike, step: float = 0.0) -> NDArray[np.float64]:
     """Decay rate per unit flow time of the residual along each NTK eigenvalue
     ``ν``: ``ν`` for the flow, ``−ln|1 − h ν|/h`` for gradient descent with
     step ``h`` (``docs/gradient-descent.md`` §8; a mode alternates in sign when
@@ -774,7 +786,15 @@ def _lam_text(margin):
     return f"{10.0 ** exponent:.2g}" if exponent > -300 else f"1e{exponent:.4g}"
 
 
-def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offsets=None, progress=None):
+def finite_lambda(
+    process: Any,
+    lam: float | None = None,
+    *,
+    log_inv_lam: float | None = None,
+    unit_init: bool = False,
+    offsets: LogNormOffsets | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> FiniteLambdaPrediction:
     """Predictions of the limit process at a finite initialization scale ``λ``
     (module docstring; ``docs/finite-lambda.md``; seeds digest F8, F11, F12,
     F14; spec §8).
