@@ -32,9 +32,15 @@ the flow, ``s_half = ln(N)/(2g) + ψ(h r)/r`` with the discrete logistic
 system is integrated (flow) or iterated (gradient descent) once per jump.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["JumpProfile", "jump_profile", "norm_classes"]
 
@@ -47,7 +53,7 @@ _START = 1e-9
 TAIL = 20.0
 
 
-def norm_classes(c, rtol=1e-12):
+def norm_classes(c: ArrayLike, rtol: float = 1e-12) -> NDArray[np.int64]:
     """Labels of the classes of equal norm in ``c`` (within ``rtol``), shape
     like ``c``, numbered from 0 in increasing norm.
 
@@ -126,15 +132,15 @@ class JumpProfile:
     s_half: float
     kind: str
     settle: float = 0.0
-    _table: object = field(repr=False, default=None)
+    _table: Any = field(repr=False, default=None)
     _cache: dict = field(repr=False, default_factory=dict, compare=False)
 
     @property
-    def P(self):
+    def P(self) -> int:
         """Number of classes of equal norm."""
         return self.norms.size
 
-    def residual(self, s):
+    def residual(self, s: ArrayLike) -> NDArray[np.float64]:
         """``p_κ(s) = 1 − h(x_i)/y_i`` on each class at times ``s`` relative to
         the half-fit time, shape (len(s), P).  Gradient descent: the residual
         at the steps of one phase, interpolated linearly between them (its
@@ -174,7 +180,7 @@ class JumpProfile:
             out[:, k] = np.interp(s, times, values[:, k], left=1.0, right=values[-1, k])
         return out
 
-    def growth(self, s):
+    def growth(self, s: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(b, db/ds)`` with ``b = sqrt(||w||²)`` of the normalized jump of one
         class (``||w||² = N q``, ``q = 1 − p``) at times ``s`` relative to the
         half-fit: the growing neuron of the relaxation windows
@@ -231,7 +237,7 @@ class JumpProfile:
         b = np.sqrt(self.fit * np.exp(log_q))
         return b, 0.5 * b * rate
 
-    def table_phase(self):
+    def table_phase(self) -> float | None:
         """For gradient descent: a time (relative to the half-fit) at which
         the tabulated steps fall, so that a caller can align its steps with
         them (``None`` for the flow).
@@ -249,7 +255,7 @@ class JumpProfile:
         """
         return None if self.step == 0 else float(self._table[0][0])
 
-    def offset(self, log_amplitude):
+    def offset(self, log_amplitude: float) -> float:
         """``C = s_half − log_amplitude / g``: the half-fit time relative to
         ``τ ln(1/λ)`` of a group of growing-mode amplitude ``e^{log_amplitude}``.
 

@@ -32,11 +32,21 @@ with ``2 r C_k = ln(n r) − ln Σ_{g ∈ G} e^{2 κ_g}``; members share the fit
 ``||w_g||² = n r e^{2κ_g} / Σ e^{2κ}`` (F8).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..schema import json_number
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..problem.problem import Problem
+    from ..process.algorithm1 import LimitProcess
+    from ..process.mask import Mask
 
 __all__ = [
     "LOGISTIC_TAIL",
@@ -145,17 +155,17 @@ class LogNormOffsets:
     ([5.0, 1.0], ())
     """
 
-    process: object = field(repr=False)
+    process: Any = field(repr=False)
     model: str
     unit_init: bool
     jump_offsets: np.ndarray
     initial: np.ndarray = field(repr=False)
     realignments: tuple = field(repr=False)
     shares: np.ndarray = field(repr=False)
-    _states: object = field(repr=False, default=None)
+    _states: Any = field(repr=False, default=None)
     profiles: tuple = field(repr=False, default=())
 
-    def kappa(self, k):
+    def kappa(self, k: int) -> NDArray[np.float64]:
         """``κ_j^k`` on plateau ``k`` for every neuron, shape (m,); ``nan`` for
         neurons that have jumped by then, lost all their data or never move.
 
@@ -197,7 +207,7 @@ class LogNormOffsets:
             out[list(s.group or (s.neuron,))] = np.nan
         return out
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict (non-finite numbers as ``None``).
 
         The ``"offsets"`` entry of the ``finite_lambda`` document
@@ -229,7 +239,7 @@ class LogNormOffsets:
         }
 
 
-def group_members(mask, leader):
+def group_members(mask: Mask, leader: int | np.integer) -> NDArray[np.intp]:
     """The neurons of ``leader``'s group of equal columns (spec §5).
 
     Parameters
@@ -314,7 +324,7 @@ def _initial_phase(problem, j, log_norm, inner, sign):
     return float(np.log((a + b) / 2.0) - gamma * t), c, t
 
 
-def logistic(x):
+def logistic(x: ArrayLike) -> NDArray[np.float64]:
     """``1/(1 + e^x)`` (:func:`scipy.special.expit` of ``−x``).
 
     The profile of a one-class jump (``docs/finite-lambda.md`` §2.1).
@@ -757,7 +767,7 @@ def _realignment(old, new, blocks, h):
     return delta, remnant
 
 
-def offset_model(problem, process):
+def offset_model(problem: Problem, process: LimitProcess) -> NDArray[np.float64]:
     """First-order limit offsets ``C_k = lim (t̂_k − τ_k ln(1/λ))``, shape (K,)
     (``log_norm_offsets(process, model="first-order")``; seeds digest F11).
 

@@ -11,9 +11,18 @@ with these amplitudes, and :func:`loss_blocks` builds them from the offsets of
 :mod:`limitproc.finite.offsets`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .offsets import LOGISTIC_TAIL, logistic
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from .corrections import FiniteLambdaPrediction
 
 __all__ = ["RATE_WINDOW", "SLOPE_LEVELS", "fitted_rate", "loss_blocks", "ntk_blocks", "window_rate", "local_slope"]
 
@@ -665,7 +674,7 @@ def loss_blocks(process, offsets, L, times, progress=None):
     return tuple(out)
 
 
-def fitted_rate(t, excess, drop, window=RATE_WINDOW):
+def fitted_rate(t: ArrayLike, excess: ArrayLike, drop: float, window: tuple[float, float] = RATE_WINDOW) -> float:
     """``ν = −½ × slope`` of the least-squares line through ``ln(excess)``
     against ``t`` over the samples where ``excess`` first falls from
     ``window[0] · drop`` to ``window[1] · drop`` (seeds digest F14); ``nan``
@@ -727,7 +736,7 @@ def _crossing(excess, lo, hi, target, halvings=60):
     return hi
 
 
-def window_rate(prediction, window):
+def window_rate(prediction: FiniteLambdaPrediction, window: tuple[float, float]) -> float:
     """:func:`fitted_rate` of the predicted excess, sampled on 401 points
     between the times it first falls to ``window[0]`` and ``window[1]`` of
     the drop after the last jump.
@@ -776,7 +785,7 @@ def window_rate(prediction, window):
     return fitted_rate(grid, prediction.excess(grid), drop, (np.inf, 0.0))
 
 
-def local_slope(prediction, level):
+def local_slope(prediction: FiniteLambdaPrediction, level: float) -> float:
     """``−½ d ln(L − L(θ_K))/dt`` where the predicted excess first falls to
     ``level · (L(θ_0) − L(θ_K))`` after the last jump (``nan`` if never).
 
