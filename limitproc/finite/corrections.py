@@ -18,7 +18,10 @@ share ``≈ e^{−2 e ln(1/λ)}`` of the fit; below ``e ln(1/λ) = 5`` it shares
 the fit visibly and the corrections (like the limit) do not describe the run.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -35,6 +38,13 @@ from .relaxation import (
     ntk_blocks,
     window_rate,
 )
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..process.algorithm1 import LimitProcess
+    from .offsets import LogNormOffsets
+    from .validity import JumpStatus
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -71,6 +81,20 @@ class Competitor:
         ``ln`` of the norm ratio jumper / competitor at the jumper's half-fit
         time with the finite-λ offsets, ``scale + lead``; the competitor holds
         about ``e^{−2 gap}`` of the fit, and jumps first if ``gap < 0``.
+
+    Examples
+    --------
+    Obtained from :attr:`FiniteLambdaPrediction.competitors`: neuron 1 was
+    active on datum 0, which neuron 0's jump takes (spec §8); at ``λ = 1e-8``
+    it is ``λ^0.368`` small there and keeps a negligible share of the fit:
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, 1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+    >>> (c,) = finite_lambda(limit_process(p), 1e-8).competitors
+    >>> c.k, c.neuron, round(c.exponent, 4), round(c.scale, 3), round(c.gap, 3)
+    (1, 1, 0.3675, 7.025, 6.599)
+    >>> c.shares, round(c.fit_share * 1e6, 2)
+    (False, 1.85)
     """
 
     k: int
@@ -82,12 +106,12 @@ class Competitor:
     gap: float
 
     @property
-    def shares(self):
+    def shares(self) -> bool:
         """``e ln(1/λ) < 5``: it shares the fit (spec §8)."""
         return self.scale < RESOLUTION_CONSTANT
 
     @property
-    def fit_share(self):
+    def fit_share(self) -> float:
         """``1/(1 + e^{2 gap})``: the part of the fit of the shared data it
         holds (two aligned neurons fit in proportion to their squared norms;
         :mod:`limitproc.finite.validity`)."""
@@ -143,10 +167,25 @@ class FiniteLambdaPrediction:
     linear phases grow at ``g(r) = ln(1 + h r)/h``, each jump crosses half its
     fit ``ψ(h r)/r`` after the flow's transit, and the residual's modes decay
     at ``−ln|1 − h ν|/h`` (``docs/gradient-descent.md`` §8).
+
+    Examples
+    --------
+    Obtained from :func:`finite_lambda`; neuron 0 fits data 0 and 1 at
+    ``τ_1 = 0.6``, neuron 1 datum 2 at ``τ_2 = 1.5`` (spec §3):
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> pred = finite_lambda(limit_process(p), 1e-8)
+    >>> pred.times.round(4).tolist(), pred.jump_offsets.round(4).tolist()
+    ([11.2661, 27.683], [0.2137, 0.052])
+    >>> pred.sq_norms.tolist(), round(pred.rate, 4), round(pred.asymptotic_rate, 4)
+    ([5.0, 2.0], 1.3327, 1.3333)
+    >>> pred.resolved, pred.valid, pred.competitors
+    (True, True, ())
     """
 
-    process: object = field(repr=False)
-    offsets: object = field(repr=False)
+    process: Any = field(repr=False)
+    offsets: Any = field(repr=False)
     log_inv_lam: float
     times: np.ndarray
     leading_times: np.ndarray
@@ -156,32 +195,32 @@ class FiniteLambdaPrediction:
     margin: float
     competitors: tuple = field(repr=False)
     label_scale: float = 1.0
-    _scaled: object = field(repr=False, default=None)
+    _scaled: Any = field(repr=False, default=None)
     _cache: dict = field(repr=False, default_factory=dict)
-    progress: object = field(repr=False, default=None, compare=False)
-    stability: object = field(repr=False, default=None)
+    progress: Any = field(repr=False, default=None, compare=False)
+    stability: Any = field(repr=False, default=None)
 
     # -- gradient descent ----------------------------------------------------------------
 
     @property
-    def step(self):
+    def step(self) -> float:
         """The flow-time step ``h`` of gradient descent (0 for the flow)."""
         return float(self.process.step)
 
     @property
-    def steps(self):
+    def steps(self) -> NDArray[np.float64] | None:
         """The corrected jump times in steps, ``t_k / h`` (``None`` for the flow)."""
         return None if not self.step else self.times / self.step
 
     @property
-    def stable(self):
+    def stable(self) -> bool:
         """Gradient descent: ``h`` below the stability limit (always ``True`` for the flow)."""
         return self.stability is None or self.stability.stable(self.step)
 
     # -- where the corrections hold (limitproc.finite.validity) --------------------------
 
     @property
-    def status(self):
+    def status(self) -> tuple[JumpStatus, ...]:
         """Per jump, whether its corrected time holds
         (:class:`~limitproc.finite.validity.JumpStatus`; built on first use)."""
         if "status" not in self._cache:
@@ -203,19 +242,19 @@ class FiniteLambdaPrediction:
         return self._cache["status"]
 
     @property
-    def valid(self):
+    def valid(self) -> bool:
         """Every corrected time holds (:mod:`limitproc.finite.validity`)."""
         return all(st.valid for st in self.status)
 
     @property
-    def reported_times(self):
+    def reported_times(self) -> NDArray[np.float64]:
         """:attr:`times` where they hold, ``nan`` where they do not (:attr:`status`)."""
         out = np.array([t if st.valid else np.nan for t, st in zip(self.times, self.status)])
         out.flags.writeable = False
         return out
 
     @property
-    def valid_until(self):
+    def valid_until(self) -> float:
         """The loss curve is predicted up to this time: the earliest possible
         fit of the data of the first jump whose correction does not hold
         (``inf`` when all hold)."""
@@ -223,7 +262,7 @@ class FiniteLambdaPrediction:
         return float(min(bad)) if bad else np.inf
 
     @property
-    def shared_sq_norms(self):
+    def shared_sq_norms(self) -> NDArray[np.float64]:
         """Final ``||w_j||²`` with the competitors' shares of the fits
         (:func:`~limitproc.finite.validity.shared_sq_norms`); :attr:`sq_norms`
         when no competitor holds a visible share."""
@@ -248,7 +287,7 @@ class FiniteLambdaPrediction:
         return self._cache["blocks"]
 
     @property
-    def rate(self):
+    def rate(self) -> float:
         """``ν`` with ``L − L(θ_K) ∝ e^{−2νt}``, fitted where that excess falls
         through :data:`RATE_WINDOW` of ``L(θ_0) − L(θ_K)`` (``nan`` without jumps)."""
         if "rate" not in self._cache:
@@ -259,18 +298,18 @@ class FiniteLambdaPrediction:
     # -- scalars -------------------------------------------------------------------------
 
     @property
-    def lam(self):
+    def lam(self) -> float:
         """``λ`` (0.0 below the float range)."""
         return float(np.exp(-self.log_inv_lam))
 
     @property
-    def effective_log_inv_lam(self):
+    def effective_log_inv_lam(self) -> float:
         """``ln(1/λ) + ½ ln max |y_i|``: the log-scale the resolution is measured
         with (:func:`~limitproc.scale.effective_log_inv_lambda`)."""
         return effective_log_inv_lambda(self.log_inv_lam, self.process.problem.label_size)
 
     @property
-    def jump_offsets(self):
+    def jump_offsets(self) -> NDArray[np.float64]:
         """``C_k = t_k − τ_k ln(1/λ)`` (λ-free for labels of size 1 to 4)."""
         if self._scaled is None:
             return self.offsets.jump_offsets
@@ -279,7 +318,7 @@ class FiniteLambdaPrediction:
             return (inner.times - inner.process.times * self.log_inv_lam) / self.label_scale
 
     @property
-    def out_of_range(self):
+    def out_of_range(self) -> tuple[str, ...]:
         """Outputs beyond float64 in the units of the labels (times of labels
         near 1e-320, losses of labels near 1e200): their names.  They are
         computed on the labels ``y / c`` (:attr:`label_scale`), where they are
@@ -295,32 +334,32 @@ class FiniteLambdaPrediction:
                      if np.any(~np.isfinite(mine) | ((np.abs(mine) < tiny) & (theirs != 0))))
 
     @property
-    def accelerated_times(self):
+    def accelerated_times(self) -> NDArray[np.float64]:
         """``t_k / ln(1/λ)``: the corrected jump times in accelerated time."""
         return self.times / self.log_inv_lam
 
     @property
-    def margin_scale(self):
+    def margin_scale(self) -> float:
         """``μ ln(1/λ)`` (spec §8), with the effective ``ln(1/λ)``."""
         return self.margin * self.effective_log_inv_lam
 
     @property
-    def resolved(self):
+    def resolved(self) -> bool:
         """``μ ln(1/λ) ≥ 5``: the limit (and these corrections) describe the run."""
         return bool(self.margin_scale >= RESOLUTION_CONSTANT)
 
     @property
-    def largest_lambda(self):
+    def largest_lambda(self) -> float:
         """``e^{−5/μ}``: the largest λ the limit describes (spec §8)."""
         return self.process.resolution_margin.largest_lambda()
 
     @property
-    def sharing(self):
+    def sharing(self) -> tuple[Competitor, ...]:
         """The competitors with ``e ln(1/λ) < 5``: they share the fit."""
         return tuple(c for c in self.competitors if c.shares)
 
     @property
-    def verdict(self):
+    def verdict(self) -> str:
         """One sentence on the resolution of this λ (spec §8), on the jumps
         whose corrections do not hold (:attr:`status`) and, for gradient
         descent, on the stability limit."""
@@ -350,12 +389,39 @@ class FiniteLambdaPrediction:
 
     # -- curves --------------------------------------------------------------------------
 
-    def predicted_loss_curve(self, num=129, t_max=None):
+    def predicted_loss_curve(
+        self, num: int = 129, t_max: float | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
         """``(t, L(t), note)``: :meth:`loss_curve` where it is predicted, i.e.
         before :attr:`valid_until` and before the first point where the
         first-order curve would rise (a loss curve never rises under the
         flow; at that λ the model then does not describe the run); ``note``
-        says where and why it stops (empty when it does not)."""
+        says where and why it stops (empty when it does not).
+
+        Parameters
+        ----------
+        num : int
+            Number of points of :meth:`loss_curve` before the cut.
+        t_max : float, optional
+            Horizon (flow time); default as in :meth:`loss_curve`.
+
+        Returns
+        -------
+        t, loss : ndarray
+            The predicted part of the curve.
+        note : str
+            Where and why the curve stops (empty when it is predicted
+            throughout).
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> pred = finite_lambda(limit_process(p), 1e-8)
+        >>> t, loss, note = pred.predicted_loss_curve(5, t_max=30.0)
+        >>> t.tolist(), loss.round(4).tolist(), note
+        ([0.0, 7.5, 15.0, 22.5, 30.0], [4.8333, 4.8333, 0.6667, 0.6653, 0.0013], '')
+        """
         t, loss = self.loss_curve(num, t_max)
         keep = t < self.valid_until
         note = "" if keep.all() else (f"not predicted from t = {self.valid_until:.4g} on (the earliest fit of the "
@@ -367,14 +433,62 @@ class FiniteLambdaPrediction:
             note = f"not predicted from t = {t[rises[0] + 1]:.4g} on (the first-order curve would rise there)"
         return t[keep], loss[keep], note
 
-    def loss(self, t):
+    def loss(self, t: ArrayLike) -> NDArray[np.float64]:
         """Predicted training loss ``L(t)`` (un-accelerated ``t``; seeds digest
-        F12 with the relaxation of module docstring), same shape as ``t``."""
+        F12 with the relaxation of module docstring), same shape as ``t``.
+
+        ``L(t) = L(θ_K) + Σ_blocks`` (excess of each fitted block,
+        ``docs/finite-lambda.md`` §2), i.e. ``L(θ_K)`` plus :meth:`excess`.
+
+        Parameters
+        ----------
+        t : float or array_like
+            Flow times.
+
+        Returns
+        -------
+        ndarray
+            ``L(t)`` in spec §1 units, shape of ``t``.
+
+        Examples
+        --------
+        The plateaus are ``L(θ_0) = 29/6``, ``L(θ_1) = 2/3`` and ``L(θ_2) = 0``;
+        at each corrected jump time the loss is halfway down its drop:
+
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> pred = finite_lambda(limit_process(p), 1e-8)
+        >>> pred.loss(np.array([0.0, pred.times[1], 40.0])).round(4).tolist()
+        [4.8333, 0.1667, 0.0]
+        """
         return float(self.process.final.loss) + self.excess(t)
 
-    def loss_curve(self, num=512, t_max=None):
+    def loss_curve(self, num: int = 512, t_max: float | None = None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(t, L(t))`` on ``num`` points up to ``t_max`` (default: the
-        default horizon of :func:`~limitproc.flow.simulate.simulate_flow`)."""
+        default horizon of :func:`~limitproc.flow.simulate.simulate_flow`).
+
+        The curve of :meth:`loss` (``docs/finite-lambda.md`` §2), also where
+        it is not predicted (:meth:`predicted_loss_curve` cuts it there).
+
+        Parameters
+        ----------
+        num : int
+            Number of equally spaced points from ``t = 0``.
+        t_max : float, optional
+            Last time (flow time).
+
+        Returns
+        -------
+        t, loss : ndarray, shape (num,)
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> t, loss = finite_lambda(limit_process(p), 1e-8).loss_curve(4, t_max=30.0)
+        >>> t.tolist(), loss.round(4).tolist()
+        ([0.0, 10.0, 20.0, 30.0], [4.8333, 4.7135, 0.6666, 0.0013])
+        """
         if t_max is None:
             from ..flow.simulate import default_t_max
 
@@ -387,8 +501,30 @@ class FiniteLambdaPrediction:
             t = np.linspace(0.0, float(t_max), int(num))
             return t, self.loss(t)
 
-    def excess(self, t):
-        """``L(t) − L(θ_K)``, summed over the fitted blocks (no cancellation)."""
+    def excess(self, t: ArrayLike) -> NDArray[np.float64]:
+        """``L(t) − L(θ_K)``, summed over the fitted blocks (no cancellation).
+
+        Each block relaxes along the neural tangent kernel of its fitted
+        neurons (``docs/finite-lambda.md`` §2, §3.1; seeds digest F12).
+
+        Parameters
+        ----------
+        t : float or array_like
+            Flow times.
+
+        Returns
+        -------
+        ndarray
+            The excess loss, shape of ``t``.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> pred = finite_lambda(limit_process(p), 1e-8)
+        >>> pred.excess(np.array([0.0, 20.0])).round(4).tolist()
+        [4.8333, 0.6666]
+        """
         t = np.asarray(t, dtype=float)
         if self._scaled is not None:
             c = self.label_scale
@@ -399,9 +535,29 @@ class FiniteLambdaPrediction:
             out = out + block.loss(t)
         return out
 
-    def slope(self, level):
+    def slope(self, level: float) -> float:
         """``ν = −½ d ln(L − L(θ_K))/dt`` of the predicted curve where the excess
-        first falls to ``level · (L(θ_0) − L(θ_K))`` after the last jump."""
+        first falls to ``level · (L(θ_0) − L(θ_K))`` after the last jump.
+
+        The local rate of the curve (``docs/finite-lambda.md`` §3.2; seeds digest F14;
+        :func:`~limitproc.finite.relaxation.local_slope`); ``nan`` without jumps.
+
+        Parameters
+        ----------
+        level : float
+            Fraction of the total drop, e.g. one of :data:`SLOPE_LEVELS`.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> round(finite_lambda(limit_process(p), 1e-8).slope(1e-6), 4)
+        1.3297
+        """
         if self._scaled is not None:
             return self.label_scale * self._scaled.slope(level)
         return local_slope(self, level)
@@ -409,7 +565,23 @@ class FiniteLambdaPrediction:
     # -- output --------------------------------------------------------------------------
 
     def to_dict(self):
-        """JSON-safe dict with a schema version (non-finite numbers as ``None``)."""
+        """JSON-safe dict with a schema version (non-finite numbers as ``None``).
+
+        The ``"limitproc.finite_lambda"`` schema of ``docs/json-schema.md``
+        (``finite_lambda``).
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> d = finite_lambda(limit_process(p), 1e-8).to_dict()
+        >>> d["schema"], d["resolved"], [round(j["t"], 4) for j in d["jumps"]]
+        ('limitproc.finite_lambda', True, [11.2661, 27.683])
+        """
         p = self.process
         curve_t, curve_loss, curve_note = self.predicted_loss_curve(129)
         status = self.status
@@ -466,7 +638,29 @@ class FiniteLambdaPrediction:
         """A :class:`~limitproc.tables.DataTable`: one row per jump, with a
         legend, the resolution verdict and the rate after the last jump;
         with a :class:`~limitproc.finite.simulated.SimulatedRun`, its measured
-        times and norms side by side ("simulated" columns)."""
+        times and norms side by side ("simulated" columns).
+
+        The columns follow ``docs/finite-lambda.md`` §1 (offsets ``C_k``) and
+        §4 (intervals where a correction does not hold).
+
+        Parameters
+        ----------
+        simulated : SimulatedRun, optional
+            A run of :func:`~limitproc.finite.simulated.simulate_prediction`
+            to compare with.
+
+        Returns
+        -------
+        DataTable
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> table = finite_lambda(limit_process(p), 1e-8).table()
+        >>> table.rows
+        (('1', '0', '0.6', '11.0524', '+0.2137', '11.2661', '5'), ('2', '1', '1.5', '27.631', '+0.052', '27.683', '2'))
+        """
         from ..tables import Column, DataTable
 
         gd = bool(self.step)
@@ -568,7 +762,7 @@ class FiniteLambdaPrediction:
                 f"μ ln(1/λ)={self.margin_scale:.3g}, {'resolved' if self.resolved else 'unresolved'})")
 
 
-def decay_rates(ntk, step=0.0):
+def decay_rates(ntk: ArrayLike, step: float = 0.0) -> NDArray[np.float64]:
     """Decay rate per unit flow time of the residual along each NTK eigenvalue
     ``ν``: ``ν`` for the flow, ``−ln|1 − h ν|/h`` for gradient descent with
     step ``h`` (``docs/gradient-descent.md`` §8; a mode alternates in sign when
@@ -592,7 +786,15 @@ def _lam_text(margin):
     return f"{10.0 ** exponent:.2g}" if exponent > -300 else f"1e{exponent:.4g}"
 
 
-def finite_lambda(process, lam=None, *, log_inv_lam=None, unit_init=False, offsets=None, progress=None):
+def finite_lambda(
+    process: Any,
+    lam: float | None = None,
+    *,
+    log_inv_lam: float | None = None,
+    unit_init: bool = False,
+    offsets: LogNormOffsets | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> FiniteLambdaPrediction:
     """Predictions of the limit process at a finite initialization scale ``λ``
     (module docstring; ``docs/finite-lambda.md``; seeds digest F8, F11, F12,
     F14; spec §8).

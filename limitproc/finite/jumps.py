@@ -32,9 +32,15 @@ the flow, ``s_half = ln(N)/(2g) + ψ(h r)/r`` with the discrete logistic
 system is integrated (flow) or iterated (gradient descent) once per jump.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["JumpProfile", "jump_profile", "norm_classes"]
 
@@ -47,10 +53,23 @@ _START = 1e-9
 TAIL = 20.0
 
 
-def norm_classes(c, rtol=1e-12):
+def norm_classes(c: ArrayLike, rtol: float = 1e-12) -> NDArray[np.int64]:
     """Labels of the classes of equal norm in ``c`` (within ``rtol``), shape
     like ``c``, numbered from 0 in increasing norm.
 
+    Parameters
+    ----------
+    c : array_like
+        Input norms.
+    rtol : float
+        Relative tolerance within which two norms are equal.
+
+    Returns
+    -------
+    ndarray of int64
+
+    Examples
+    --------
     >>> norm_classes(np.array([2.0, 1.0, 2.0 * (1 + 1e-15), 0.5])).tolist()
     [2, 1, 2, 0]
     """
@@ -91,6 +110,15 @@ class JumpProfile:
         Closed form (one class) or numerical profile.
     settle : float
         Time after the half-fit from which every ``|p_κ| ≤ e^{−2 TAIL}``.
+
+    Examples
+    --------
+    Obtained from :func:`jump_profile` (or
+    the ``profiles`` of :class:`~limitproc.finite.offsets.LogNormOffsets`):
+
+    >>> p = jump_profile(np.array([3.0, 4.0]), np.ones(2), 2)
+    >>> p.kind, p.P, p.rate, p.fit, round(p.s_half, 4), round(p.settle, 4)
+    ('logistic', 1, 2.5, 5.0, 0.3219, 8.0)
     """
 
     n: int
@@ -104,19 +132,38 @@ class JumpProfile:
     s_half: float
     kind: str
     settle: float = 0.0
-    _table: object = field(repr=False, default=None)
+    _table: Any = field(repr=False, default=None)
     _cache: dict = field(repr=False, default_factory=dict, compare=False)
 
     @property
-    def P(self):
+    def P(self) -> int:
         """Number of classes of equal norm."""
         return self.norms.size
 
-    def residual(self, s):
+    def residual(self, s: ArrayLike) -> NDArray[np.float64]:
         """``p_κ(s) = 1 − h(x_i)/y_i`` on each class at times ``s`` relative to
         the half-fit time, shape (len(s), P).  Gradient descent: the residual
         at the steps of one phase, interpolated linearly between them (its
-        sign alternates when ``h r > 1/2``)."""
+        sign alternates when ``h r > 1/2``).
+
+        One class: the logistic ``1/(1 + e^{2 r s})`` (seeds digest F12,
+        ``docs/finite-lambda.md`` §2.1).
+
+        Parameters
+        ----------
+        s : float or array_like
+            Times relative to the half-fit time.
+
+        Returns
+        -------
+        ndarray, shape (len(s), P)
+
+        Examples
+        --------
+        >>> p = jump_profile(np.array([3.0, 4.0]), np.ones(2), 2)
+        >>> p.residual([0.0, 1.0]).round(4).tolist()   # 1/(1 + e^{2 r s}), r = 2.5
+        [[0.5], [0.0067]]
+        """
         s = np.atleast_1d(np.asarray(s, dtype=float))
         if self.kind == "logistic":
             from scipy.special import expit
@@ -133,12 +180,37 @@ class JumpProfile:
             out[:, k] = np.interp(s, times, values[:, k], left=1.0, right=values[-1, k])
         return out
 
-    def growth(self, s):
+    def growth(self, s: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """``(b, db/ds)`` with ``b = sqrt(||w||²)`` of the normalized jump of one
         class (``||w||² = N q``, ``q = 1 − p``) at times ``s`` relative to the
         half-fit: the growing neuron of the relaxation windows
         (:mod:`limitproc.finite.relaxation`).  Gradient descent: a cubic spline
-        through the steps of ``ln q``, which is smooth (``ln q ≈ 2 g s`` early)."""
+        through the steps of ``ln q``, which is smooth (``ln q ≈ 2 g s`` early).
+
+        Parameters
+        ----------
+        s : float or array_like
+            Times relative to the half-fit time.
+
+        Returns
+        -------
+        b, db_ds : ndarray
+            Same shape as ``s``.
+
+        Raises
+        ------
+        ValueError
+            A numerical profile on data of more than one norm.
+
+        Examples
+        --------
+        At the half-fit ``b = sqrt(N/2)`` and ``db/ds = b r / 2``:
+
+        >>> p = jump_profile(np.array([3.0, 4.0]), np.ones(2), 2)
+        >>> b, db = p.growth(np.array([0.0]))
+        >>> round(float(b[0]), 4), round(float(db[0]), 4)
+        (1.5811, 1.9764)
+        """
         s = np.asarray(s, dtype=float)
         if self.kind == "logistic":
             from scipy.special import expit
@@ -165,15 +237,45 @@ class JumpProfile:
         b = np.sqrt(self.fit * np.exp(log_q))
         return b, 0.5 * b * rate
 
-    def table_phase(self):
+    def table_phase(self) -> float | None:
         """For gradient descent: a time (relative to the half-fit) at which
         the tabulated steps fall, so that a caller can align its steps with
-        them (``None`` for the flow)."""
+        them (``None`` for the flow).
+
+        Returns
+        -------
+        float or None
+
+        Examples
+        --------
+        >>> jump_profile(np.array([3.0, 4.0]), np.ones(2), 2).table_phase() is None
+        True
+        >>> round(jump_profile(np.array([3.0, 4.0]), np.ones(2), 2, step=0.1).table_phase(), 4)
+        -9.6008
+        """
         return None if self.step == 0 else float(self._table[0][0])
 
-    def offset(self, log_amplitude):
+    def offset(self, log_amplitude: float) -> float:
         """``C = s_half − log_amplitude / g``: the half-fit time relative to
-        ``τ ln(1/λ)`` of a group of growing-mode amplitude ``e^{log_amplitude}``."""
+        ``τ ln(1/λ)`` of a group of growing-mode amplitude ``e^{log_amplitude}``.
+
+        ``docs/finite-lambda.md`` §1.3 (jump offsets).
+
+        Parameters
+        ----------
+        log_amplitude : float
+            ``ln`` of the λ-free amplitude of the growing mode at ``τ ln(1/λ)``.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> p = jump_profile(np.array([3.0, 4.0]), np.ones(2), 2)
+        >>> round(p.offset(0.0), 4), round(p.offset(-2.0), 4)   # s_half + 2/r
+        (0.3219, 1.1219)
+        """
         return self.s_half - log_amplitude / self.speed
 
 
@@ -190,6 +292,21 @@ def jump_profile(y, c, n, step=0.0):
     """The :class:`JumpProfile` of a jump on data with labels ``y`` and input
     norms ``c`` (``n`` data in the problem), for the flow (``step = 0``) or for
     gradient descent with flow-time step ``h = step``.
+
+    Parameters
+    ----------
+    y : array_like
+        The labels of the jump's data (signs are ignored).
+    c : array_like
+        Their input norms.
+    n : int
+        Number of data of the problem.
+    step : float
+        ``h`` (0 for the flow).
+
+    Returns
+    -------
+    JumpProfile
 
     Examples
     --------

@@ -32,11 +32,21 @@ with ``2 r C_k = ln(n r) − ln Σ_{g ∈ G} e^{2 κ_g}``; members share the fit
 ``||w_g||² = n r e^{2κ_g} / Σ e^{2κ}`` (F8).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..schema import json_number
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..problem.problem import Problem
+    from ..process.algorithm1 import LimitProcess
+    from ..process.mask import Mask
 
 __all__ = [
     "LOGISTIC_TAIL",
@@ -79,6 +89,20 @@ class Realignment:
     remnant : tuple of float
         ``ln`` of the λ-free size of the positive component left on each
         taken block (group-combined), per jump of ``jumps``.
+
+    Examples
+    --------
+    Obtained from :attr:`LogNormOffsets.realignments`
+    (``docs/finite-lambda.md`` §1.2): jump 1 takes datum 0 from waiting
+    neuron 1, whose rate drops from ``√10/3`` to ``1/3``:
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, 1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+    >>> (step,) = log_norm_offsets(limit_process(p)).realignments
+    >>> step.k, step.neuron, step.jumps, round(step.old_rate, 4), round(step.new_rate, 4)
+    (1, 1, (1,), 1.0541, 0.3333)
+    >>> round(step.exponent, 4), round(step.delta, 4), round(step.lead, 4)
+    (0.3675, -0.2917, -0.1716)
     """
 
     k: int
@@ -116,21 +140,60 @@ class LogNormOffsets:
         seeds digest F8); 0 otherwise.
     profiles : tuple of JumpProfile
         The one-neuron fit of each jump (:mod:`limitproc.finite.jumps`).
+
+    Examples
+    --------
+    Obtained from :func:`log_norm_offsets`; the jump offsets are those of
+    :func:`offset_model` here (one neuron per sign, spec §4):
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> offsets = log_norm_offsets(limit_process(p))
+    >>> offsets.model, offsets.jump_offsets.round(4).tolist(), offsets.initial.round(4).tolist()
+    ('transit', [0.2137, -0.9357], [0.4485, 0.3119])
+    >>> offsets.shares.tolist(), offsets.realignments
+    ([5.0, 1.0], ())
     """
 
-    process: object = field(repr=False)
+    process: Any = field(repr=False)
     model: str
     unit_init: bool
     jump_offsets: np.ndarray
     initial: np.ndarray = field(repr=False)
     realignments: tuple = field(repr=False)
     shares: np.ndarray = field(repr=False)
-    _states: object = field(repr=False, default=None)
+    _states: Any = field(repr=False, default=None)
     profiles: tuple = field(repr=False, default=())
 
-    def kappa(self, k):
+    def kappa(self, k: int) -> NDArray[np.float64]:
         """``κ_j^k`` on plateau ``k`` for every neuron, shape (m,); ``nan`` for
-        neurons that have jumped by then, lost all their data or never move."""
+        neurons that have jumped by then, lost all their data or never move.
+
+        ``κ_j^k = κ_j^0 + Σ_{l ≤ k} Δ_j^l`` over the realignments of ``j``
+        (``docs/finite-lambda.md`` §1.2).
+
+        Parameters
+        ----------
+        k : int
+            The plateau, ``0 ≤ k ≤ K``.
+
+        Returns
+        -------
+        ndarray, shape (m,)
+
+        Raises
+        ------
+        ValueError
+            ``k`` outside ``0..K``.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, 1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+        >>> offsets = log_norm_offsets(limit_process(p))
+        >>> offsets.kappa(0).round(4).tolist(), offsets.kappa(1).round(4).tolist()
+        ([0.4485, 0.4045], [nan, 0.1128])
+        """
         k = int(k)
         if not 0 <= k <= self.process.K:
             raise ValueError(f"k must be in 0..{self.process.K}, got {k}")
@@ -144,8 +207,24 @@ class LogNormOffsets:
             out[list(s.group or (s.neuron,))] = np.nan
         return out
 
-    def to_dict(self):
-        """JSON-safe dict (non-finite numbers as ``None``)."""
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (non-finite numbers as ``None``).
+
+        The ``"offsets"`` entry of the ``finite_lambda`` document
+        (``docs/json-schema.md``).
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> d = log_norm_offsets(limit_process(p)).to_dict()
+        >>> d["model"], [round(c, 4) for c in d["jump_offsets"]], d["shares"]
+        ('transit', [0.2137, -0.9357], [5.0, 1.0])
+        """
         return {
             "model": self.model,
             "unit_init": bool(self.unit_init),
@@ -160,8 +239,30 @@ class LogNormOffsets:
         }
 
 
-def group_members(mask, leader):
-    """The neurons of ``leader``'s group of equal columns (spec §5)."""
+def group_members(mask: Mask, leader: int | np.integer) -> NDArray[np.intp]:
+    """The neurons of ``leader``'s group of equal columns (spec §5).
+
+    Parameters
+    ----------
+    mask : Mask
+        The activation mask of a limit process (``process.mask``).
+    leader : int
+        Any neuron of the group.
+
+    Returns
+    -------
+    ndarray of int
+        The group's neurons, increasing.
+
+    Examples
+    --------
+    Two neurons with the same column form one group:
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0], [[1, 1], [1, 1]], signs=[1, 1])
+    >>> group_members(limit_process(p).mask, 1).tolist()
+    [0, 1]
+    """
     return np.flatnonzero(mask.representative == mask.representative[leader])
 
 
@@ -223,8 +324,25 @@ def _initial_phase(problem, j, log_norm, inner, sign):
     return float(np.log((a + b) / 2.0) - gamma * t), c, t
 
 
-def logistic(x):
-    """``1/(1 + e^x)`` (:func:`scipy.special.expit` of ``−x``)."""
+def logistic(x: ArrayLike) -> NDArray[np.float64]:
+    """``1/(1 + e^x)`` (:func:`scipy.special.expit` of ``−x``).
+
+    The profile of a one-class jump (``docs/finite-lambda.md`` §2.1).
+
+    Parameters
+    ----------
+    x : float or array_like
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``x``.
+
+    Examples
+    --------
+    >>> logistic([0.0, 2.0]).round(4).tolist()
+    [0.5, 0.1192]
+    """
     from scipy.special import expit
 
     return expit(-np.asarray(x, dtype=float))
@@ -649,7 +767,7 @@ def _realignment(old, new, blocks, h):
     return delta, remnant
 
 
-def offset_model(problem, process):
+def offset_model(problem: Problem, process: LimitProcess) -> NDArray[np.float64]:
     """First-order limit offsets ``C_k = lim (t̂_k − τ_k ln(1/λ))``, shape (K,)
     (``log_norm_offsets(process, model="first-order")``; seeds digest F11).
 
@@ -664,6 +782,18 @@ def offset_model(problem, process):
     neuron has no component on opposite-sign data; groups add their
     amplitudes in squares.  :func:`log_norm_offsets` (``model="transit"``) is
     exact in general.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem of ``process`` (kept for the signature; the offsets come
+        from ``process``).
+    process : LimitProcess
+        ``limit_process(problem)``.
+
+    Returns
+    -------
+    ndarray, shape (K,)
 
     Examples
     --------
@@ -703,6 +833,18 @@ def offset_bound(problem, process):
     ``2 g_k B_k = 2 g_k |s_half,k| + 2 max_G |κ_g^0| + ln |G| + Σ_l [2 ln 2 + 2 (g(r^{l−1}) − g(r^l)) B_l]``
     (:mod:`limitproc.finite.jumps` for ``s_half``, ``ln |G|`` for the
     amplitudes a group adds).
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem of ``process``.
+    process : LimitProcess
+        ``limit_process(problem)`` (or ``limit_process(problem, step=h)``).
+
+    Returns
+    -------
+    ndarray, shape (K,)
+        ``B_k`` per jump.
 
     Examples
     --------

@@ -11,9 +11,18 @@ with these amplitudes, and :func:`loss_blocks` builds them from the offsets of
 :mod:`limitproc.finite.offsets`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .offsets import LOGISTIC_TAIL, logistic
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from .corrections import FiniteLambdaPrediction
 
 __all__ = ["RATE_WINDOW", "SLOPE_LEVELS", "fitted_rate", "loss_blocks", "ntk_blocks", "window_rate", "local_slope"]
 
@@ -410,7 +419,28 @@ def ntk_blocks(process):
     and ``∂h(x_i)/∂w = a x_i`` give ``K_ik = c_i c_k ω_i ω_k + a² c_i² δ_ik`` on
     a block fitted with ``a² = N``, ``ω_i = y_i/(c_i √N)``, i.e.
     ``(y yᵀ/N + N diag(c²))/n``, plus ``N_G c_i²/n`` for a later group active
-    on datum ``i``; for unit norms this is the expression above."""
+    on datum ``i``; for unit norms this is the expression above
+    (``docs/finite-lambda.md`` §3.1).
+
+    Parameters
+    ----------
+    process : LimitProcess
+
+    Returns
+    -------
+    list of ndarray
+        One symmetric matrix per jump, on the data it fitted.
+
+    Examples
+    --------
+    Block 1 is ``r_1 (I + d dᵀ)`` with ``r_1 = 5/6``, ``d ∝ (3, 4)``; block 2
+    is ``r_2 = 1/3``; the smallest eigenvalue is the asymptotic rate:
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([1.5, 2.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> [K.round(4).tolist() for K in ntk_blocks(limit_process(p))]
+    [[[1.1333, 0.4], [0.4, 1.3667]], [[0.6667]]]
+    """
     problem, mask = process.problem, process.mask
     blocks = []
     general = bool(problem.extensions)
@@ -539,7 +569,42 @@ def loss_blocks(process, offsets, L, times, progress=None):
     """One :class:`_Block` per jump, with the O(λ) orthogonal amplitudes and
     the ``λ^e`` remnants of the later jumping groups; ``progress("relaxation",
     done, K)`` is called after each.  Beyond spec §1's setting (inputs of any
-    norms, unbalanced initializations): :class:`_DenseBlock`."""
+    norms, unbalanced initializations): :class:`_DenseBlock`.
+
+    ``docs/finite-lambda.md`` §2 (the logistic and its ``O(λ)`` and ``λ^e``
+    amplitudes) and §3.1 (the relaxation along the NTK).
+
+    Parameters
+    ----------
+    process : LimitProcess
+    offsets : LogNormOffsets
+        :func:`~limitproc.finite.offsets.log_norm_offsets` of ``process``.
+    L : float
+        ``ln(1/λ)``.
+    times : ndarray, shape (K,)
+        The corrected jump times ``τ_k L + C_k``.
+    progress : callable, optional
+        ``progress("relaxation", done, K)``.
+
+    Returns
+    -------
+    tuple
+        One block per jump; ``block.loss(t)`` is its part of ``L(t) − L(θ_K)``.
+
+    Examples
+    --------
+    Each block holds half its drop at its jump's corrected time:
+
+    >>> from limitproc import Problem, limit_process
+    >>> from limitproc.finite import finite_lambda
+    >>> p = Problem([1.5, 2.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> pred = finite_lambda(limit_process(p), 1e-8)
+    >>> blocks = loss_blocks(pred.process, pred.offsets, pred.log_inv_lam, pred.times)
+    >>> [round(b.rate, 4) for b in blocks]
+    [0.8333, 0.3333]
+    >>> blocks[0].loss(np.array([0.0, pred.times[0]])).round(4).tolist()
+    [1.0417, 0.2604]
+    """
     if process.problem.extensions or offsets._states is None:
         return _dense_blocks(process, offsets, times, progress)
     problem, mask = process.problem, process.mask
@@ -609,12 +674,29 @@ def loss_blocks(process, offsets, L, times, progress=None):
     return tuple(out)
 
 
-def fitted_rate(t, excess, drop, window=RATE_WINDOW):
+def fitted_rate(t: ArrayLike, excess: ArrayLike, drop: float, window: tuple[float, float] = RATE_WINDOW) -> float:
     """``ν = −½ × slope`` of the least-squares line through ``ln(excess)``
     against ``t`` over the samples where ``excess`` first falls from
     ``window[0] · drop`` to ``window[1] · drop`` (seeds digest F14); ``nan``
     when fewer than 3 samples lie there.
 
+    Parameters
+    ----------
+    t : array_like
+        Sample times, increasing.
+    excess : array_like
+        ``L(t) − L(θ_K)`` at ``t``.
+    drop : float
+        ``L(θ_0) − L(θ_K)``.
+    window : (float, float)
+        The fractions of ``drop`` the fit runs between (:data:`RATE_WINDOW`).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
     >>> t = np.linspace(0.0, 20.0, 201)
     >>> round(fitted_rate(t, 2.0 * np.exp(-2 * 0.75 * t), 2.0), 12)
     0.75
@@ -654,10 +736,34 @@ def _crossing(excess, lo, hi, target, halvings=60):
     return hi
 
 
-def window_rate(prediction, window):
+def window_rate(prediction: FiniteLambdaPrediction, window: tuple[float, float]) -> float:
     """:func:`fitted_rate` of the predicted excess, sampled on 401 points
     between the times it first falls to ``window[0]`` and ``window[1]`` of
-    the drop after the last jump."""
+    the drop after the last jump.
+
+    :attr:`~limitproc.finite.corrections.FiniteLambdaPrediction.rate`
+    with ``window = RATE_WINDOW`` (``docs/finite-lambda.md`` §3.2).
+
+    Parameters
+    ----------
+    prediction : FiniteLambdaPrediction
+    window : (float, float)
+        The fractions of the drop the fit runs between.
+
+    Returns
+    -------
+    float
+        ``ν`` (``nan`` without jumps or drop).
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> from limitproc.finite import finite_lambda
+    >>> p = Problem([1.5, 2.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> pred = finite_lambda(limit_process(p), 1e-8)
+    >>> round(window_rate(pred, RATE_WINDOW), 4), round(window_rate(pred, (1e-2, 1e-4)), 4)
+    (0.6664, 0.5979)
+    """
     blocks = prediction._blocks
     p = prediction.process
     drop = float(p.losses[0] - p.final.loss)
@@ -679,9 +785,34 @@ def window_rate(prediction, window):
     return fitted_rate(grid, prediction.excess(grid), drop, (np.inf, 0.0))
 
 
-def local_slope(prediction, level):
+def local_slope(prediction: FiniteLambdaPrediction, level: float) -> float:
     """``−½ d ln(L − L(θ_K))/dt`` where the predicted excess first falls to
-    ``level · (L(θ_0) − L(θ_K))`` after the last jump (``nan`` if never)."""
+    ``level · (L(θ_0) − L(θ_K))`` after the last jump (``nan`` if never).
+
+    :meth:`~limitproc.finite.corrections.FiniteLambdaPrediction.slope`
+    (``docs/finite-lambda.md`` §3.2): the rate a run stopped at that level shows.
+
+    Parameters
+    ----------
+    prediction : FiniteLambdaPrediction
+    level : float
+        Fraction of the drop.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    The slope approaches the asymptotic rate ``2/3`` as the loss falls:
+
+    >>> from limitproc import Problem, limit_process
+    >>> from limitproc.finite import finite_lambda
+    >>> p = Problem([1.5, 2.0, -1.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> pred = finite_lambda(limit_process(p), 1e-8)
+    >>> round(local_slope(pred, 1e-2), 4), round(local_slope(pred, 1e-6), 4)
+    (0.4871, 0.6649)
+    """
     blocks = prediction._blocks
     p = prediction.process
     drop = float(p.losses[0] - p.final.loss)

@@ -62,6 +62,18 @@ class SimulatedRun:
     seconds : float
     run : FlowRun or GDRun
         The simulation itself (not serialized).
+
+    Examples
+    --------
+    Obtained from :func:`simulate_prediction`; the measured half-fit times
+    are those of :func:`~limitproc.finite.corrections.finite_lambda`
+    (11.2661, 27.683; ``docs/finite-lambda.md`` §6):
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> sim = simulate_prediction(limit_process(p), 1e-8)
+    >>> sim.kind, sim.times.round(4).tolist(), sim.sq_norms.round(4).tolist(), sim.status
+    ('gradient flow', [11.2661, 27.683], [5.0, 2.0], 'completed')
     """
 
     kind: str
@@ -89,6 +101,14 @@ class SimulatedRun:
         Returns
         -------
         str
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> sim = simulate_prediction(limit_process(p), 1e-8)
+        >>> sim.summary().split(":")[0]
+        'simulated gradient flow to t = 101.447 from the same initialization at λ = e^-18.4207'
         """
         what = (f"gradient descent (lr = {self.lr:g}, {self.reduction}, h = {self.step:g}), "
                 f"{self.t_end / self.step:.0f} steps" if self.step else f"gradient flow to t = {self.t_end:.6g}")
@@ -101,6 +121,15 @@ class SimulatedRun:
         Returns
         -------
         dict
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> sim = simulate_prediction(limit_process(p), 1e-8)
+        >>> d = sim.to_dict()
+        >>> d["kind"], [round(j["t"], 4) for j in d["jumps"]], d["step"]
+        ('gradient flow', [11.2661, 27.683], 0.0)
         """
         from ..schema import json_number
 
@@ -127,6 +156,14 @@ class SimulatedRun:
         Returns
         -------
         DataTable
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> sim = simulate_prediction(limit_process(p), 1e-8)
+        >>> sim.table().rows
+        (('1', '11.2661'), ('2', '27.683'))
         """
         from ..tables import Column, DataTable
 

@@ -49,6 +49,19 @@ class StabilityLimit:
         the mask of gradient descent is the flow's (sufficient, not necessary).
     saddle : int
         The saddle where the limit is attained.
+
+    Examples
+    --------
+    Obtained from :func:`stability_limit`; at saddle 1 the fitted block's
+    largest NTK eigenvalue is ``2 r_1 = 10/3``, so ``h_max = 0.6``:
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> limit = stability_limit(limit_process(p, step=0.1))
+    >>> round(limit.step_max, 6), limit.saddle, [round(v, 4) for v in limit.ntk_max]
+    (0.6, 1, [0.0, 3.3333, 3.3333])
+    >>> [round(v, 4) for v in limit.waiting_max], round(limit.sign_step, 6)
+    ([1.6667, 0.6667, 0.0], 0.6)
     """
 
     step_max: float
@@ -68,6 +81,14 @@ class StabilityLimit:
         Returns
         -------
         bool
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> limit = stability_limit(limit_process(p, step=0.1))
+        >>> limit.stable(0.1), limit.stable(0.7)
+        (True, False)
         """
         return bool(h < self.step_max)
 
@@ -82,6 +103,14 @@ class StabilityLimit:
         Returns
         -------
         str
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> limit = stability_limit(limit_process(p, step=0.1))
+        >>> limit.statement(0.1)
+        'h = 0.1 is below the stability limit h_max = 0.6 (attained at saddle 1)'
         """
         if h < self.step_max:
             return (f"h = {h:.4g} is below the stability limit h_max = {self.step_max:.4g} "
@@ -102,6 +131,15 @@ class StabilityLimit:
         Returns
         -------
         dict
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+        >>> limit = stability_limit(limit_process(p, step=0.1))
+        >>> d = limit.to_dict(0.7)
+        >>> round(d["step_max"], 6), d["saddle"], d["stable"]
+        (0.6, 1, False)
         """
         from ..schema import json_number
 

@@ -119,6 +119,24 @@ class JumpStatus:
     latest : float
         Empirical upper end of the interval (``nan`` when valid: the
         corrected time is given instead).
+
+    Examples
+    --------
+    Obtained from
+    :attr:`~limitproc.finite.corrections.FiniteLambdaPrediction.status`
+    (``docs/finite-lambda.md`` §4).  At ``λ = 1e-3`` neuron 1 holds about 1 %
+    of jump 1's fit, so its own jump 2 is given as an interval:
+
+    >>> from limitproc import Problem, limit_process
+    >>> from limitproc.finite import finite_lambda
+    >>> p = Problem([1.5, 2.0, 0.5], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+    >>> st = finite_lambda(limit_process(p), 1e-3).status
+    >>> [(s.k, s.valid, s.depends) for s in st]
+    [(1, True, ()), (2, False, (1,))]
+    >>> st[1].reason
+    'its neuron competed at jump 1 (gap 2.24: held about 1% of that fit)'
+    >>> round(st[1].earliest, 4), round(st[1].latest, 4)
+    (10.7492, 41.6284)
     """
 
     k: int
@@ -132,9 +150,24 @@ class JumpStatus:
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict.
 
+        The ``jumps`` entries' ``valid``, ``reason``, ``interval`` fields of
+        the ``finite_lambda`` document (``docs/json-schema.md``).
+
         Returns
         -------
         dict
+            Non-finite numbers as ``None``.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, limit_process
+        >>> from limitproc.finite import finite_lambda
+        >>> p = Problem([1.5, 2.0, 0.5], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+        >>> finite_lambda(limit_process(p), 1e-3).status[0].to_dict()["valid"]
+        True
+        >>> d = finite_lambda(limit_process(p), 1e-8).status[1].to_dict()
+        >>> d["valid"], d["depends_on"], round(d["earliest"], 4), d["latest"]
+        (True, [1], 32.5934, None)
         """
         from ..schema import json_number
 
@@ -189,6 +222,16 @@ def earliest_fit_times(process: LimitProcess, log_inv_lam: float, unit_init: boo
     -------
     ndarray, shape (n,)
         ``inf`` for data no neuron is active on.
+
+    Examples
+    --------
+    The first jump's data cannot be fitted before ``t ≈ 21.3`` at
+    ``λ = 1e-8`` (its corrected time is 22.1):
+
+    >>> from limitproc import Problem, limit_process
+    >>> p = Problem([1.5, 2.0, 0.5], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+    >>> earliest_fit_times(limit_process(p), float(np.log(1e8))).round(4).tolist()
+    [21.273, 21.4456, 32.5934]
     """
     from scipy.optimize import brentq
     from scipy.special import logsumexp
@@ -248,6 +291,16 @@ def jump_status(
     Returns
     -------
     tuple of JumpStatus
+
+    Examples
+    --------
+    >>> from limitproc import Problem, limit_process
+    >>> from limitproc.finite import finite_lambda
+    >>> p = Problem([1.5, 2.0, 0.5], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+    >>> [s.valid for s in jump_status(finite_lambda(limit_process(p), 1e-8))]
+    [True, True]
+    >>> [s.valid for s in jump_status(finite_lambda(limit_process(p), 1e-3))]
+    [True, False]
     """
     process: Any = prediction.process
     mask = process.mask
@@ -327,6 +380,21 @@ def shared_sq_norms(prediction: FiniteLambdaPrediction) -> NDArray[np.float64]:
     Returns
     -------
     ndarray, shape (m,)
+
+    Examples
+    --------
+    Neuron 1 holds about 1 % of jump 1's fit at ``λ = 1e-3``, which moves a
+    little squared norm from neuron 0 to it; at ``λ = 1e-8`` its share is
+    invisible to four digits:
+
+    >>> from limitproc import Problem, limit_process
+    >>> from limitproc.finite import finite_lambda
+    >>> p = Problem([1.5, 2.0, 0.5], [[1, 1, -1], [1, -1, 1]], signs=[1, 1])
+    >>> process = limit_process(p)
+    >>> shared_sq_norms(finite_lambda(process, 1e-3)).round(4).tolist()
+    [2.4899, 0.5003]
+    >>> shared_sq_norms(finite_lambda(process, 1e-8)).round(4).tolist()
+    [2.5, 0.5]
     """
     from scipy.special import softmax
 

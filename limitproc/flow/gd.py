@@ -310,7 +310,18 @@ def default_gd_steps(process: LimitProcess, h: float, log_inv_lam: float) -> int
 
 
 class GDStatus(enum.Enum):
-    """How a gradient-descent run ended (the value is a readable message)."""
+    """How a gradient-descent run ended (the value is a readable message).
+
+    Examples
+    --------
+    Obtained from :attr:`GDRun.status`:
+
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> run = simulate_gd(p, 1e-8, step=0.1, reduction="mean", steps=400)
+    >>> run.status, run.status.value
+    (<GDStatus.COMPLETED: 'ran every step'>, 'ran every step')
+    """
 
     COMPLETED = "ran every step"
     LOSS_REACHED = "stopped: the loss reached stop_loss"
@@ -601,6 +612,20 @@ class GDRun:
     message : str
     init_log_norms : ndarray, shape (m,)
         ``ln(||w_j(0)|| / λ)``.
+
+    Examples
+    --------
+    Obtained from :func:`simulate_gd`; ``lr = 0.1`` on ``MSELoss(mean)`` is
+    ``h = 0.2`` (``docs/gradient-descent.md`` §1), and 400 steps fit both
+    jumps:
+
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0, -2.0], [[1, 1, -1], [-1, -1, 1]], signs=[1, -1])
+    >>> run = simulate_gd(p, 1e-8, step=0.1, reduction="mean", steps=400)
+    >>> run.step_size, run.steps, float(run.t[-1]), run.status.name
+    (0.2, 400, 80.0, 'COMPLETED')
+    >>> run.sq_norms[-1].round(4).tolist(), float(run.loss[-1]) < 1e-12
+    ([5.0, 2.0], True)
     """
 
     problem: Problem = field(repr=False)

@@ -43,6 +43,20 @@ class GDJump:
     ``speed`` is ``g(r)``; ``data`` the fitted data; ``loss`` and
     ``sq_norm`` are ``L(θ_k)`` and ``||θ_k||²``; ``fit_sq_norm`` is the
     jumping group's ``a² = ||w||²`` once it has fitted (``n r`` on unit norms).
+
+    Examples
+    --------
+    Obtained from :attr:`RunPrediction.jumps`; with ``h = 0.2`` the first
+    jump's growth is ``g(r) = ln(1 + h r)/h`` (``docs/gradient-descent.md`` §3):
+
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, -1])
+    >>> pred = predict_run(p, 1e-8, lr=0.1, reduction="mean")
+    >>> j = pred.jumps[0]
+    >>> j.k, j.neuron, j.data, round(j.tau, 4), round(j.rate, 4), round(j.speed, 4)
+    (1, 0, (0, 1), 0.6952, 1.6667, 1.4384)
+    >>> round(j.loss, 4), j.sq_norm, round(j.fit_sq_norm, 6)
+    (0.1667, 10.0, 5.0)
     """
 
     k: int
@@ -83,6 +97,18 @@ class RunPrediction:
         be computed at this scale; :attr:`note` says why).
     jumps : tuple of GDJump
     note : str
+
+    Examples
+    --------
+    Obtained from :func:`predict_run`:
+
+    >>> from limitproc import Problem
+    >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, -1])
+    >>> pred = predict_run(p, 1e-8, lr=0.1, reduction="mean")
+    >>> pred.K, pred.steps.round(1).tolist(), pred.resolved, pred.stable, pred.order_differs
+    (2, [64.8, 282.3], True, True, False)
+    >>> pred.losses.round(4).tolist()
+    [4.3333, 0.1667, 0.0]
     """
 
     process: LimitProcess = field(repr=False)
@@ -162,6 +188,16 @@ class RunPrediction:
         -------
         ndarray
             ``L(θ_k)`` with ``k`` the number of predicted jumps before each step.
+
+        Examples
+        --------
+        The jumps are predicted at steps 64.8 and 282.3:
+
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, -1])
+        >>> pred = predict_run(p, 1e-8, lr=0.1, reduction="mean")
+        >>> pred.loss_at_step([0, 100, 1000]).round(4).tolist()
+        [4.3333, 0.1667, 0.0]
         """
         steps = np.asarray(steps, dtype=float)
         return self.losses[np.searchsorted(self.steps, steps, side="right")]
@@ -178,6 +214,17 @@ class RunPrediction:
         Returns
         -------
         ndarray, shape (len(steps), m)
+
+        Examples
+        --------
+        At step 0 both neurons are at ``ln λ``; at step 100 neuron 0 has
+        jumped (``ln sqrt(5)``) and neuron 1 is still small:
+
+        >>> from limitproc import Problem
+        >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, -1])
+        >>> pred = predict_run(p, 1e-8, lr=0.1, reduction="mean")
+        >>> pred.log_norms_at_step([0, 100]).round(3).tolist()
+        [[-18.421, -18.421], [0.805, -11.967]]
         """
         steps = np.atleast_1d(np.asarray(steps, dtype=float))
         tau = steps * self.step_size / self.log_inv_lam
@@ -223,13 +270,15 @@ def predict_run(
     --------
     ``lr = 0.1`` on ``MSELoss(mean)`` is ``h = 0.2``; neuron 0 (rate 5/3)
     jumps at step ``ln(1/λ) / ln(1 + h r) = 64.0`` to leading order (the
-    flow: ``ln(1/λ)/(h r) = 55.3``), at step 65.6 with the finite-λ correction:
+    flow: ``ln(1/λ)/(h r) = 55.3``), at step 64.8 with the finite-λ correction:
 
     >>> from limitproc import Problem
     >>> p = Problem([3.0, 4.0, -1.0], [[1, 1, -1], [1, -1, 1]], signs=[1, -1])
     >>> pred = predict_run(p, 1e-8, lr=0.1, reduction="mean")
     >>> pred.step_size, [j.neuron for j in pred.jumps], pred.leading_steps.round(1).tolist()
     (0.2, [0, 1], [64.0, 285.4])
+    >>> pred.steps.round(1).tolist()
+    [64.8, 282.3]
     >>> round(pred.stability.step_max, 4), pred.stable   # 2 / (2 r), r = 5/3
     (0.6, True)
     """
