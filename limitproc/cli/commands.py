@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ArgumentError, OutputError
 from ..optional import require
-from .parser import FINITE_LAMBDA_AUTO_LIMIT, FINITE_LAMBDA_MAX_LOG_INV_LAM
+from .parser import FINITE_LAMBDA_AUTO_LIMIT, FINITE_LAMBDA_GD_AUTO_LIMIT, FINITE_LAMBDA_MAX_LOG_INV_LAM
 
 if TYPE_CHECKING:
     import argparse
@@ -88,7 +88,7 @@ def predict(args, out):
         if args.lr is not None and str(exc).startswith("lr = "):
             raise ArgumentError("--" + str(exc)) from None
         raise
-    finite, note = _finite_lambda(result, args.finite)
+    finite, note = _finite_lambda(result, args.finite, out)
     simulated = None
     if args.simulate:
         from ..finite.simulated import simulate_prediction
@@ -136,15 +136,19 @@ def predict(args, out):
     return 0
 
 
-def _finite_lambda(result, mode):
-    """Finite-λ corrections of ``result`` (``None`` and a note when skipped)."""
+def _finite_lambda(result, mode, out=None):
+    """Finite-λ corrections of ``result`` (``None`` and a note when skipped),
+    computed under a progress bar (offsets per jump, then the relaxation
+    blocks of the loss curve)."""
     scale = result.log_inv_lambda
     if scale is None or mode == "off":
         return None, None
     size = result.process.mask.size
-    if mode == "auto" and size > FINITE_LAMBDA_AUTO_LIMIT:
-        return None, (f"finite-λ corrections not computed: the mask has {size} entries "
-                      f"(> {FINITE_LAMBDA_AUTO_LIMIT}); pass --finite on to compute them anyway")
+    limit = FINITE_LAMBDA_GD_AUTO_LIMIT if result.process.step else FINITE_LAMBDA_AUTO_LIMIT
+    if mode == "auto" and size > limit:
+        return None, (f"finite-λ corrections not computed: the mask has {size} entries (> {limit}"
+                      + (" with --lr: gradient descent's model takes its steps" if result.process.step else "")
+                      + "); pass --finite on to compute them anyway, or --simulate")
     if scale > FINITE_LAMBDA_MAX_LOG_INV_LAM:
         return None, (f"finite-λ corrections not computed: ln(1/λ) = {scale:g} > {FINITE_LAMBDA_MAX_LOG_INV_LAM:g}, "
                       "where the O(1) offsets are below the float resolution of the times τ ln(1/λ)")
@@ -152,7 +156,17 @@ def _finite_lambda(result, mode):
     from ..finite.corrections import finite_lambda
 
     try:
-        return finite_lambda(result.process, log_inv_lam=scale), None
+        if out is None:
+            return finite_lambda(result.process, log_inv_lam=scale), None
+        with _progress(out.console, "finite-λ corrections", out.show.broken) as bar:
+            task = bar.add_task("finite", total=None)
+
+            def progress(stage, done, total):
+                bar.update(task, completed=done, total=total)
+
+            finite = finite_lambda(result.process, log_inv_lam=scale, progress=progress)
+            finite.status, finite.rate  # the loss model's blocks, under the bar
+        return finite, None
     except InputError as exc:  # e.g. labels far below λ²: the initialization is not small
         if mode == "on":
             raise

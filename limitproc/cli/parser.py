@@ -14,12 +14,17 @@ from .. import __version__
 from ..errors import ArgumentError
 from ..problem.problem import DEFAULT_TOL
 
-__all__ = ["EXIT_CODES", "FINITE_LAMBDA_AUTO_LIMIT", "FINITE_LAMBDA_MAX_LOG_INV_LAM", "build_parser"]
+__all__ = ["EXIT_CODES", "FINITE_LAMBDA_AUTO_LIMIT", "FINITE_LAMBDA_GD_AUTO_LIMIT", "FINITE_LAMBDA_MAX_LOG_INV_LAM", "build_parser"]
 
 #: ``--finite auto`` computes the finite-λ corrections only for masks up to
 #: this many entries: they integrate small ODEs per neuron and jump (about
 #: 20 s at n = 1000, m = 40), while Algorithm 1 is linear and runs at 10^7.
 FINITE_LAMBDA_AUTO_LIMIT = 20_000
+
+#: The same for gradient descent (``--lr``): its finite-λ model takes the
+#: steps of each jump's one-neuron fit and realignments (about 10 s at
+#: n = 200, m = 20 and 90 s at n = 1000, m = 40 with lr 0.01).
+FINITE_LAMBDA_GD_AUTO_LIMIT = 5_000
 
 #: Largest ``ln(1/λ)`` of the finite-λ corrections: beyond it the times
 #: ``τ ln(1/λ)`` leave too few float digits for the O(1) offsets (at
@@ -181,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--finite", choices=("auto", "on", "off"), default="auto",
                          help="with a scale, finite-λ corrected times and the convergence rate (docs/finite-lambda.md): "
                               f"auto computes them for masks of at most {FINITE_LAMBDA_AUTO_LIMIT} entries "
+                              f"({FINITE_LAMBDA_GD_AUTO_LIMIT} with --lr) "
                               f"and ln(1/λ) <= {FINITE_LAMBDA_MAX_LOG_INV_LAM:g}")
     predict.add_argument("--lr", type=_real(0.0), metavar="η",
                          help="gradient descent with this learning rate instead of the gradient flow: its limit "

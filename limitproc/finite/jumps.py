@@ -48,6 +48,12 @@ __all__ = ["JumpProfile", "jump_profile", "norm_classes"]
 #: the nonlinearity at the start).
 _START = 1e-9
 
+#: Gradient descent's profiles are iterated for at most about this many steps:
+#: beyond, a slow jump is iterated with a multiple ``k h`` of the step as long
+#: as ``k h r ≤ COARSE_STEP_RATE`` (:func:`_iterate`).
+MAX_PROFILE_STEPS = 200_000
+COARSE_STEP_RATE = 1e-3
+
 #: The tabulated profiles run from where ``1 − p`` is below ``e^{−2 TAIL}``
 #: to where ``p`` is (in units of ``1/r``).
 TAIL = 20.0
@@ -398,6 +404,14 @@ def _iterate(n, c, Y, h, rate, speed, fit):
     slow = _slowest(c, Y, n, fit)
     decay = min(speed, -np.log(abs(1.0 - h * slow)) / h if h * slow != 1.0 else np.inf)
     steps = int(np.ceil((-np.log(_START) / speed + np.log(fit) / speed + TAIL / rate + 2.5 * TAIL / decay) / h)) + 2
+    if steps > MAX_PROFILE_STEPS and h * rate < COARSE_STEP_RATE:
+        # a slow jump (h r ≪ 1): the same map with a step k h, still with k h r ≤ COARSE_STEP_RATE, so the
+        # profile moves by O(k h) in time, a fraction of a step of the run (a run crosses up to (h r)²/(8 r)
+        # later by where its steps fall anyway); memory and time stay bounded
+        k = int(min(np.ceil(steps / MAX_PROFILE_STEPS), max(1.0, COARSE_STEP_RATE / (h * rate))))
+        h, steps = h * k, int(np.ceil(steps / k)) + 2
+        speed = float(np.log1p(h * rate) / h)
+        t0 = np.log(_START) / speed
     history = np.empty((steps + 1, c.size))
     sq = np.empty(steps + 1)
     if c.size == 1:  # one class: Python floats (the discrete logistic, a few hundred ns a step)

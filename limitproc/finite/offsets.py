@@ -34,6 +34,7 @@ with ``2 r C_k = ln(n r) − ln Σ_{g ∈ G} e^{2 κ_g}``; members share the fit
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,10 @@ __all__ = [
     "offset_model",
 ]
 
+
+#: Steps of a gradient-descent realignment multiplied together at once
+#: (:func:`_discrete_realignment`; memory ``(B + 2)² · 8`` bytes per step).
+_REALIGNMENT_CHUNK = 1 << 18
 #: A logistic ``1/(1 + e^{x})`` is taken as 0 (or 1) beyond ``|x| = 2 · LOGISTIC_TAIL``.
 LOGISTIC_TAIL = 20.0
 
@@ -533,24 +538,37 @@ def _discrete_transients(a, omega, g, h, max_steps=10**6):
 def _discrete_realignment(log_a, q_a, q_b, hr, hp):
     """Gradient descent's steps ``a ← a + h(r' α + Σ p_k r β)``, ``α ← α + h r' a``,
     ``β ← β + h p_k r a`` in the scaled variables ``(ln a, α/a, β/a)``; ``hp``
-    holds ``h p_k r`` per step (rows) and component.  One component, the
-    usual case, runs on Python floats (a few hundred nanoseconds a step)."""
-    import math
+    holds ``h p_k r`` per step (rows) and component.
 
-    if hp.shape[1] == 1:
-        q_b = float(q_b[0])
-        log_factor = 0.0
-        for p in hp[:, 0].tolist():
-            factor = 1.0 + hr * q_a + p * q_b
-            q_a, q_b = (q_a + hr) / factor, (q_b + p) / factor
-            log_factor += math.log(factor)
-        return log_a + log_factor, q_a, np.array([q_b])
-    q_b = np.array(q_b, dtype=float)
-    for row in hp:
-        factor = 1.0 + hr * q_a + float(row @ q_b)
-        q_a, q_b = (q_a + hr) / factor, (q_b + row) / factor
-        log_a += math.log(factor)
-    return log_a, q_a, q_b
+    Each step multiplies ``z = (a, α, β)`` by ``A_k = I + [[0, h r', hp_kᵀ],
+    [h r', 0, 0], [hp_k, 0, 0]]`` (non-negative entries); the product of the
+    ``A_k`` is formed by pairwise products over the steps (numpy, in chunks),
+    each normalized by its first entry (at least 1) with the logarithms of
+    the scales summed, so a run of 10^6 steps costs milliseconds, not a Python loop.
+    """
+    B = hp.shape[1]
+    total = np.eye(B + 2)
+    log_scale = 0.0
+    for chunk in range(0, hp.shape[0], _REALIGNMENT_CHUNK):
+        rows = hp[chunk:chunk + _REALIGNMENT_CHUNK]
+        mats = np.zeros((rows.shape[0], B + 2, B + 2))
+        mats[:, 0, 1] = mats[:, 1, 0] = hr
+        mats[:, 0, 2:] = rows
+        mats[:, 2:, 0] = rows
+        mats += np.eye(B + 2)
+        while mats.shape[0] > 1:
+            if mats.shape[0] % 2:
+                mats = np.concatenate([mats, np.eye(B + 2)[None]])
+            mats = np.matmul(mats[1::2], mats[0::2])  # later step on the left
+            scales = mats[:, 0, 0].copy()  # ≥ 1, and every entry grows with it (one positive growing mode)
+            mats /= scales[:, None, None]
+            log_scale += float(np.log(scales).sum())
+        total = mats[0] @ total
+        top = float(total.max())
+        total /= top
+        log_scale += math.log(top)
+    z = total @ np.concatenate([[1.0, q_a], np.asarray(q_b, dtype=float)])
+    return log_a + log_scale + math.log(z[0]), float(z[1] / z[0]), z[2:] / z[0]
 
 
 def log_norm_offsets(process, *, unit_init=False, model="transit", progress=None):

@@ -133,3 +133,25 @@ def test_progress_of_the_offsets_and_of_the_loss_model():
     prediction.rate
     assert calls[-1] == ("relaxation", process.K, process.K)
     assert [c for c in calls if c[0] == "relaxation"] == [("relaxation", k, process.K) for k in range(1, process.K + 1)]
+
+
+@pytest.mark.parametrize("components, steps", [(1, 1), (1, 7), (1, 100_001), (3, 5_000), (2, 300_001)])
+def test_discrete_realignment_equals_the_steps_one_by_one(components, steps):
+    """The pairwise matrix products of _discrete_realignment against the GD
+    steps taken one at a time in (ln a, α/a, β/a) (rounding: 1e-15 per step on
+    ln a, relative; 1e-13 on the ratios)."""
+    import math
+
+    from limitproc.finite.offsets import _discrete_realignment
+
+    rng = np.random.default_rng(components * steps)
+    hp = rng.uniform(0.0, 1e-3, (steps, components))
+    q_b0 = rng.uniform(0.0, 1.0, components)
+    log_a, q_a, q_b = -3.0, 0.4, q_b0.copy()
+    for row in hp:
+        factor = 1.0 + 2e-3 * q_a + float(row @ q_b)
+        q_a, q_b = (q_a + 2e-3) / factor, (q_b + row) / factor
+        log_a += math.log(factor)
+    got = _discrete_realignment(-3.0, 0.4, q_b0, 2e-3, hp)
+    assert got[0] == pytest.approx(log_a, rel=1e-15 * steps + 1e-14, abs=1e-12)
+    assert got[1] == pytest.approx(q_a, rel=1e-13) and np.allclose(got[2], q_b, rtol=1e-13, atol=1e-15)
