@@ -88,7 +88,7 @@ def predict(args, out):
         if args.lr is not None and str(exc).startswith("lr = "):
             raise ArgumentError("--" + str(exc)) from None
         raise
-    finite, note = _finite_lambda(result, args.finite, out)
+    finite, note = _finite_lambda(result, args.finite, out, shown=not args.quiet or bool(args.json or args.plot))
     simulated = None
     if args.simulate:
         from ..finite.simulated import simulate_prediction
@@ -136,10 +136,10 @@ def predict(args, out):
     return 0
 
 
-def _finite_lambda(result, mode, out=None):
+def _finite_lambda(result, mode, out=None, shown=False):
     """Finite-λ corrections of ``result`` (``None`` and a note when skipped),
-    computed under a progress bar (offsets per jump, then the relaxation
-    blocks of the loss curve)."""
+    computed under a progress bar (offsets per jump, then, when they will be
+    ``shown``, the relaxation blocks of the loss model)."""
     scale = result.log_inv_lambda
     if scale is None or mode == "off":
         return None, None
@@ -165,7 +165,8 @@ def _finite_lambda(result, mode, out=None):
                 bar.update(task, completed=done, total=total)
 
             finite = finite_lambda(result.process, log_inv_lam=scale, progress=progress)
-            finite.status, finite.rate  # the loss model's blocks, under the bar
+            if shown:
+                finite.status, finite.rate  # the loss model's blocks, under the bar
         return finite, None
     except InputError as exc:  # e.g. labels far below λ²: the initialization is not small
         if mode == "on":
