@@ -75,7 +75,7 @@ from scipy.special import logsumexp
 
 from ..errors import InputError
 from ..scale import log_inv_lambda
-from .run import FIT_FRACTION
+from .run import FIT_FRACTION, RecordedRun
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -564,7 +564,7 @@ def simulate_gd(
 
 
 @dataclass(frozen=True, eq=False)
-class GDRun:
+class GDRun(RecordedRun):
     """One gradient-descent run (spec §1, ``docs/gradient-descent.md``).
 
     Arrays are indexed by the recorded steps (``T`` of them, see the module
@@ -669,37 +669,6 @@ class GDRun:
         return self.status is GDStatus.DIVERGED
 
     @property
-    def lam(self) -> float:
-        """``λ`` as a float (0.0 when it underflows)."""
-        return float(np.exp(-self.log_inv_lam))
-
-    @property
-    def unit_init(self) -> bool:
-        """Whether the run started from ``λ z_j`` rather than ``λ W0_j``."""
-        return bool(self.init_log_norms is not None and not np.any(self.init_log_norms)
-                    and np.any(np.log(self.problem.init_norms)))
-
-    @property
-    def t_max(self) -> float:
-        """The flow time of the last step."""
-        return float(self.t[-1])
-
-    @property
-    def tau(self) -> NDArray[np.float64]:
-        """Accelerated times ``τ = t / ln(1/λ)`` (spec §1)."""
-        return self.t / self.log_inv_lam
-
-    @property
-    def scaled_log_norms(self) -> NDArray[np.float64]:
-        """``ln ||w_j|| / ln(1/λ)``, about ``−e_j(τ)`` (spec §2)."""
-        return self.log_norms / self.log_inv_lam
-
-    @property
-    def sq_norms(self) -> NDArray[np.float64]:
-        """``||w_j||²``, shape (T, m)."""
-        return np.exp(2.0 * self.log_norms)
-
-    @property
     def theta_sq_norm(self) -> NDArray[np.float64]:
         """``||θ||² = Σ_j a_j² + ||w_j||² = 2 Σ_j e^{2σ_j}``, shape (T,)."""
         return 2.0 * np.exp(2.0 * self.scale).sum(axis=1)
@@ -710,12 +679,6 @@ class GDRun:
         an ``O(h²)`` drift per step here)."""
         return np.exp(2.0 * self.scale) * (self.scaled_a**2 - (self.scaled_c**2).sum(axis=2)
                                            - np.exp(2.0 * (self.frozen_log_mass[None] - self.scale)))
-
-    @property
-    def fitted(self) -> NDArray[np.bool_]:
-        """``h(x_i) / y_i ≥ 1/2`` (spec §7), shape (T, n)."""
-        y = self.problem.y
-        return (self.outputs / np.where(y != 0, y, np.inf) >= FIT_FRACTION) & (y != 0)
 
     # -- crossing times ---------------------------------------------------------------
 
@@ -830,35 +793,6 @@ class GDRun:
 
     # -- evaluation at any time -------------------------------------------------------
 
-    def state(self, t: float) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """``(ln||w||, directions, outputs)`` at flow time ``t`` (linear
-        between records).
-
-        Parameters
-        ----------
-        t : float
-            Flow time in ``[0, t_max]``.
-
-        Returns
-        -------
-        rho : ndarray, shape (m,)
-        U : ndarray, shape (m, n)
-        h : ndarray, shape (n,)
-
-        Raises
-        ------
-        ValueError
-            ``t`` is outside the run.
-
-        Examples
-        --------
-        >>> from limitproc import Problem
-        >>> run = simulate_gd(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8, step=0.05, steps=400)
-        >>> run.state(run.t_max)[2].round(6)
-        array([3., 4.])
-        """
-        return tuple(x[0] for x in self.sample([float(t)]))
-
     def sample(self, times: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Log-norms (k, m), directions (k, m, n) and outputs (k, n) at the
         given flow times: the scaled state interpolated linearly between
@@ -960,11 +894,6 @@ class GDRun:
         units = np.asarray(p.X, dtype=float) / p.input_norms[:, None]  # C holds <w_j, x_i/||x_i||>
         perp = (p.directions - p.data_coordinates() @ units) * (np.exp(init_log_norms) * self.lam)[:, None]
         return a, C @ units + perp
-
-    @property
-    def final_parameters(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """``(a, W)`` at the last step."""
-        return self.parameters(-1)
 
     def __repr__(self) -> str:
         lam = f"λ=e^-{self.log_inv_lam:.6g}" if self.lam < 1e-300 else f"λ={self.lam:.3g}"

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from ..problem.problem import Problem
 
-__all__ = ["FIT_FRACTION", "FlowRun", "crossing_time", "input_scale", "output_ratios", "ratio_rate", "recorded"]
+__all__ = ["FIT_FRACTION", "FlowRun", "RecordedRun", "crossing_time", "input_scale", "output_ratios", "ratio_rate", "recorded"]
 
 #: A datum counts as fitted once ``h(x_i)/y_i`` reaches this fraction (spec §7;
 #: seed 002 Appendix A.1).
@@ -233,8 +233,104 @@ def crossing_time(t: ArrayLike, values: ArrayLike, level: float, rates: ArrayLik
     return float(roots[0]) if roots.size else float(t0 + (t1 - t0) * linear)
 
 
+class RecordedRun:
+    """What :class:`FlowRun` and :class:`~limitproc.flow.gd.GDRun` derive
+    alike from their records (``problem``, ``log_inv_lam``, ``t``,
+    ``log_norms``, ``outputs``, ``init_log_norms``) and from their own
+    ``sample`` and ``parameters``: validation and plots take either."""
+
+    if TYPE_CHECKING:
+        problem: Problem
+        log_inv_lam: float
+        t: NDArray[np.float64]
+        log_norms: NDArray[np.float64]
+        outputs: NDArray[np.float64]
+        init_log_norms: NDArray[np.float64] | None
+
+        def sample(self, times: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64],
+                                                    NDArray[np.float64]]: ...
+
+        def parameters(self, index: int = -1) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
+
+    @property
+    def lam(self) -> float:
+        """``λ`` as a float (0.0 when it underflows, e.g. ``e^-2000``)."""
+        return float(np.exp(-self.log_inv_lam))
+
+    @property
+    def unit_init(self) -> bool:
+        """Whether the run started from ``λ z_j`` rather than ``λ W0_j``
+        (``unit_init=True`` of the simulators; the same when every
+        ``||W0_j|| = 1``, and then ``False``)."""
+        return bool(self.init_log_norms is not None and not np.any(self.init_log_norms)
+                    and np.any(np.log(self.problem.init_norms)))
+
+    @property
+    def t_max(self) -> float:
+        """The flow time of the end of the run."""
+        return float(self.t[-1])
+
+    @property
+    def tau(self) -> NDArray[np.float64]:
+        """Accelerated times ``τ = t / ln(1/λ)`` (spec §1)."""
+        return self.t / self.log_inv_lam
+
+    @property
+    def scaled_log_norms(self) -> NDArray[np.float64]:
+        """``ln ||w_j|| / ln(1/λ)``, about ``-e_j(τ)`` (spec §2; seed 002 Fig. 3)."""
+        return self.log_norms / self.log_inv_lam
+
+    @property
+    def sq_norms(self) -> NDArray[np.float64]:
+        """``||w_j||²`` (``= a_j²`` when balanced), shape (T, m) (0.0 where it underflows)."""
+        return np.exp(2.0 * self.log_norms)
+
+    @property
+    def fitted(self) -> NDArray[np.bool_]:
+        """``h(x_i) / y_i ≥ 1/2`` (spec §7), shape (T, n); zero labels never count."""
+        y = self.problem.y
+        return (self.outputs / np.where(y != 0, y, np.inf) >= FIT_FRACTION) & (y != 0)
+
+    def state(self, t: float) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """``(ρ, U, h)`` at flow time ``t``: log-norms (m,), directions in the
+        data basis (m, n) and outputs (n,), from the run's ``sample`` (the
+        flow's dense output; linear between the records of gradient descent).
+
+        Parameters
+        ----------
+        t : float
+            Un-accelerated time in ``[0, t_max]``.
+
+        Returns
+        -------
+        rho : ndarray, shape (m,)
+        U : ndarray, shape (m, n)
+        h : ndarray, shape (n,)
+
+        Raises
+        ------
+        ValueError
+            ``t`` is outside the run, or a flow run kept no dense output.
+
+        Examples
+        --------
+        >>> from limitproc import Problem, simulate_flow
+        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
+        >>> rho, U, h = run.state(run.t_max)
+        >>> h.round(6)
+        array([3., 4.])
+        """
+        rho, U, h = self.sample([float(t)])
+        return rho[0], U[0], h[0]
+
+    @property
+    def final_parameters(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(a, W)`` at the end of the run."""
+        return self.parameters(-1)
+
+
 @dataclass(frozen=True, eq=False)
-class FlowRun:
+class FlowRun(RecordedRun):
     """One simulated gradient flow (spec §1) at scale ``λ``.
 
     Arrays are indexed by the recorded times: the accepted solver steps and
@@ -314,39 +410,6 @@ class FlowRun:
     # -- scalars and derived arrays -------------------------------------------------
 
     @property
-    def lam(self) -> float:
-        """``λ`` as a float (0.0 when it underflows, e.g. ``e^-2000``)."""
-        return float(np.exp(-self.log_inv_lam))
-
-    @property
-    def unit_init(self) -> bool:
-        """Whether the run started from ``λ z_j`` rather than ``λ W0_j``
-        (``simulate_flow(..., unit_init=True)``; the same when every
-        ``||W0_j|| = 1``, and then ``False``)."""
-        return bool(self.init_log_norms is not None and not np.any(self.init_log_norms)
-                    and np.any(np.log(self.problem.init_norms)))
-
-    @property
-    def t_max(self) -> float:
-        """The end of the run."""
-        return float(self.t[-1])
-
-    @property
-    def tau(self) -> NDArray[np.float64]:
-        """Accelerated times ``τ = t / ln(1/λ)`` (spec §1)."""
-        return self.t / self.log_inv_lam
-
-    @property
-    def scaled_log_norms(self) -> NDArray[np.float64]:
-        """``ln ||w_j|| / ln(1/λ)``, about ``-e_j(τ)`` (spec §2; seed 002 Fig. 3)."""
-        return self.log_norms / self.log_inv_lam
-
-    @property
-    def sq_norms(self) -> NDArray[np.float64]:
-        """``||w_j||²`` (``= a_j²`` when balanced), shape (T, m) (0.0 where it underflows)."""
-        return np.exp(2.0 * self.log_norms)
-
-    @property
     def ratios(self) -> NDArray[np.float64]:
         """``α_j = a_j / ||w_j||``, shape (T, m): the output signs when balanced."""
         if self.output_ratios is not None:
@@ -363,12 +426,6 @@ class FlowRun:
         """``a_j² − ||w_j||²``, shape (T, m) (seed 000 Lemma 1: constant; 0
         when balanced, ``λ² δ_j`` otherwise, up to the integration error)."""
         return np.exp(2.0 * self.log_norms) * (self.ratios**2 - 1.0 + self.balance_defect)
-
-    @property
-    def fitted(self) -> NDArray[np.bool_]:
-        """``h(x_i) / y_i ≥ 1/2`` (spec §7), shape (T, n); zero labels never count."""
-        y = self.problem.y
-        return (self.outputs / np.where(y != 0, y, np.inf) >= FIT_FRACTION) & (y != 0)
 
     # -- crossing times ---------------------------------------------------------------
 
@@ -468,36 +525,6 @@ class FlowRun:
         return float(brentq(func, lo, hi, xtol=1e-12, rtol=1e-15))
 
     # -- evaluation at any time -------------------------------------------------------
-
-    def state(self, t: float) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """``(ρ, U, h)`` at time ``t`` from the dense output: log-norms (m,),
-        directions in the data basis (m, n) and outputs (n,).
-
-        Parameters
-        ----------
-        t : float
-            Un-accelerated time in ``[0, t_max]``.
-
-        Returns
-        -------
-        rho : ndarray, shape (m,)
-        U : ndarray, shape (m, n)
-        h : ndarray, shape (n,)
-
-        Raises
-        ------
-        ValueError
-            ``t`` is outside the run, or the run kept no dense output.
-
-        Examples
-        --------
-        >>> from limitproc import Problem, simulate_flow
-        >>> run = simulate_flow(Problem([3.0, 4.0], [[1.0, 1.0], [1.0, -1.0]], signs=[1, 1]), 1e-8)
-        >>> rho, U, h = run.state(run.t_max)
-        >>> h.round(6)
-        array([3., 4.])
-        """
-        return tuple(x[0] for x in self.sample([float(t)]))
 
     def sample(self, times: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Log-norms (k, m), directions (k, m, n) and outputs (k, n) at the given
@@ -626,11 +653,6 @@ class FlowRun:
         init_log_norms = cast("NDArray[np.float64]", self.init_log_norms)  # always set by the simulators
         perp = (p.directions - start @ units) * (np.exp(init_log_norms) * self.lam)[:, None]
         return a, C @ units + perp
-
-    @property
-    def final_parameters(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """``(a, W)`` at the end of the run."""
-        return self.parameters(-1)
 
     def __repr__(self) -> str:
         lam = f"λ=e^-{self.log_inv_lam:.6g}" if self.lam < 1e-300 else f"λ={self.lam:.3g}"
