@@ -39,30 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from limitproc import Problem, limit_process  # noqa: E402
 from limitproc.flow import simulate_flow  # noqa: E402
 from limitproc.flow.gd import simulate_gd  # noqa: E402
-from limitproc.finite.stability import stability_limit as _stability_limit  # noqa: E402
-from limitproc.process.algorithm1 import limit_process as _limit_process  # noqa: E402
+from limitproc.finite.stability import stability_limit  # noqa: E402
 
 
-class _GDProcess:
-    """``limit_process(problem, step=h)`` with the attributes these tables read
-    (``margin`` = μ; ``jumps``, ``times``, ``losses``, ``sq_norms`` of the process)."""
-
-    def __init__(self, problem, h):
-        self.process = _limit_process(problem, step=h or None, ties="first")
-        self.jumps = self.process.jumps
-        self.K, self.times = self.process.K, self.process.times
-        self.losses, self.sq_norms = self.process.losses, self.process.sq_norms
-        self.margin = float(self.process.resolution_margin.value)
-
-
-def gd_limit_process(problem, h):
-    """The GD limit process (Algorithm 1 with exponents falling at ``g(r)``)."""
-    return _GDProcess(problem, h)
-
-
-def stability_limit(gd):
-    """:func:`limitproc.finite.stability.stability_limit` of a :func:`gd_limit_process`."""
-    return _stability_limit(gd.process)
 from tests.cases import CHAIN, REF3, SHARED  # noqa: E402
 from tests.reference import GD_SWAP  # noqa: E402
 
@@ -129,7 +108,7 @@ def jumps(quick=False):
         flow_taus = {s.neuron: float(s.tau) for s in process.jumps}
         flows = {L: flow_half_fits(problem, process, L) for L in scales}
         for h in steps:
-            gd = gd_limit_process(problem, h)
+            gd = limit_process(problem, step=h or None, ties="first")
             limit = stability_limit(gd)
             resolved = []
             for L in scales:
@@ -138,14 +117,14 @@ def jumps(quick=False):
                 seconds = time.perf_counter() - started
                 t_hat, matches = detect(run, problem, gd.jumps)
                 offsets = t_hat - gd.times * L
-                if gd.margin * L >= 5:
+                if float(gd.resolution_margin.value) * L >= 5:
                     resolved.append(offsets)
                 flow_error = max(abs(t - flow_taus[j.neuron] * L) if j.neuron in flow_taus else np.nan
                                  for t, j in zip(t_hat, gd.jumps))
                 delays = [(t - flows[L][j.neuron]) / (h * L / 2) if j.neuron in flows[L] else np.nan
                           for t, j in zip(t_hat, gd.jumps)]
                 lam = f"1e-{round(L / np.log(10))}" if L < 200 else f"e^-{L:g}"
-                print(f"| {name} | {h:g} | {lam} | {gd.margin * L:.1f} | {[j.neuron for j in gd.jumps]} ({flow_order}) "
+                print(f"| {name} | {h:g} | {lam} | {float(gd.resolution_margin.value) * L:.1f} | {[j.neuron for j in gd.jumps]} ({flow_order}) "
                       f"| {', '.join(f'{o:.3f}' for o in offsets)} | {flow_error:.2f} "
                       f"| {''.join('y' if m else 'n' for m in matches)} "
                       f"| {', '.join('—' if not np.isfinite(d) else f'{d:.3f}' for d in delays)} "
@@ -166,7 +145,7 @@ def swap():
     flow and under GD with h = 1, against both limit processes."""
     problem = Problem(**GD_SWAP)
     process = limit_process(problem)
-    gd = gd_limit_process(problem, 1.0)
+    gd = limit_process(problem, step=1.0, ties="first")
     flow_fit = {i: s.neuron for s in process.jumps for i in s.data}
     gd_fit = {i: j.neuron for j in gd.jumps for i in j.data}
     print("\nGD_SWAP: fitter of data 0..3 (predicted flow", [flow_fit.get(i) for i in range(4)],
@@ -183,7 +162,7 @@ def table_swap():
     """The GD_SWAP check as a markdown table (docs/gradient-descent.md §4)."""
     problem = Problem(**GD_SWAP)
     process = limit_process(problem)
-    gd = gd_limit_process(problem, 1.0)
+    gd = limit_process(problem, step=1.0, ties="first")
     flow_fit = [next((s.neuron for s in process.jumps if i in s.data), None) for i in range(problem.n)]
     gd_fit = [next((j.neuron for j in gd.jumps if i in j.data), None) for i in range(problem.n)]
     flow_rows = [("flow, limit process (spec §3)", flow_fit, process.sq_norms[-1])]

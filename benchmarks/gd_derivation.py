@@ -43,33 +43,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from limitproc import Problem  # noqa: E402
+from limitproc import Problem, limit_process  # noqa: E402
 from limitproc.flow.gd import flow_time_step, gd_rate, transit_offset  # noqa: E402
 from limitproc.process.mask import Mask  # noqa: E402
-from limitproc.finite.stability import stability_limit as _stability_limit  # noqa: E402
-from limitproc.process.algorithm1 import limit_process as _limit_process  # noqa: E402
+from limitproc.finite.stability import stability_limit  # noqa: E402
 
 
-class _GDProcess:
-    """``limit_process(problem, step=h)`` with the attributes these tables read
-    (``margin`` = μ; ``jumps``, ``times``, ``losses``, ``sq_norms`` of the process)."""
-
-    def __init__(self, problem, h):
-        self.process = _limit_process(problem, step=h or None, ties="first")
-        self.jumps = self.process.jumps
-        self.K, self.times = self.process.K, self.process.times
-        self.losses, self.sq_norms = self.process.losses, self.process.sq_norms
-        self.margin = float(self.process.resolution_margin.value)
-
-
-def gd_limit_process(problem, h):
-    """The GD limit process (Algorithm 1 with exponents falling at ``g(r)``)."""
-    return _GDProcess(problem, h)
-
-
-def stability_limit(gd):
-    """:func:`limitproc.finite.stability.stability_limit` of a :func:`gd_limit_process`."""
-    return _stability_limit(gd.process)
 from tests.cases import CHAIN, REF3  # noqa: E402
 from tests.reference import GD_SWAP  # noqa: E402
 
@@ -164,9 +143,9 @@ def table_later_jumps():
     print("| --- | --- | --- | --- | --- |")
     for name, case in (("REF3", REF3), ("CHAIN", CHAIN)):
         problem = Problem(**case)
-        flow = gd_limit_process(problem, 0.0)
+        flow = limit_process(problem, ties="first")
         for h in (0.02, 0.1, 0.5, 1.0):
-            gd = gd_limit_process(problem, h)
+            gd = limit_process(problem, step=h or None, ties="first")
             assert [j.neuron for j in gd.jumps] == [j.neuron for j in flow.jumps], (name, h)
             delays = 2 * (gd.times - flow.times) / h
             print(f"| {name} | {h:g} | {', '.join(f'{t:.3f}' for t in flow.times)} "
@@ -215,7 +194,7 @@ def seed_runs():
             else:
                 y, signs = rng.standard_normal(n), rng.choice([-1, 1], m)
             p = Problem(y, rng.standard_normal((m, n)), signs=signs)
-            gd = gd_limit_process(p, h)
+            gd = limit_process(p, step=h or None, ties="first")
             limits.append(stability_limit(gd).step_max)
             rates = np.array([j.rate for j in gd.jumps])
             slow.append((rates / (np.log1p(h * rates) / h)).max())
@@ -243,7 +222,7 @@ def table_swap():
     the numbers that explain it."""
     problem = Problem(**GD_SWAP)
     h = 1.0
-    flow, gd = gd_limit_process(problem, 0.0), gd_limit_process(problem, h)
+    flow, gd = limit_process(problem, ties="first"), limit_process(problem, step=h or None, ties="first")
 
     def cell(jump):
         return f"neuron {jump.neuron} fits {{{', '.join(map(str, jump.data))}}}, τ = {jump.tau:.3f}"
@@ -281,8 +260,8 @@ def table_swap():
           f"GD `1 − g({r1:.3f})/g({r0:.3f}) = {e_gd:.3f}` (`g({r1:.3f}) = {g(r1):.3f}`, `g({r0:.3f}) = {g(r0):.3f}`).")
     print(f"* Candidate times of the second jump: flow, neuron 2 {c2_flow:.3f} before neuron 1 {c1_flow:.3f}; "
           f"GD, neuron 1 {c1_gd:.3f} before neuron 2 {c2_gd:.3f}.")
-    worst = min(flow.margin, gd.margin)
-    print(f"* Resolution margins `μ`: flow {flow.margin:.3f}, GD {gd.margin:.3f}; both processes are resolved "
+    worst = min(float(flow.resolution_margin.value), float(gd.resolution_margin.value))
+    print(f"* Resolution margins `μ`: flow {float(flow.resolution_margin.value):.3f}, GD {float(gd.resolution_margin.value):.3f}; both processes are resolved "
           f"(spec §8) for `ln(1/λ) ≥ 5/μ = {5 / worst:.0f}`.")
 
 

@@ -21,30 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from limitproc import Problem, limit_process  # noqa: E402
 from limitproc.flow.gd import default_gd_steps, simulate_gd  # noqa: E402
-from limitproc.finite.stability import stability_limit as _stability_limit  # noqa: E402
-from limitproc.process.algorithm1 import limit_process as _limit_process  # noqa: E402
+from limitproc.finite.stability import stability_limit  # noqa: E402
 
 
-class _GDProcess:
-    """``limit_process(problem, step=h)`` with the attributes these tables read
-    (``margin`` = μ; ``jumps``, ``times``, ``losses``, ``sq_norms`` of the process)."""
-
-    def __init__(self, problem, h):
-        self.process = _limit_process(problem, step=h or None, ties="first")
-        self.jumps = self.process.jumps
-        self.K, self.times = self.process.K, self.process.times
-        self.losses, self.sq_norms = self.process.losses, self.process.sq_norms
-        self.margin = float(self.process.resolution_margin.value)
-
-
-def gd_limit_process(problem, h):
-    """The GD limit process (Algorithm 1 with exponents falling at ``g(r)``)."""
-    return _GDProcess(problem, h)
-
-
-def stability_limit(gd):
-    """:func:`limitproc.finite.stability.stability_limit` of a :func:`gd_limit_process`."""
-    return _stability_limit(gd.process)
 from tests.cases import CASES, CHAIN, REF3, SHARED, TWO_PHASE  # noqa: E402
 from tests.reference import GD_SWAP  # noqa: E402
 
@@ -53,7 +32,7 @@ EXTRA_STEPS = 20_000
 
 
 def outcome(problem, process, h):
-    gd = gd_limit_process(problem, h)
+    gd = limit_process(problem, step=h or None, ties="first")
     steps = default_gd_steps(process, h, LOG_INV_LAM) + EXTRA_STEPS
     run = simulate_gd(problem, log_inv_lam=LOG_INV_LAM, step=h, steps=steps, process=process)
     target_loss, target_sq = gd.losses[-1], gd.sq_norms[-1]
@@ -76,7 +55,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|")
     for name, problem in problems.items():
         process = limit_process(problem)
-        limit = stability_limit(gd_limit_process(problem, 1.0))
+        limit = stability_limit(limit_process(problem, step=1.0, ties="first"))
         h_max = limit.step_max
         lo, hi = 0.5 * h_max, 1.5 * h_max
         assert outcome(problem, process, lo)[0], f"{name}: not on the path at h = {lo}"
