@@ -426,8 +426,10 @@ class FiniteLambdaPrediction:
         keep = t < self.valid_until
         note = "" if keep.all() else (f"not predicted from t = {self.valid_until:.4g} on (the earliest fit of the "
                                       "data of a jump whose correction does not hold)")
-        drop = float(self.process.losses[0] - self.process.final.loss)
-        rises = np.flatnonzero(np.diff(loss) > 1e-9 * max(drop, 1e-300))
+        # a rise is judged where the loss is finite: in the scaled units of labels far from 1
+        ref, shape = (self, loss) if self._scaled is None else (self._scaled, self._scaled.loss(t * self.label_scale))
+        drop = float(ref.process.losses[0] - ref.process.final.loss)
+        rises = np.flatnonzero(np.diff(shape) > 1e-9 * max(drop, 1e-300))
         if rises.size and t[rises[0] + 1] < self.valid_until:
             keep &= t <= t[rises[0]]
             note = f"not predicted from t = {t[rises[0] + 1]:.4g} on (the first-order curve would rise there)"

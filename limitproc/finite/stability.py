@@ -197,7 +197,27 @@ def stability_limit(process: LimitProcess) -> StabilityLimit:
     >>> limit = stability_limit(limit_process(p, step=0.1))
     >>> limit.step_max, limit.ntk_max   # one block, r (I + d dᵀ): ν_max = 2 r = 5
     (0.4, (0.0, 5.0))
+
+    Labels far from 1 (:attr:`~limitproc.process.algorithm1.LimitProcess.label_scale`
+    ``c ≠ 1``) are handled as the rest of the package does (spec §3): the
+    limit of the labels ``y/c`` with step ``h c``, whose rates, eigenvalues
+    and steps are those of ``y`` divided by ``c`` (so the squares of labels
+    near 1e200 never overflow into a limit of ``inf``).
+
+    >>> big = Problem([3e200, 4e200], [[1, 1], [1, -1]], signs=[1, 1])
+    >>> limit = stability_limit(limit_process(big, step=1e-201))
+    >>> round(limit.step_max * 1e200, 12), round(limit.ntk_max[1] / 1e200, 12)
+    (0.4, 5.0)
     """
+    c = float(process.label_scale)
+    if c != 1.0:
+        from ..process.algorithm1 import limit_process
+
+        scaled = limit_process(process.problem.rescaled(), ties="first" if process.ties else "raise",
+                               step=process.step * c or None)
+        inner = stability_limit(scaled)
+        return StabilityLimit(inner.step_max / c, tuple(v * c for v in inner.ntk_max),
+                              tuple(v * c for v in inner.waiting_max), inner.sign_step / c, inner.saddle)
     problem: Any = process.problem
     mask: Any = process.mask
     n = problem.n

@@ -101,3 +101,17 @@ def test_bad_values_exit_2_with_one_line(tmp_path, capsys, args, words):
     assert code == 2, err
     assert words in err and err.startswith("limitproc: error:") and err.count("\n") == 1, err
     assert "Traceback" not in err and out == ""
+
+
+def test_labels_near_1e200_keep_their_stability_limit(tmp_path, capsys):
+    """Labels c·ŷ have rates c times ŷ's: the stability limit is ŷ's over c
+    (h < 0.4/c for labels (3, 4)·c), never inf from overflowing squares."""
+    scale = 2.0**665  # about 1e200, a power of 2: the labels' units are exact
+    path = write(tmp_path, y=np.array([3.0, 4.0]) * scale, W0=np.array([[1.0, 1.0], [1.0, -1.0]]),
+                 signs=np.array([1, 1]))
+    code, _, err = run(["predict", path, "--lam", "1e-8", "--lr", "0.01", "--quiet"], capsys)
+    assert code == 2 and len(err.strip().splitlines()[-1]) and "--lr" in err and "stability limit" in err
+    code, out, _ = run(["predict", path, "--lam", "1e-8", "--lr", str(0.05 / scale), "--reduction", "spec",
+                        "--json", "-", "--quiet"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["gradient_descent"]["stability"]["step_max"] == pytest.approx(0.4 / scale, rel=1e-12)
