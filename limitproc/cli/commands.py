@@ -80,6 +80,10 @@ def predict(args, out):
     if args.simulate and log_inv_lam is None:
         raise ArgumentError("--simulate: give the scale (--lam or --log-inv-lam) to simulate the run at")
     problem = _load(args)
+    if args.simulate:
+        from ..flow.run import check_label_range
+
+        check_label_range(problem)  # before any work
     try:
         result = run(problem, lam=lam, log_inv_lam=None if lam is not None else log_inv_lam,
                      exact=args.exact, near_ties=args.near_ties, ties=args.ties,
@@ -207,6 +211,7 @@ def sample(args, out):
 
 def validate(args, out):
     from ..flow.plots import plot_validation
+    from ..flow.run import check_label_range
     from ..flow.validation import MAX_LOG_INV_LAM
     from ..flow.validation import validate as run
     from ..process.algorithm1 import limit_process
@@ -222,6 +227,7 @@ def validate(args, out):
             raise ArgumentError(f"--lam: ln(1/λ) = {L:g} is above {MAX_LOG_INV_LAM:g}: the flow's time, and the "
                                 "solver's work, grow like ln(1/λ) (the limit process itself: limitproc predict)")
     problem = _load(args)
+    check_label_range(problem)  # before any work
     process = limit_process(problem)
     with _progress(out.console, "simulating the gradient flow", out.show.broken) as bar:
         task = bar.add_task("flow", total=len(scales))

@@ -75,7 +75,7 @@ from scipy.special import logsumexp
 
 from ..errors import InputError
 from ..scale import log_inv_lambda
-from .run import FIT_FRACTION, RecordedRun
+from .run import FIT_FRACTION, RecordedRun, check_label_range
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -409,6 +409,7 @@ def simulate_gd(
     (10.0, 20.0)
     """
     L = log_inv_lambda(lam, log_inv_lam)
+    check_label_range(problem)
     h = flow_time_step(step, reduction, problem.n)
     if process is None:
         from ..process.algorithm1 import limit_process

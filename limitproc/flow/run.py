@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from ..problem.problem import Problem
 
-__all__ = ["FIT_FRACTION", "FlowRun", "RecordedRun", "crossing_time", "input_scale", "output_ratios", "ratio_rate", "recorded"]
+__all__ = ["FIT_FRACTION", "SIMULATED_LABEL_RANGE", "FlowRun", "RecordedRun", "check_label_range", "crossing_time", "input_scale", "output_ratios", "ratio_rate", "recorded"]
 
 #: A datum counts as fitted once ``h(x_i)/y_i`` reaches this fraction (spec §7;
 #: seed 002 Appendix A.1).
@@ -231,6 +231,52 @@ def crossing_time(t: ArrayLike, values: ArrayLike, level: float, rates: ArrayLik
     spline = CubicHermiteSpline([t0, t1], [v0, v1], [rates[k - 1], rates[k]])
     roots = spline.solve(0.0, extrapolate=False)
     return float(roots[0]) if roots.size else float(t0 + (t1 - t0) * linear)
+
+
+#: Label sizes ``max |y_i|`` for which the simulators are checked
+#: (docs/validation.md): they integrate in the labels' own units, and beyond
+#: this range their horizons and tolerances no longer fit (labels near 1e-30
+#: gave times off by the factor 1/labels, 1e120 a run that never moves, 1e160
+#: a solver failure).
+SIMULATED_LABEL_RANGE = (1e-20, 1e50)
+
+
+def check_label_range(problem: Problem) -> None:
+    """Refuse labels outside :data:`SIMULATED_LABEL_RANGE` with the rescaling
+    that maps them inside (spec §3).
+
+    Parameters
+    ----------
+    problem : Problem
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    InputError
+        ``max |y_i|`` is outside the range.
+
+    Examples
+    --------
+    >>> from limitproc import Problem
+    >>> check_label_range(Problem([3.0, 4.0], [[1.0, 1.0]], signs=[1]))
+    >>> check_label_range(Problem([3e200, 4e200], [[1.0, 1.0]], signs=[1]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    limitproc.errors.InputError: labels of size 4e+200: the simulators are checked for labels from 1e-20 to 1e+50 ...
+    """
+    from ..errors import InputError
+
+    low, high = SIMULATED_LABEL_RANGE
+    size = problem.label_size
+    if not low <= size <= high:
+        raise InputError(
+            f"labels of size {size:.3g}: the simulators are checked for labels from {low:g} to {high:g} only "
+            "(they integrate in the labels' units); simulate the labels y/c instead: labels c·y at λ are labels y "
+            "at λ/√c with times divided by c (spec §3)"
+        )
 
 
 class RecordedRun:

@@ -97,7 +97,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from ..scale import log_inv_lambda
-from .run import FlowRun, _with_frozen, input_scale, output_ratios, ratio_rate, recorded
+from .run import FlowRun, _with_frozen, check_label_range, input_scale, output_ratios, ratio_rate, recorded
 
 if TYPE_CHECKING:
     from ..problem.problem import Problem
@@ -228,6 +228,7 @@ def simulate_flow(
     10.0
     """
     L = log_inv_lambda(lam, log_inv_lam)
+    check_label_range(problem)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if not (rtol > 0 and atol > 0):

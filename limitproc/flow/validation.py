@@ -91,6 +91,7 @@ from ..finite.offsets import log_norm_offsets, offset_bound, offset_model
 from ..process.algorithm1 import RESOLUTION_CONSTANT
 from ..scale import effective_log_inv_lambda, log_inv_lambda
 from .report import JumpCheck, PlateauCheck, RunCheck, ValidationReport, Verdict
+from .run import check_label_range
 from .simulate import simulate_flow
 
 if TYPE_CHECKING:
@@ -195,6 +196,7 @@ def validate(
     from ..process.algorithm1 import limit_process
 
     _check_arguments(problem, process, progress, rates, flow_options)
+    check_label_range(problem)  # the simulated runs and the offset model work in the labels' units
     lams, log_inv_lams = _scales(lams, "lams"), _scales(log_inv_lams, "log_inv_lams")
     process = limit_process(problem) if process is None else process
     if runs is not None:
